@@ -1,0 +1,56 @@
+/**
+ * Logging goes through this interface so that each command decides where lines end up: Airbyte
+ * LOG messages on stdout for the protocol commands, plain lines on stderr for the helper commands.
+ * Every line passes through the secret redactor first.
+ */
+export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+export interface Logger {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/**
+ * Remembers every secret the process has seen (passwords, client secrets, session ids, tokens)
+ * and masks them in any text before it is printed. Secrets are registered where they are born:
+ * the config loader registers configured secrets, the session registers the session id it gets.
+ */
+export class SecretRedactor {
+  private readonly secrets = new Set<string>();
+
+  register(secret: string | undefined | null): void {
+    // Even a very short secret is registered: an odd-looking log line is better than a leak.
+    if (typeof secret === 'string' && secret.length > 0) this.secrets.add(secret);
+  }
+
+  redact(text: string): string {
+    let result = text;
+    for (const secret of this.secrets) {
+      if (result.includes(secret)) result = result.split(secret).join('**********');
+    }
+    return result;
+  }
+}
+
+/** The process-wide redactor: secrets must be masked whichever module prints. */
+export const redactor = new SecretRedactor();
+
+/** Plain-text logger on stderr, for commands that are not Airbyte protocol commands. */
+export function stderrLogger(minLevel: LogLevel = 'INFO'): Logger {
+  const order: LogLevel[] = ['DEBUG', 'INFO', 'WARN', 'ERROR'];
+  const write = (level: LogLevel, message: string): void => {
+    if (order.indexOf(level) < order.indexOf(minLevel)) return;
+    process.stderr.write(`${new Date().toISOString()} ${level} ${redactor.redact(message)}\n`);
+  };
+  return {
+    debug: (m) => write('DEBUG', m),
+    info: (m) => write('INFO', m),
+    warn: (m) => write('WARN', m),
+    error: (m) => write('ERROR', m),
+  };
+}
+
+/** A logger that drops everything, for tests and for code paths that must stay quiet. */
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
