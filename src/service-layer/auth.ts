@@ -1,0 +1,33 @@
+import type { ResponseHeaders } from './http.js';
+
+/** The headers that authenticate one request, and which sign-in they came from. */
+export interface Credentials {
+  headers: Record<string, string>;
+  /** Increases with every sign-in, so that a 401 renews the session or token only once however many requests saw it. */
+  generation: number;
+}
+
+/**
+ * How requests are authenticated: a Service Layer session or an OAuth bearer token. The client
+ * knows only this interface; the session module alone knows about session cookies.
+ */
+export interface Authenticator {
+  /** Signs in now, unless already signed in. */
+  connect(signal?: AbortSignal): Promise<void>;
+  /** Credentials for the next request; signs in first when there is no usable session or token. */
+  credentials(signal?: AbortSignal): Promise<Credentials>;
+  /** A request sent with `generation` got a 401: sign in again, unless another request already did. */
+  renew(generation: number, signal?: AbortSignal): Promise<void>;
+  /** Sees the headers of every Service Layer response made with `generation`. */
+  observe(headers: ResponseHeaders, generation: number): void;
+  /** The error for a 401 that persisted after a fresh sign-in. */
+  refusedAfterRenewal(description: string, answer: string): Error;
+  /** Signs out where that means something. Never throws. */
+  close(): Promise<void>;
+}
+
+export interface Counters {
+  requests: number;
+  retries: number;
+  logins: number;
+}

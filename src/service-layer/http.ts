@@ -1,0 +1,174 @@
+import { promisify } from 'node:util';
+import { brotliDecompress, gunzip, inflate } from 'node:zlib';
+import type { Dispatcher } from 'undici';
+import { configError, ConnectorError, systemError } from '../errors.js';
+import { certificateError, type TlsOptions } from './tls.js';
+
+export interface HttpRequest {
+  method: 'GET' | 'POST';
+  url: URL;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export type ResponseHeaders = Record<string, string | string[] | undefined>;
+
+export interface HttpResponse {
+  status: number;
+  headers: ResponseHeaders;
+  /** The body, decompressed and decoded as UTF-8. */
+  body: string;
+}
+
+/** A failure that a later attempt may not have: timeouts, resets, refused connections, bodies cut short. */
+export class RetryableFailure extends Error {
+  constructor(readonly reason: string, options?: { cause?: unknown }) {
+    super(reason, options);
+    this.name = 'RetryableFailure';
+  }
+}
+
+export function headerValue(headers: ResponseHeaders, name: string): string | undefined {
+  const value = headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export function headerValues(headers: ResponseHeaders, name: string): string[] {
+  const value = headers[name.toLowerCase()];
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+const decompressors: Record<string, (input: Buffer) => Promise<Buffer>> = {
+  gzip: promisify(gunzip),
+  'x-gzip': promisify(gunzip),
+  deflate: promisify(inflate),
+  br: promisify(brotliDecompress),
+};
+
+async function decode(raw: Buffer, contentEncoding: string | undefined): Promise<string> {
+  const encoding = contentEncoding?.trim().toLowerCase();
+  if (encoding === undefined || encoding === '' || encoding === 'identity') return raw.toString('utf8');
+  const decompress = decompressors[encoding];
+  if (!decompress) throw systemError(`The Service Layer sent a body in an unsupported encoding "${encoding}"`);
+  try {
+    return (await decompress(raw)).toString('utf8');
+  } catch (error) {
+    // A compressed body that does not inflate was almost always cut short on the way.
+    throw new RetryableFailure(`compressed body could not be decompressed (${(error as Error).message}), probably cut short`, { cause: error });
+  }
+}
+
+/** Every error code in an error, its causes and, for AggregateError (several addresses tried), its members. */
+function errorCodes(error: unknown, seen = new Set<unknown>()): string[] {
+  if (typeof error !== 'object' || error === null || seen.has(error)) return [];
+  seen.add(error);
+  const codes: string[] = [];
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') codes.push(code);
+  codes.push(...errorCodes((error as { cause?: unknown }).cause, seen));
+  const members = (error as { errors?: unknown }).errors;
+  if (Array.isArray(members)) for (const member of members) codes.push(...errorCodes(member, seen));
+  return codes;
+}
+
+function innermostMessage(error: unknown): string {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5; depth++) {
+    const cause = (current as { cause?: unknown } | null)?.cause;
+    if (cause === undefined || cause === null) break;
+    current = cause;
+  }
+  return current instanceof Error ? current.message : String(current);
+}
+
+const RETRYABLE_REASONS: Record<string, string> = {
+  ECONNRESET: 'connection reset',
+  ECONNABORTED: 'connection aborted',
+  EPIPE: 'connection closed while sending',
+  ETIMEDOUT: 'connection timed out',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ENETDOWN: 'network down',
+  EHOSTDOWN: 'host down',
+  EAI_AGAIN: 'temporary DNS failure',
+  UND_ERR_SOCKET: 'connection closed by the server',
+  UND_ERR_CLOSED: 'connection closed',
+  UND_ERR_CONNECT_TIMEOUT: 'connect timed out',
+  UND_ERR_HEADERS_TIMEOUT: 'timed out waiting for the response',
+  UND_ERR_BODY_TIMEOUT: 'timed out reading the response body',
+  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'response body cut short',
+  ERR_STREAM_PREMATURE_CLOSE: 'response body cut short',
+};
+
+/** Decides what a transport error means: a retryable failure, or a ConnectorError the user can act on. */
+export function classifyNetworkError(error: unknown, url: URL, tls: TlsOptions | undefined): RetryableFailure | ConnectorError {
+  if (error instanceof RetryableFailure || error instanceof ConnectorError) return error;
+  const codes = errorCodes(error);
+  const detail = innermostMessage(error);
+  const where = url.host;
+  for (const code of codes) {
+    const certificate = certificateError(code, detail, url, tls);
+    if (certificate) return certificate;
+  }
+  if (codes.includes('ENOTFOUND')) {
+    return configError(`The host "${url.hostname}" does not resolve (DNS lookup failed). Check the host name in the configured URL.`, {
+      internalMessage: detail,
+      cause: error,
+    });
+  }
+  if (codes.includes('ECONNREFUSED')) {
+    return new RetryableFailure(`connection refused by ${where} (is the Service Layer running, and is the port right?)`, { cause: error });
+  }
+  for (const code of codes) {
+    const reason = RETRYABLE_REASONS[code];
+    if (reason) return new RetryableFailure(`${reason} (${where})`, { cause: error });
+  }
+  return systemError(`Request to ${where} failed: ${detail}`, { internalMessage: codes.join(', ') || undefined, cause: error });
+}
+
+export interface ExchangeOptions {
+  timeoutMs: number;
+  signal?: AbortSignal;
+  tls: TlsOptions | undefined;
+}
+
+/**
+ * One HTTP request and its whole response body, bounded by the request timeout. Throws a
+ * RetryableFailure, a ConnectorError, or the caller's abort reason when the caller aborted.
+ */
+export async function exchange(dispatcher: Dispatcher, request: HttpRequest, options: ExchangeOptions): Promise<HttpResponse> {
+  options.signal?.throwIfAborted();
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new Error('request timeout'));
+  }, options.timeoutMs);
+  const forwardAbort = (): void => controller.abort(options.signal?.reason);
+  options.signal?.addEventListener('abort', forwardAbort, { once: true });
+  try {
+    const response = await dispatcher.request({
+      origin: request.url.origin,
+      path: `${request.url.pathname}${request.url.search}`,
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      signal: controller.signal,
+    });
+    const raw = Buffer.from(await response.body.arrayBuffer());
+    const body = await decode(raw, headerValue(response.headers, 'content-encoding'));
+    return { status: response.statusCode, headers: response.headers, body };
+  } catch (error) {
+    if (options.signal?.aborted) throw options.signal.reason;
+    if (timedOut) {
+      throw new RetryableFailure(`no complete response within ${Math.round(options.timeoutMs / 100) / 10} s (request_timeout_seconds)`, {
+        cause: error,
+      });
+    }
+    throw classifyNetworkError(error, request.url, options.tls);
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', forwardAbort);
+  }
+}
