@@ -147,6 +147,7 @@ export async function exchange(dispatcher: Dispatcher, request: HttpRequest, opt
   }, options.timeoutMs);
   const forwardAbort = (): void => controller.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', forwardAbort, { once: true });
+  let readingBody = false;
   try {
     const response = await dispatcher.request({
       origin: request.url.origin,
@@ -156,6 +157,7 @@ export async function exchange(dispatcher: Dispatcher, request: HttpRequest, opt
       body: request.body,
       signal: controller.signal,
     });
+    readingBody = true;
     const raw = Buffer.from(await response.body.arrayBuffer());
     const body = await decode(raw, headerValue(response.headers, 'content-encoding'));
     return { status: response.statusCode, headers: response.headers, body };
@@ -166,7 +168,11 @@ export async function exchange(dispatcher: Dispatcher, request: HttpRequest, opt
         cause: error,
       });
     }
-    throw classifyNetworkError(error, request.url, options.tls);
+    const failure = classifyNetworkError(error, request.url, options.tls);
+    if (readingBody && failure instanceof RetryableFailure) {
+      throw new RetryableFailure(`response body cut short: ${failure.reason}`, { cause: error });
+    }
+    throw failure;
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', forwardAbort);

@@ -138,8 +138,8 @@ export function certificateError(code: string, detail: string, url: URL, tls: Tl
   }
   if (NOT_TLS_CODES.has(code) && url.protocol === 'https:') {
     return configError(
-      `${where} does not speak HTTPS on this port (${detail}). Check https/http and the port in service_layer_url.`,
-      { internalMessage: code },
+      `${where} does not speak HTTPS on this port (it answered the TLS handshake with something else). Check https/http and the port in the configured URL.`,
+      { internalMessage: `${code}: ${detail}` },
     );
   }
   return undefined;

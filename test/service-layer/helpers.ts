@@ -17,7 +17,7 @@ export interface FakeRequest {
 export interface Reply {
   status?: number;
   headers?: Record<string, string | string[]>;
-  body?: string | object;
+  body?: string | Buffer | object;
   /** reset: drop the connection without an answer; truncate: send half the announced body, then drop; hang: never answer. */
   fault?: 'reset' | 'truncate' | 'hang';
 }
@@ -46,9 +46,11 @@ export async function startFakeServer(handler: Handler, tls?: { key: string; cer
           return;
         }
         if (reply.fault === 'hang') return;
-        const body = reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+        const isJson = typeof reply.body === 'object' && !Buffer.isBuffer(reply.body);
+        const body: string | Buffer =
+          reply.body === undefined ? '' : typeof reply.body === 'string' || Buffer.isBuffer(reply.body) ? reply.body : JSON.stringify(reply.body);
         const headers: Record<string, string | string[]> = {
-          'content-type': typeof reply.body === 'object' ? 'application/json;odata.metadata=minimal;charset=utf-8' : 'text/plain',
+          'content-type': isJson ? 'application/json;odata.metadata=minimal;charset=utf-8' : 'text/plain',
           ...reply.headers,
         };
         if (reply.fault === 'truncate') {
