@@ -238,7 +238,9 @@ async function buildPdt(
     const remaining = deadline - poll.now();
     if (remaining <= 0) {
       // We stop waiting, not the build: Looker finishes it and the next queries use it.
-      const message = `build ${materializationId} still "${state.status}" after ${formatDuration(timeoutSeconds * 1000)} (pdt_build_timeout_seconds); it keeps running in Looker.`;
+      const message =
+        `build ${materializationId} still "${state.status}" after ${formatDuration(timeoutSeconds * 1000)} ` +
+        `(pdt_build_timeout_seconds = ${timeoutSeconds}); it keeps running in Looker.`;
       poll.logger.error(`Looker ${label} timed out: ${message}`);
       return { ...base, materializationId, status: 'timeout', message };
     }
