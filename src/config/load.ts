@@ -1,0 +1,150 @@
+/**
+ * Reads the user's config file, checks it against schemas/spec.json and fills in the spec's
+ * defaults. Every problem is a config_error that names the field, because the user reading it is
+ * looking at a form or a JSON file and needs to know which entry to change.
+ */
+import type { ErrorObject } from 'ajv';
+import type { ConnectorConfig } from '../protocol/generated/config.js';
+import { configError } from '../errors.js';
+import { redactor, type Logger } from '../logging.js';
+import { readSchema } from '../schemas.js';
+import { createAjv } from './ajv.js';
+import { readJsonFile } from './json-file.js';
+
+type JsonSchema = {
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  oneOf?: JsonSchema[];
+  items?: JsonSchema;
+  const?: unknown;
+  default?: unknown;
+  airbyte_secret?: boolean;
+  [key: string]: unknown;
+};
+
+/** The config with every optional setting resolved to its effective value. */
+export interface ResolvedConfig extends ConnectorConfig {
+  tls: NonNullable<ConnectorConfig['tls']>;
+  page_size: number;
+  lookback_days: number;
+  reread_window_days: number;
+  request_timeout_seconds: number;
+  max_retries: number;
+  max_retry_seconds: number;
+  custom_entity_sets: NonNullable<ConnectorConfig['custom_entity_sets']>;
+}
+
+export function connectionSpecification(): JsonSchema {
+  return readSchema<{ connectionSpecification: JsonSchema }>('spec.json').connectionSpecification;
+}
+
+export async function loadConfig(path: string, logger?: Logger): Promise<ResolvedConfig> {
+  return parseConfig(await readJsonFile(path, '--config'), logger);
+}
+
+export function parseConfig(raw: unknown, logger?: Logger): ResolvedConfig {
+  const schema = connectionSpecification();
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw configError('The config must be a JSON object with at least service_layer_url and credentials.');
+  }
+  const config = structuredClone(raw) as Record<string, unknown>;
+  // Secrets are registered before anything can fail, so that no error message can echo them.
+  registerSecrets(schema, config);
+
+  const problems = [...validateOneOfProperties(schema, config), ...validateRest(schema, config)];
+  if (problems.length > 0) {
+    throw configError(`The config is invalid: ${problems.join('; ')}.`);
+  }
+  warnAboutUnknownFields(schema, config, logger);
+  return config as unknown as ResolvedConfig;
+}
+
+/**
+ * Airbyte's forms express alternatives as oneOf with a const discriminator (auth_type, mode).
+ * Ajv's own oneOf errors list every branch's complaints; the user only cares about the branch
+ * they chose, so each such property is checked against its chosen branch here.
+ */
+function validateOneOfProperties(schema: JsonSchema, config: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  for (const [name, property] of Object.entries(schema.properties ?? {})) {
+    if (!property.oneOf) continue;
+    if (config[name] === undefined && property.default !== undefined) config[name] = structuredClone(property.default);
+    const value = config[name];
+    if (value === undefined) continue;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      problems.push(`${name} must be an object`);
+      continue;
+    }
+    const discriminator = discriminatorOf(property.oneOf);
+    if (!discriminator) continue;
+    const chosen = (value as Record<string, unknown>)[discriminator];
+    const branch = property.oneOf.find((b) => b.properties?.[discriminator]?.const === chosen);
+    if (!branch) {
+      const allowed = property.oneOf.map((b) => JSON.stringify(b.properties?.[discriminator]?.const)).join(', ');
+      problems.push(`${name}.${discriminator} must be one of ${allowed}${chosen === undefined ? ' (it is missing)' : ` (got ${JSON.stringify(chosen)})`}`);
+      continue;
+    }
+    const validate = createAjv().compile(branch);
+    if (!validate(value)) problems.push(...formatErrors(validate.errors ?? [], name));
+  }
+  return problems;
+}
+
+function validateRest(schema: JsonSchema, config: Record<string, unknown>): string[] {
+  const properties = Object.fromEntries(
+    Object.entries(schema.properties ?? {}).map(([name, property]) => [name, property.oneOf ? {} : property]),
+  );
+  const validate = createAjv().compile({ ...schema, properties });
+  if (validate(config)) return [];
+  return formatErrors(validate.errors ?? [], '');
+}
+
+function discriminatorOf(branches: JsonSchema[]): string | undefined {
+  const first = branches[0]?.properties ?? {};
+  return Object.keys(first).find((key) => branches.every((b) => b.properties?.[key]?.const !== undefined));
+}
+
+function formatErrors(errors: ErrorObject[], prefix: string): string[] {
+  return errors.map((error) => {
+    const path = [prefix, ...error.instancePath.split('/').filter(Boolean)].filter(Boolean).join('.');
+    if (error.keyword === 'required') {
+      const missing = (error.params as { missingProperty: string }).missingProperty;
+      return `${path ? `${path}.` : ''}${missing} is required`;
+    }
+    if (error.keyword === 'additionalProperties') {
+      const extra = (error.params as { additionalProperty: string }).additionalProperty;
+      return `${path ? `${path}.` : ''}${extra} is not a known setting`;
+    }
+    const descriptor = (error.parentSchema as JsonSchema | undefined)?.pattern_descriptor;
+    const described =
+      (error.keyword === 'pattern' || error.keyword === 'format') && typeof descriptor === 'string'
+        ? `must look like ${descriptor}`
+        : error.message ?? 'is invalid';
+    return `${path || 'config'} ${described} (got ${JSON.stringify(error.data)})`;
+  });
+}
+
+function registerSecrets(schema: JsonSchema, value: unknown): void {
+  if (value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    for (const item of value) if (schema.items) registerSecrets(schema.items, item);
+    return;
+  }
+  const record = value as Record<string, unknown>;
+  const candidates = [schema, ...(schema.oneOf ?? [])];
+  for (const candidate of candidates) {
+    for (const [name, property] of Object.entries(candidate.properties ?? {})) {
+      const child = record[name];
+      if (property.airbyte_secret && typeof child === 'string') redactor.register(child);
+      else registerSecrets(property, child);
+    }
+  }
+}
+
+function warnAboutUnknownFields(schema: JsonSchema, config: Record<string, unknown>, logger?: Logger): void {
+  const known = new Set(Object.keys(schema.properties ?? {}));
+  for (const key of Object.keys(config)) {
+    if (!known.has(key)) logger?.warn(`Ignoring unknown config field "${key}" (is it misspelled?).`);
+  }
+}

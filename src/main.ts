@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+/**
+ * The connector's command line. Parses arguments, runs one command, and turns any failure into
+ * what Airbyte expects: a TRACE ERROR message and a non-zero exit (check instead always answers
+ * with one CONNECTION_STATUS). stdout carries Airbyte messages only; yargs' own help and usage
+ * errors go to stderr.
+ */
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { asConnectorError } from './errors.js';
+import { MessageEmitter } from './protocol/emitter.js';
+import { errorTraceMessage } from './protocol/messages.js';
+import { specCommand } from './commands/spec.js';
+import { checkCommand } from './commands/check.js';
+import { discoverCommand } from './commands/discover.js';
+import { readCommand } from './commands/read.js';
+
+const emitter = new MessageEmitter(process.stdout);
+const stop = new AbortController();
+
+/** Runs a protocol command; its failure becomes one TRACE ERROR message. */
+async function run(command: () => Promise<number>): Promise<void> {
+  let code: number;
+  try {
+    code = await command();
+  } catch (error) {
+    const failure = asConnectorError(error);
+    if (!stop.signal.aborted) await emitter.emit(errorTraceMessage(failure));
+    code = stop.signal.aborted ? 143 : 1;
+  }
+  process.exitCode = code;
+}
+
+/**
+ * On SIGTERM (docker stop, a cancelled Airbyte job) the read stops taking new pages, aborts the
+ * request in flight and logs out of the Service Layer; every line already written is whole,
+ * because each message is written with a single write. A second signal, or a logout that hangs,
+ * ends the process at once.
+ */
+function handleSignal(signal: NodeJS.Signals): void {
+  if (stop.signal.aborted) process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+  stop.abort();
+  setTimeout(() => process.exit(128 + (signal === 'SIGINT' ? 2 : 15)), 8000).unref();
+}
+process.on('SIGTERM', handleSignal);
+process.on('SIGINT', handleSignal);
+
+const configOption = { type: 'string', demandOption: true, describe: 'Path to the connector config JSON (see `spec`).' } as const;
+
+await yargs(hideBin(process.argv))
+  .scriptName('source-sap-business-one')
+  .usage('$0 <command> [options]\n\nAirbyte source for SAP Business One: reads the Service Layer (/b1s/v1 or /b1s/v2).\nProtocol commands print Airbyte messages on stdout, one JSON object per line.')
+  .command('spec', 'Print the connector specification (the config form).', {}, () => run(() => specCommand(emitter)))
+  .command(
+    'check',
+    'Sign in and check that every entity set can be read; prints one CONNECTION_STATUS.',
+    { config: configOption },
+    (args) => run(() => checkCommand(args.config, emitter)),
+  )
+  .command('discover', 'Print the catalog of streams, with the company\'s user-defined fields.', { config: configOption }, (args) =>
+    run(() => discoverCommand(args.config, emitter)),
+  )
+  .command(
+    'read',
+    'Read the streams of a configured catalog, emitting records, checkpoints and stream statuses.',
+    {
+      config: configOption,
+      catalog: { type: 'string', demandOption: true, describe: 'Path to the configured catalog JSON.' },
+      state: { type: 'string', describe: 'Path to the state JSON from the previous read (STREAM array, GLOBAL array or legacy object).' },
+    },
+    (args) => run(() => readCommand({ configPath: args.config, catalogPath: args.catalog, statePath: args.state, signal: stop.signal }, emitter)),
+  )
+  .demandCommand(1, 'Name a command: spec, check, discover or read.')
+  .strict()
+  .help()
+  .alias('help', 'h')
+  .version(false)
+  .wrap(Math.min(120, process.stderr.columns ?? 120))
+  .showHelpOnFail(true)
+  .fail((message, error) => {
+    if (error) throw error;
+    process.stderr.write(`${message}\n\nRun with --help for usage.\n`);
+    process.exit(2);
+  })
+  .parseAsync();

@@ -1,0 +1,63 @@
+/**
+ * The only writer of stdout. One Airbyte message per line, nothing else: a stray console.log
+ * would corrupt the protocol stream. Each message is serialised to a complete line and handed
+ * to the stream in a single write, and the caller waits for the pipe to drain, so a slow
+ * destination slows the read down instead of growing memory.
+ */
+import type { Writable } from 'node:stream';
+import type { AirbyteMessage } from './generated/airbyte-protocol.js';
+import type { Logger, LogLevel } from '../logging.js';
+import { logMessage } from './messages.js';
+
+export class MessageEmitter {
+  private readonly out: Writable;
+  private closed = false;
+
+  constructor(out: Writable = process.stdout) {
+    this.out = out;
+  }
+
+  /** Writes one message; resolves when the stream can take more. */
+  async emit(message: AirbyteMessage): Promise<void> {
+    if (this.closed) return;
+    const line = JSON.stringify(message) + '\n';
+    if (!this.out.write(line)) await waitForDrain(this.out);
+  }
+
+  /** After close, messages are dropped: used when stopping on a signal. */
+  close(): void {
+    this.closed = true;
+  }
+
+  /** A Logger whose lines become Airbyte LOG messages on this emitter. */
+  logger(minLevel: LogLevel = 'INFO'): Logger {
+    const order: LogLevel[] = ['DEBUG', 'INFO', 'WARN', 'ERROR'];
+    const log = (level: LogLevel, message: string): void => {
+      if (order.indexOf(level) < order.indexOf(minLevel)) return;
+      // Log lines are small and rare next to records; they are not awaited so that any module
+      // can log synchronously, and they still go through the same single-write path.
+      void this.emit(logMessage(level, message));
+    };
+    return {
+      debug: (m) => log('DEBUG', m),
+      info: (m) => log('INFO', m),
+      warn: (m) => log('WARN', m),
+      error: (m) => log('ERROR', m),
+    };
+  }
+}
+
+function waitForDrain(out: Writable): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onDrain = (): void => {
+      out.off('error', onError);
+      resolve();
+    };
+    const onError = (error: Error): void => {
+      out.off('drain', onDrain);
+      reject(error);
+    };
+    out.once('drain', onDrain);
+    out.once('error', onError);
+  });
+}

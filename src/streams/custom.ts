@@ -1,0 +1,45 @@
+/**
+ * Stream definitions for the entity sets a user adds in custom_entity_sets (user-defined tables
+ * and objects, or standard entity sets we do not ship), so that they run through the same engine
+ * as the shipped streams. Their columns come from the customer's $metadata at discover time.
+ */
+import type { ResolvedConfig } from '../config/load.js';
+import { configError } from '../errors.js';
+import { snakeCase } from '../metadata/naming.js';
+import { shippedStreams, type StreamDefinition } from './definitions.js';
+
+export function customStreamDefinitions(config: Pick<ResolvedConfig, 'custom_entity_sets'>): StreamDefinition[] {
+  const definitions: StreamDefinition[] = [];
+  const taken = new Set(shippedStreams.flatMap((d) => [d.name, ...d.children.map((c) => c.name)]));
+  for (const [index, entry] of (config.custom_entity_sets ?? []).entries()) {
+    const name = entry.stream_name ?? snakeCase(entry.entity_set);
+    const where = `custom_entity_sets[${index}] (${entry.entity_set})`;
+    if (entry.line_collection && !entry.line_key) throw configError(`${where}: line_key is required with line_collection.`);
+    const childName = `${name}_lines`;
+    for (const candidate of entry.line_collection ? [name, childName] : [name]) {
+      if (taken.has(candidate)) {
+        throw configError(`${where}: the stream name ${candidate} is already used; set a different stream_name.`);
+      }
+      taken.add(candidate);
+    }
+    definitions.push({
+      name,
+      entitySet: entry.entity_set,
+      key: entry.primary_key,
+      cursor: entry.cursor_date_property ? { kind: 'change_stamp' } : { kind: 'none' },
+      ...(entry.cursor_date_property
+        ? { changeStamp: { dateProperty: entry.cursor_date_property, ...(entry.cursor_time_property ? { timeProperty: entry.cursor_time_property } : {}) } }
+        : {}),
+      children:
+        entry.line_collection && entry.line_key
+          ? [{ name: childName, collection: entry.line_collection, lineKey: entry.line_key, parentKeyColumn: snakeCase(entry.primary_key) }]
+          : [],
+    });
+  }
+  return definitions;
+}
+
+/** Every stream definition this config offers: the shipped table, then the configured entity sets. */
+export function streamDefinitions(config: Pick<ResolvedConfig, 'custom_entity_sets'>): StreamDefinition[] {
+  return [...shippedStreams, ...customStreamDefinitions(config)];
+}

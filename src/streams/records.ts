@@ -1,0 +1,131 @@
+/**
+ * Shapes Service Layer entities into Airbyte records for one configured stream: picks the
+ * selected columns, types their values, derives updated_at and the child rows' link to their
+ * parent, and adds the audit columns. Column plans are computed once per stream, not per record.
+ */
+import { createHash } from 'node:crypto';
+import type { RecordChange } from '../protocol/messages.js';
+import type { ChildStreamDefinition, StreamDefinition } from './definitions.js';
+import { PARENT_RECORD_HASH, PARENT_UPDATED_AT, UPDATED_AT, auditColumns, type JsonSchemaFragment } from './columns.js';
+import { combineDateTime, setColumn } from './normalize.js';
+
+export type ColumnSource =
+  | { kind: 'sap'; property: string }
+  | { kind: 'updated_at' }
+  | { kind: 'parent_updated_at' }
+  | { kind: 'parent_key' }
+  | { kind: 'parent_hash' }
+  | { kind: 'audit'; name: keyof typeof auditColumns };
+
+export interface ColumnPlan {
+  column: string;
+  source: ColumnSource;
+  schema: JsonSchemaFragment;
+}
+
+/** What the audit columns of one page share. */
+export interface PageContext {
+  companyDb: string | null;
+  syncId: string;
+  extractedAt: string;
+  sourceUrlOf: (key: unknown) => string;
+}
+
+export interface ShapedRecord {
+  data: Record<string, unknown>;
+  changes: RecordChange[];
+}
+
+export type RawEntity = Record<string, unknown>;
+
+export function hashOf(raw: unknown): string {
+  return createHash('sha256').update(JSON.stringify(raw)).digest('hex');
+}
+
+export class RecordShaper {
+  constructor(
+    readonly definition: StreamDefinition,
+    readonly child: ChildStreamDefinition | undefined,
+    readonly columns: readonly ColumnPlan[],
+  ) {}
+
+  /** SAP properties this stream needs from each row it reads (the parent's or the child's). */
+  sapProperties(): string[] {
+    return this.columns.flatMap((plan) => (plan.source.kind === 'sap' ? [plan.source.property] : []));
+  }
+
+  parentRecord(raw: RawEntity, rawHash: string, page: PageContext): ShapedRecord {
+    return this.shape(raw, raw, rawHash, hashOf, page);
+  }
+
+  /** One record per row of the child collection; the rows share the parent's hash and stamp. */
+  childRecords(parent: RawEntity, parentHash: string, page: PageContext): ShapedRecord[] {
+    const rows = parent[this.child!.collection];
+    if (!Array.isArray(rows)) return [];
+    return rows.map((row) => this.shape(row as RawEntity, parent, parentHash, hashOf, page));
+  }
+
+  private shape(row: RawEntity, parent: RawEntity, parentHash: string, hash: (raw: unknown) => string, page: PageContext): ShapedRecord {
+    const data: Record<string, unknown> = {};
+    const changes: RecordChange[] = [];
+    const stamp = this.definition.changeStamp;
+    const parentKey = parent[this.definition.key];
+    for (const plan of this.columns) {
+      const source = plan.source;
+      switch (source.kind) {
+        case 'sap':
+          setColumn(data, changes, plan.column, row[source.property], plan.schema);
+          break;
+        case 'updated_at':
+        case 'parent_updated_at':
+          data[plan.column] = stamp ? combineDateTime(parent[stamp.dateProperty], stamp.timeProperty ? parent[stamp.timeProperty] : undefined) : null;
+          break;
+        case 'parent_key':
+          setColumn(data, changes, plan.column, parentKey, plan.schema);
+          break;
+        case 'parent_hash':
+          data[plan.column] = parentHash;
+          break;
+        case 'audit':
+          data[plan.column] = auditValue(source.name, row, parent, parentHash, hash, page, parentKey);
+          break;
+      }
+    }
+    return { data, changes };
+  }
+}
+
+function auditValue(
+  name: keyof typeof auditColumns,
+  row: RawEntity,
+  parent: RawEntity,
+  parentHash: string,
+  hash: (raw: unknown) => string,
+  page: PageContext,
+  parentKey: unknown,
+): string | null {
+  switch (name) {
+    case '_b1_company_db':
+      return page.companyDb;
+    case '_b1_source_url':
+      return page.sourceUrlOf(parentKey);
+    case '_b1_sync_id':
+      return page.syncId;
+    case '_b1_extracted_at':
+      return page.extractedAt;
+    case '_b1_record_hash':
+      return row === parent ? parentHash : hash(row);
+    default:
+      return null;
+  }
+}
+
+/** How each column of a configured stream is filled, or undefined when no rule knows it. */
+export function derivedColumnSource(column: string, isChild: boolean, parentKeyColumn: string | undefined, hasStamp: boolean): ColumnSource | undefined {
+  if (column in auditColumns) return { kind: 'audit', name: column as keyof typeof auditColumns };
+  if (!isChild && hasStamp && column === UPDATED_AT) return { kind: 'updated_at' };
+  if (isChild && hasStamp && column === PARENT_UPDATED_AT) return { kind: 'parent_updated_at' };
+  if (isChild && column === parentKeyColumn) return { kind: 'parent_key' };
+  if (isChild && column === PARENT_RECORD_HASH) return { kind: 'parent_hash' };
+  return undefined;
+}

@@ -1,0 +1,112 @@
+/**
+ * Turns the configured catalog into read groups: the streams fed by one entity set are read in
+ * one pass (invoices and invoice_lines cost one pass over Invoices), each with the columns the
+ * user selected and the state Airbyte handed back.
+ */
+import type { ConfiguredAirbyteCatalog } from '../protocol/generated/airbyte-protocol.js';
+import type { Logger } from '../logging.js';
+import type { CatalogEntry } from './catalog.js';
+import type { JsonSchemaFragment } from './columns.js';
+import type { StreamDefinition } from './definitions.js';
+import type { StreamStateBlob } from './state.js';
+import type { SyncMode } from './cursor.js';
+import { RecordShaper, derivedColumnSource, type ColumnPlan } from './records.js';
+
+export interface ConfiguredMember {
+  name: string;
+  syncMode: SyncMode;
+  state: StreamStateBlob | undefined;
+  shaper: RecordShaper;
+}
+
+export interface ReadGroup {
+  definition: StreamDefinition;
+  members: ConfiguredMember[];
+}
+
+/** Finds the SAP property behind a column the shipped schemas do not know (user-defined fields). */
+export type ColumnResolver = (entry: CatalogEntry, column: string) => { property: string; schema: JsonSchemaFragment } | undefined;
+
+export interface Selection {
+  groups: ReadGroup[];
+  /** Configured streams this connector does not offer. */
+  unknownStreams: string[];
+  /** Selected columns no rule or schema could map to a Service Layer property. */
+  unresolvedColumns: { stream: string; column: string }[];
+}
+
+export function selectStreams(
+  configured: ConfiguredAirbyteCatalog,
+  available: ReadonlyMap<string, CatalogEntry>,
+  states: ReadonlyMap<string, StreamStateBlob>,
+  logger: Logger,
+  resolveColumn?: ColumnResolver,
+): Selection {
+  const groups = new Map<StreamDefinition, ReadGroup>();
+  const unknownStreams: string[] = [];
+  const unresolvedColumns: Selection['unresolvedColumns'] = [];
+
+  for (const configuredStream of configured.streams) {
+    const name = configuredStream.stream.name;
+    const entry = available.get(name);
+    if (!entry) {
+      unknownStreams.push(name);
+      continue;
+    }
+    let syncMode: SyncMode = configuredStream.sync_mode;
+    if (syncMode === 'incremental' && !entry.stream.supported_sync_modes.includes('incremental')) {
+      logger.warn(`Stream ${name} supports full refresh only; reading it in full.`);
+      syncMode = 'full_refresh';
+    }
+    const columns = planColumns(entry, configuredStream.stream.json_schema as { properties?: Record<string, JsonSchemaFragment> }, resolveColumn, (column) =>
+      unresolvedColumns.push({ stream: name, column }),
+    );
+    const member: ConfiguredMember = { name, syncMode, state: states.get(name), shaper: new RecordShaper(entry.definition, entry.child, columns) };
+    const group = groups.get(entry.definition) ?? { definition: entry.definition, members: [] };
+    group.members.push(member);
+    groups.set(entry.definition, group);
+  }
+  return { groups: [...groups.values()], unknownStreams, unresolvedColumns };
+}
+
+/**
+ * The columns of a configured stream, in the order the configured schema lists them. Key columns
+ * are always read, whatever was deselected, because destinations deduplicate on them.
+ */
+function planColumns(
+  entry: CatalogEntry,
+  configuredSchema: { properties?: Record<string, JsonSchemaFragment> },
+  resolveColumn: ColumnResolver | undefined,
+  onUnresolved: (column: string) => void,
+): ColumnPlan[] {
+  const offered = (entry.stream.json_schema as { properties: Record<string, JsonSchemaFragment> }).properties;
+  const requested = { ...(configuredSchema.properties ?? offered) };
+  for (const keyPath of entry.stream.source_defined_primary_key ?? []) {
+    const keyColumn = keyPath[0];
+    if (keyColumn && !(keyColumn in requested) && offered[keyColumn]) requested[keyColumn] = offered[keyColumn]!;
+  }
+  const isChild = entry.child !== undefined;
+  const hasStamp = entry.definition.changeStamp !== undefined;
+  const plans: ColumnPlan[] = [];
+  for (const [column, configuredFragment] of Object.entries(requested)) {
+    const known = offered[column];
+    const schema = configuredFragment?.type ? configuredFragment : known ?? configuredFragment ?? {};
+    const derived = derivedColumnSource(column, isChild, entry.child?.parentKeyColumn, hasStamp);
+    if (derived) {
+      plans.push({ column, source: derived, schema });
+      continue;
+    }
+    const property = configuredFragment?.['x-b1-property'] ?? known?.['x-b1-property'];
+    if (property) {
+      plans.push({ column, source: { kind: 'sap', property }, schema });
+      continue;
+    }
+    const resolved = resolveColumn?.(entry, column);
+    if (resolved) {
+      plans.push({ column, source: { kind: 'sap', property: resolved.property }, schema: configuredFragment?.type ? configuredFragment : resolved.schema });
+      continue;
+    }
+    onUnresolved(column);
+  }
+  return plans;
+}
