@@ -6,7 +6,7 @@ import { ConnectorError } from '../../src/errors.js';
 import { ServiceLayerClient } from '../../src/service-layer/client.js';
 import { captureLogger, fakeTime, PASSWORD, sessionConfig, startFakeServer, USER, COMPANY_DB, type FakeServer } from './helpers.js';
 
-async function certificate(altNames: { type: number; value?: string; ip?: string }[]) {
+async function certificate(altNames: { type: 2 | 7; value?: string; ip?: string }[]) {
   return selfsigned.generate([{ name: 'commonName', value: 'b1-server' }], {
     keyType: 'ec',
     algorithm: 'sha256',
