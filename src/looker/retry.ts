@@ -41,6 +41,8 @@ export function parseRetryAfterMs(value: string | null, serverDate: string | nul
   if (value === null) return undefined;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  // All three HTTP-date forms start with the day name; Date.parse alone would read "-5" as a year.
+  if (!/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)/i.test(trimmed)) return undefined;
   const at = Date.parse(trimmed);
   if (Number.isNaN(at)) return undefined;
   const reference = serverDate === null ? Number.NaN : Date.parse(serverDate);

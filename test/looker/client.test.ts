@@ -1,0 +1,179 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConnectorError } from '../../src/errors.js';
+import { redactor } from '../../src/logging.js';
+import { LookerApiClient, LookerApiError, lookerPath, normalizeLookerBaseUrl } from '../../src/looker/client.js';
+
+describe('base URL', () => {
+  test('trailing slashes and a pasted /api/4.0 are dropped', () => {
+    assert.equal(normalizeLookerBaseUrl('https://acme.cloud.looker.com/'), 'https://acme.cloud.looker.com');
+    assert.equal(normalizeLookerBaseUrl(' https://looker.acme.test:19999/api/4.0/ '), 'https://looker.acme.test:19999');
+    assert.equal(normalizeLookerBaseUrl('https://acme.test/looker'), 'https://acme.test/looker');
+  });
+
+  test('anything that is not an http(s) URL is a config error', () => {
+    for (const bad of ['acme.cloud.looker.com', 'ftp://acme.test', 'https://acme.test/?x=1']) {
+      assert.throws(() => normalizeLookerBaseUrl(bad), (e: unknown) => e instanceof ConnectorError && e.failureType === 'config_error');
+    }
+  });
+});
+
+test('path segments are encoded so names cannot change the route', () => {
+  assert.equal(lookerPath('derived_table', 'sap/b1', 'margin pdt', 'start'), '/derived_table/sap%2Fb1/margin%20pdt/start');
+});
+
+type Route = (url: URL, init: RequestInit) => Response | Promise<Response>;
+
+/** A fetch that answers login itself and hands every other call to `route`. */
+function stubLooker(route: Route, expiresIn = 3600) {
+  const calls: { method: string; path: string; authorization: string | undefined }[] = [];
+  let issued = 0;
+  const fetchStub = (async (input: string | URL | Request, init?: RequestInit) => {
+    const url = new URL(String(input));
+    const headers = (init?.headers ?? {}) as Record<string, string>;
+    calls.push({ method: init?.method ?? 'GET', path: url.pathname, authorization: headers.Authorization });
+    if (url.pathname === '/api/4.0/login') {
+      issued += 1;
+      return Response.json({ access_token: `tok-${issued}-abcdefabcdef`, token_type: 'Bearer', expires_in: expiresIn, refresh_token: null });
+    }
+    return route(url, init ?? {});
+  }) as typeof fetch;
+  return { fetchStub, calls };
+}
+
+function client(fetchStub: typeof fetch, clock = { t: 0 }, sleeps: number[] = []) {
+  return new LookerApiClient(
+    { baseUrl: 'https://looker.acme.test', clientId: 'id', clientSecret: 'client-secret-xyz' },
+    { fetch: fetchStub, now: () => clock.t, sleep: async (ms) => void sleeps.push(ms) },
+  );
+}
+
+const fetchFailed = (code: string, message: string) => Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error(message), { code }) });
+
+describe('token', () => {
+  test('reused until a minute before expires_in, then renewed', async () => {
+    const { fetchStub, calls } = stubLooker(() => Response.json({}));
+    const clock = { t: 0 };
+    const api = client(fetchStub, clock);
+    await api.request({ method: 'GET', path: '/user', idempotent: true });
+    clock.t = 3_539_000;
+    await api.request({ method: 'GET', path: '/user', idempotent: true });
+    assert.equal(api.loginCount, 1);
+    clock.t = 3_540_000;
+    await api.request({ method: 'GET', path: '/user', idempotent: true });
+    assert.equal(api.loginCount, 2);
+    assert.deepEqual(
+      calls.filter((c) => c.path === '/api/4.0/user').map((c) => c.authorization),
+      ['token tok-1-abcdefabcdef', 'token tok-1-abcdefabcdef', 'token tok-2-abcdefabcdef'],
+    );
+  });
+
+  test('short-lived tokens keep a tenth of their life as margin', async () => {
+    const { fetchStub } = stubLooker(() => Response.json({}), 100);
+    const clock = { t: 0 };
+    const api = client(fetchStub, clock);
+    await api.request({ method: 'GET', path: '/user', idempotent: true });
+    clock.t = 89_999;
+    await api.request({ method: 'GET', path: '/user', idempotent: true });
+    assert.equal(api.loginCount, 1);
+    clock.t = 90_000;
+    await api.request({ method: 'GET', path: '/user', idempotent: true });
+    assert.equal(api.loginCount, 2);
+  });
+
+  test('issued tokens and the client secret are registered with the redactor', async () => {
+    const { fetchStub } = stubLooker(() => Response.json({}));
+    await client(fetchStub).request({ method: 'GET', path: '/user', idempotent: true });
+    assert.equal(redactor.redact('a tok-1-abcdefabcdef b client-secret-xyz'), 'a ********** b **********');
+  });
+
+  test('a login answer without a token is a clear error', async () => {
+    const fetchStub = (async () => Response.json({ token_type: 'Bearer' })) as typeof fetch;
+    await assert.rejects(client(fetchStub).request({ method: 'GET', path: '/user', idempotent: true }), /sent no access_token/);
+  });
+});
+
+describe('failures', () => {
+  test('a dropped connection is retried for idempotent calls only', async () => {
+    let failures = 1;
+    const { fetchStub, calls } = stubLooker(() => {
+      if (failures-- > 0) throw fetchFailed('ECONNRESET', 'read ECONNRESET');
+      return Response.json({ ok: true });
+    });
+    const sleeps: number[] = [];
+    assert.deepEqual(await client(fetchStub, { t: 0 }, sleeps).request({ method: 'GET', path: '/datagroups', idempotent: true }), { ok: true });
+    assert.deepEqual(sleeps, [1000]);
+
+    failures = 1;
+    await assert.rejects(
+      client(fetchStub).request({ method: 'POST', path: '/scheduled_plans/1/run_once', idempotent: false }),
+      (e: unknown) => e instanceof ConnectorError && e.failureType === 'transient_error' && /read ECONNRESET \[ECONNRESET\]/.test(e.message),
+    );
+    assert.equal(calls.filter((c) => c.path.endsWith('/run_once')).length, 1);
+  });
+
+  test('an untrusted certificate is not retried and says how to trust a private CA', async () => {
+    const { fetchStub, calls } = stubLooker(() => Response.json({}));
+    const tlsFailing = (async (input: string | URL | Request, init?: RequestInit) => {
+      if (String(input).endsWith('/login')) throw fetchFailed('UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'unable to verify the first certificate');
+      return fetchStub(input, init);
+    }) as typeof fetch;
+    const sleeps: number[] = [];
+    await assert.rejects(client(tlsFailing, { t: 0 }, sleeps).request({ method: 'GET', path: '/user', idempotent: true }), /TLS certificate is not trusted.*NODE_EXTRA_CA_CERTS/);
+    assert.deepEqual(sleeps, []);
+    assert.equal(calls.length, 0);
+  });
+
+  test('403 names the missing permission, other 4xx carry Looker\'s message and status', async () => {
+    const { fetchStub } = stubLooker((url) =>
+      url.pathname.endsWith('/forbidden')
+        ? Response.json({ message: 'Not authorized', documentation_url: 'x' }, { status: 403 })
+        : Response.json({ message: 'Validation Failed', documentation_url: 'x' }, { status: 422 }),
+    );
+    const api = client(fetchStub);
+    await assert.rejects(api.request({ method: 'GET', path: '/forbidden', idempotent: true }), /HTTP 403: Not authorized; the API user lacks the permission/);
+    await assert.rejects(api.request({ method: 'PATCH', path: '/datagroups/1', json: {}, idempotent: true }), (e: unknown) => {
+      assert.ok(e instanceof LookerApiError);
+      assert.equal(e.status, 422);
+      assert.equal(e.lookerMessage, 'Validation Failed');
+      assert.equal(e.failureType, 'config_error');
+      return true;
+    });
+  });
+
+  test('a success that is not JSON is reported, not parsed into nonsense', async () => {
+    const { fetchStub } = stubLooker(() => new Response('<html>login page</html>', { status: 200 }));
+    await assert.rejects(client(fetchStub).request({ method: 'GET', path: '/datagroups', idempotent: true }), /body that is not JSON/);
+  });
+
+  test('logout never throws', async () => {
+    const { fetchStub } = stubLooker((url) => {
+      if (url.pathname.endsWith('/logout')) throw fetchFailed('ECONNREFUSED', 'connect ECONNREFUSED');
+      return Response.json({});
+    });
+    const api = client(fetchStub);
+    await api.request({ method: 'GET', path: '/user', idempotent: true });
+    await api.logout();
+    await api.logout();
+  });
+});
+
+describe('clock', () => {
+  test('the trigger time follows the server clock when it is behind, and ours when it is ahead', async () => {
+    let serverOffset = -42_000;
+    const clock = { t: Date.UTC(2025, 0, 15, 12, 0, 0, 700) };
+    const fetchStub = (async (input: string | URL | Request) => {
+      const date = new Date(clock.t + serverOffset).toUTCString();
+      if (String(input).endsWith('/login')) return Response.json({ access_token: 'tok-clock-123456', expires_in: 3600 }, { headers: { Date: date } });
+      return Response.json({}, { headers: { Date: date } });
+    }) as typeof fetch;
+    const api = client(fetchStub, clock);
+    assert.equal(api.nowNotAheadOfServerSeconds(), Math.floor(clock.t / 1000), 'no answer seen yet: our clock');
+    await api.request({ method: 'GET', path: '/user', idempotent: true });
+    clock.t += 5_000;
+    assert.equal(api.nowNotAheadOfServerSeconds(), Math.floor((clock.t - 42_700) / 1000));
+    serverOffset = 90_000;
+    await api.request({ method: 'GET', path: '/user', idempotent: true });
+    assert.equal(api.nowNotAheadOfServerSeconds(), Math.floor(clock.t / 1000));
+  });
+});
