@@ -1,0 +1,61 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseConfig } from '../../src/config/load.js';
+import { ConnectorError } from '../../src/errors.js';
+import { redactor } from '../../src/logging.js';
+import { snakeCase } from '../../src/metadata/naming.js';
+
+const valid = {
+  service_layer_url: 'https://b1:50000/b1s/v2/',
+  credentials: { auth_type: 'session_login', company_db: 'SBO', username: 'manager', password: 'Pa55-word-config-test' },
+};
+
+test('a valid config gets the spec defaults and its secrets are registered for redaction', () => {
+  const config = parseConfig(valid);
+  assert.equal(config.page_size, 20);
+  assert.equal(config.reread_window_days, 60);
+  assert.deepEqual(config.tls, { mode: 'verify' });
+  assert.equal(redactor.redact('the password is Pa55-word-config-test'), 'the password is **********');
+});
+
+test('an invalid config is a config_error naming the field', () => {
+  const cases: [unknown, RegExp][] = [
+    [{ ...valid, service_layer_url: 'https://b1:50000/api' }, /service_layer_url must look like/],
+    [{ ...valid, credentials: { auth_type: 'session_login', company_db: 'SBO', username: 'manager' } }, /credentials\.password is required/],
+    [{ ...valid, credentials: { auth_type: 'basic' } }, /credentials\.auth_type must be one of/],
+    [{ ...valid, tls: { mode: 'trusted_certificate' } }, /tls\.certificate_pem is required/],
+    [{ ...valid, page_size: 0 }, /page_size must be >= 1/],
+    [{ ...valid, start_date: '01/02/2024' }, /start_date must look like YYYY-MM-DD/],
+    [{ ...valid, custom_entity_sets: [{ entity_set: 'U_X' }] }, /custom_entity_sets\.0\.primary_key is required/],
+    [[], /must be a JSON object/],
+  ];
+  for (const [input, message] of cases) {
+    assert.throws(
+      () => parseConfig(input),
+      (error: unknown) => error instanceof ConnectorError && error.failureType === 'config_error' && message.test(error.message),
+      JSON.stringify(input),
+    );
+  }
+});
+
+test('unknown fields are reported as a warning', () => {
+  const warnings: string[] = [];
+  parseConfig({ ...valid, page_sise: 100 }, { debug() {}, info() {}, error() {}, warn: (m) => warnings.push(m) });
+  assert.match(warnings.join('\n'), /page_sise/);
+});
+
+test('column names are the snake_case of SAP property names', () => {
+  const expected: Record<string, string> = {
+    DocEntry: 'doc_entry',
+    DocTotalFC: 'doc_total_fc',
+    DocTotalFc: 'doc_total_fc',
+    Line_ID: 'line_id',
+    U_Region: 'u_region',
+    CostingCode2: 'costing_code2',
+    COGSAccountCode: 'cogs_account_code',
+    UoMCode: 'uom_code',
+    BPL_IDAssignedToInvoice: 'bpl_id_assigned_to_invoice',
+    Balance_FrgnCurr: 'balance_frgn_curr',
+  };
+  for (const [sap, column] of Object.entries(expected)) assert.equal(snakeCase(sap), column, sap);
+});

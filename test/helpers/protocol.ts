@@ -1,0 +1,55 @@
+/**
+ * Validation of connector output against the official Airbyte protocol schema in
+ * ../shared/reference (not our vendored copy), and a scan for secrets. Every test that runs the
+ * connector passes its whole output through here.
+ */
+import { readFileSync } from 'node:fs';
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { referencePath } from './paths.js';
+
+type AddFormats = (ajv: Ajv) => Ajv;
+const addFormats: AddFormats = (addFormatsModule as unknown as { default?: AddFormats }).default ?? (addFormatsModule as unknown as AddFormats);
+
+let validator: ValidateFunction | undefined;
+
+export function airbyteMessageValidator(): ValidateFunction {
+  if (validator) return validator;
+  const schema = JSON.parse(readFileSync(referencePath('airbyte', 'airbyte_protocol.json'), 'utf8')) as Record<string, unknown>;
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  addFormats(ajv);
+  ajv.addSchema({ ...schema, $id: 'airbyte_protocol.json' });
+  validator = ajv.compile({ $ref: 'airbyte_protocol.json#/definitions/AirbyteMessage' });
+  return validator;
+}
+
+export interface AirbyteMessageLike {
+  type: string;
+  [key: string]: unknown;
+}
+
+/** Parses stdout into messages; throws on any line that is not a valid Airbyte message. */
+export function parseAirbyteOutput(stdout: string): AirbyteMessageLike[] {
+  const validate = airbyteMessageValidator();
+  const lines = stdout.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  return lines.map((line, index) => {
+    let message: unknown;
+    try {
+      message = JSON.parse(line);
+    } catch {
+      throw new Error(`stdout line ${index + 1} is not JSON: ${line.slice(0, 200)}`);
+    }
+    if (!validate(message)) {
+      throw new Error(`stdout line ${index + 1} is not a valid Airbyte message: ${JSON.stringify(validate.errors?.slice(0, 3))}\n${line.slice(0, 300)}`);
+    }
+    return message as AirbyteMessageLike;
+  });
+}
+
+/** Throws when any secret appears anywhere in the given text. */
+export function assertNoSecrets(text: string, secrets: (string | undefined)[], where: string): void {
+  for (const secret of secrets) {
+    if (secret && text.includes(secret)) throw new Error(`A secret appeared in ${where}.`);
+  }
+}
