@@ -97,6 +97,8 @@ test('without Retry-After, waits grow exponentially with full jitter', () => {
   assert.equal(parseRetryAfter('Wed, 21 Oct 2015 07:28:00 GMT', Date.UTC(2015, 9, 21, 7, 27, 0)), 60_000);
   assert.equal(parseRetryAfter('Wed, 21 Oct 2015 07:28:00 GMT', Date.UTC(2016, 0, 1)), 0);
   assert.equal(parseRetryAfter('soon', 0), undefined);
+  assert.equal(parseRetryAfter('1.5', 0), undefined);
+  assert.equal(parseRetryAfter('-3', 0), undefined);
 });
 
 test('a request that keeps failing ends, after max_retries, in a transient_error saying what failed', async (t) => {

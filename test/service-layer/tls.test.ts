@@ -21,7 +21,9 @@ let localhostOnly: FakeServer;
 let localhostOnlyCert: string;
 
 const answer = (request: { url: string }) =>
-  request.url.endsWith('/Login')
+  request.url === '/auth/token'
+    ? { body: { access_token: 'tls-token', token_type: 'Bearer', expires_in: 3600 } }
+    : request.url.endsWith('/Login')
     ? { headers: { 'set-cookie': ['B1SESSION=tls-session;HttpOnly;', 'ROUTEID=.node1; path=/b1s'] }, body: { SessionId: 'tls-session', SessionTimeout: 30 } }
     : { body: { value: [{ ItemCode: 'A1' }] } };
 
@@ -145,4 +147,33 @@ test('https:// against a plain HTTP port is a config_error about the scheme', as
     assert.match(error.message, /does not speak HTTPS/);
     return true;
   });
+});
+
+test('an OAuth token endpoint on another host name gets the same TLS settings, with public CAs trusted besides a pin', async (t) => {
+  // localhost and 127.0.0.1 are different host names for the client, though the same server here.
+  const tokenOrigin = server.origin.replace('127.0.0.1', 'localhost');
+  for (const tls of [{ mode: 'trusted_certificate' as const, certificate_pem: serverCert }, { mode: 'accept_self_signed' as const }]) {
+    const client = new ServiceLayerClient({
+      config: {
+        service_layer_url: `${server.origin}/b1s/v2`,
+        credentials: { auth_type: 'oauth2_client_credentials', token_url: `${tokenOrigin}/auth/token`, client_id: 'c', client_secret: 's' },
+        tls,
+      },
+      logger: captureLogger(),
+      ...fakeTime().options,
+    });
+    t.after(() => client.close());
+    assert.deepEqual(await client.getJson('Items'), { value: [{ ItemCode: 'A1' }] }, tls.mode);
+  }
+  const verifying = new ServiceLayerClient({
+    config: {
+      service_layer_url: `${server.origin}/b1s/v2`,
+      credentials: { auth_type: 'oauth2_client_credentials', token_url: `${tokenOrigin}/auth/token`, client_id: 'c', client_secret: 's' },
+      max_retries: 0,
+    },
+    logger: captureLogger(),
+    ...fakeTime().options,
+  });
+  t.after(() => verifying.close());
+  await assert.rejects(verifying.connect(), (error: unknown) => error instanceof ConnectorError && error.failureType === 'config_error' && /localhost/.test(error.message));
 });
