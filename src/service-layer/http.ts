@@ -112,7 +112,7 @@ export function classifyNetworkError(error: unknown, url: URL, tls: TlsOptions |
     if (certificate) return certificate;
   }
   if (codes.includes('ENOTFOUND')) {
-    return configError(`The host "${url.hostname}" does not resolve (DNS lookup failed). Check the host name in the configured URL.`, {
+    return configError(`The host "${url.hostname}" of ${url.origin} does not resolve (DNS lookup failed). Check the host name in the configured URL.`, {
       internalMessage: detail,
       cause: error,
     });
