@@ -203,7 +203,7 @@ test('a host that does not resolve is a config_error at once', async (t) => {
   await assert.rejects(client.connect(), (error: unknown) => {
     assert.ok(error instanceof ConnectorError);
     assert.equal(error.failureType, 'config_error');
-    assert.match(error.message, /no-such-host\.invalid" does not resolve/);
+    assert.match(error.message, /"no-such-host\.invalid" of http:\/\/no-such-host\.invalid:50000 does not resolve/);
     return true;
   });
   assert.equal(client.stats.retries, 0);
