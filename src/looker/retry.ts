@@ -1,3 +1,5 @@
+import { parseRetryAfter } from '../service-layer/retry.js';
+
 /**
  * When and how long to wait before repeating a Looker API call. Looker rate-limits most endpoints
  * (x-looker-rate-limited in its spec) and answers 429 with Retry-After; 5xx answers are usually a
@@ -33,21 +35,13 @@ export function isRetryableStatus(status: number, idempotent: boolean): boolean 
 }
 
 /**
- * Parses Retry-After (RFC 9110: delay-seconds or an HTTP-date) into milliseconds from now.
- * An HTTP-date is compared with the server's own Date header when there is one, so a skewed
- * client clock does not stretch or shrink the wait. Returns undefined when absent or unreadable.
+ * Retry-After in milliseconds from now, or undefined when absent or unreadable. An HTTP-date is
+ * counted from the server's own Date header when there is one, so a skewed client clock does not
+ * stretch or shrink the wait.
  */
 export function parseRetryAfterMs(value: string | null, serverDate: string | null, nowMs: number): number | undefined {
-  if (value === null) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  // All three HTTP-date forms start with the day name; Date.parse alone would read "-5" as a year.
-  if (!/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)/i.test(trimmed)) return undefined;
-  const at = Date.parse(trimmed);
-  if (Number.isNaN(at)) return undefined;
-  const reference = serverDate === null ? Number.NaN : Date.parse(serverDate);
-  const from = Number.isNaN(reference) ? nowMs : reference;
-  return Math.max(0, at - from);
+  const serverMs = serverDate === null ? Number.NaN : Date.parse(serverDate);
+  return parseRetryAfter(value ?? undefined, Number.isNaN(serverMs) ? nowMs : serverMs);
 }
 
 /** Our own backoff before retry number `retry` (1 for the first retry). */
