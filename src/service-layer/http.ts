@@ -163,6 +163,8 @@ export async function exchange(dispatcher: Dispatcher, request: HttpRequest, opt
     return { status: response.statusCode, headers: response.headers, body };
   } catch (error) {
     if (options.signal?.aborted) throw options.signal.reason;
+    // Already classified (an undecodable body): keep its own reason.
+    if (error instanceof RetryableFailure || error instanceof ConnectorError) throw error;
     if (timedOut) {
       throw new RetryableFailure(`no complete response within ${Math.round(options.timeoutMs / 100) / 10} s (request_timeout_seconds)`, {
         cause: error,
