@@ -140,9 +140,11 @@ export class ServiceLayerClient {
     } catch (error) {
       this.logger.warn(`Closing the Service Layer session failed: ${(error as Error).message}`);
     }
+    // destroy, not close: a request still running (a stream that another stream's failure left
+    // behind) must not hold up the end of the sync for up to request_timeout_seconds.
     for (const agent of this.agents) {
       try {
-        await agent.close();
+        await agent.destroy();
       } catch (error) {
         this.logger.warn(`Closing the Service Layer connections failed: ${(error as Error).message}`);
       }

@@ -111,6 +111,9 @@ export function classifyNetworkError(error: unknown, url: URL, tls: TlsOptions |
     const certificate = certificateError(code, detail, url, tls);
     if (certificate) return certificate;
   }
+  if (codes.includes('UND_ERR_DESTROYED')) {
+    return systemError('The Service Layer client was closed while this request was still running', { cause: error });
+  }
   if (codes.includes('ENOTFOUND')) {
     return configError(`The host "${url.hostname}" of ${url.origin} does not resolve (DNS lookup failed). Check the host name in the configured URL.`, {
       internalMessage: detail,

@@ -296,3 +296,19 @@ test('an external abort stops a request', async (t) => {
   setTimeout(() => controller.abort(new Error('stop now')), 50);
   await assert.rejects(client.getJson('Items', { signal: controller.signal }), /stop now/);
 });
+
+test('close() does not wait for a request that is still running', async (t) => {
+  const sl = await startFakeServiceLayer({ data: () => ({ fault: 'hang' }) });
+  t.after(() => sl.close());
+  const client = new ServiceLayerClient({ config: sessionConfig(sl.root, { max_retries: 0 }), logger: captureLogger(), ...fakeTime().options });
+  await client.connect();
+  const running = client.getJson('Items').catch((error: unknown) => error);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const started = Date.now();
+  await client.close();
+  assert.ok(Date.now() - started < 2_000);
+  const failure = await running;
+  assert.ok(failure instanceof ConnectorError);
+  assert.match(failure.message, /closed while this request was still running/);
+  assert.deepEqual(sl.loggedOut, [sl.issuedSessions[0]]);
+});
