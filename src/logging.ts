@@ -37,12 +37,12 @@ export class SecretRedactor {
 /** The process-wide redactor: secrets must be masked whichever module prints. */
 export const redactor = new SecretRedactor();
 
-/** Plain-text logger on stderr, for commands that are not Airbyte protocol commands. */
-export function stderrLogger(minLevel: LogLevel = 'INFO'): Logger {
+/** Plain-text logger, for commands that are not Airbyte protocol commands. */
+export function plainLogger(out: NodeJS.WritableStream = process.stderr, minLevel: LogLevel = 'INFO'): Logger {
   const order: LogLevel[] = ['DEBUG', 'INFO', 'WARN', 'ERROR'];
   const write = (level: LogLevel, message: string): void => {
     if (order.indexOf(level) < order.indexOf(minLevel)) return;
-    process.stderr.write(`${new Date().toISOString()} ${level} ${redactor.redact(message)}\n`);
+    out.write(`${new Date().toISOString()} ${level} ${redactor.redact(message)}\n`);
   };
   return {
     debug: (m) => write('DEBUG', m),

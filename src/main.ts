@@ -14,6 +14,8 @@ import { specCommand } from './commands/spec.js';
 import { checkCommand } from './commands/check.js';
 import { discoverCommand } from './commands/discover.js';
 import { readCommand } from './commands/read.js';
+import { lookerRefreshCommand } from './commands/looker-refresh.js';
+import { plainLogger } from './logging.js';
 
 const emitter = new MessageEmitter(process.stdout);
 const stop = new AbortController();
@@ -49,15 +51,14 @@ const configOption = { type: 'string', demandOption: true, describe: 'Path to th
 
 await yargs(hideBin(process.argv))
   .scriptName('source-sap-business-one')
-  .usage('$0 <command> [options]\n\nAirbyte source for SAP Business One: reads the Service Layer (/b1s/v1 or /b1s/v2).\nProtocol commands print Airbyte messages on stdout, one JSON object per line.')
-  .command('spec', 'Print the connector specification (the config form).', {}, () => run(() => specCommand(emitter)))
-  .command(
-    'check',
-    'Sign in and check that every entity set can be read; prints one CONNECTION_STATUS.',
-    { config: configOption },
-    (args) => run(() => checkCommand(args.config, emitter)),
+  .usage(
+    '$0 <command> [options]\n\nAirbyte source for SAP Business One: reads the Service Layer (/b1s/v1 or /b1s/v2).\nProtocol commands print Airbyte messages on stdout, one JSON object per line.',
   )
-  .command('discover', 'Print the catalog of streams, with the company\'s user-defined fields.', { config: configOption }, (args) =>
+  .command('spec', 'Print the connector specification (the config form).', {}, () => run(() => specCommand(emitter)))
+  .command('check', 'Sign in and check that every entity set can be read; prints one CONNECTION_STATUS.', { config: configOption }, (args) =>
+    run(() => checkCommand(args.config, emitter)),
+  )
+  .command('discover', "Print the catalog of streams, with the company's user-defined fields.", { config: configOption }, (args) =>
     run(() => discoverCommand(args.config, emitter)),
   )
   .command(
@@ -70,7 +71,21 @@ await yargs(hideBin(process.argv))
     },
     (args) => run(() => readCommand({ configPath: args.config, catalogPath: args.catalog, statePath: args.state, signal: stop.signal }, emitter)),
   )
-  .demandCommand(1, 'Name a command: spec, check, discover or read.')
+  .command(
+    'looker-refresh',
+    'Trigger the configured Looker datagroups, PDT builds and scheduled plans (run it after a sync has landed). Prints plain lines.',
+    { config: configOption },
+    async (args) => {
+      const logger = plainLogger(process.stdout);
+      try {
+        process.exitCode = await lookerRefreshCommand(args.config, logger);
+      } catch (error) {
+        logger.error(asConnectorError(error).message);
+        process.exitCode = 1;
+      }
+    },
+  )
+  .demandCommand(1, 'Name a command: spec, check, discover, read, generate-lookml or looker-refresh.')
   .strict()
   .help()
   .alias('help', 'h')

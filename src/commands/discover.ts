@@ -7,14 +7,18 @@ import type { MessageEmitter } from '../protocol/emitter.js';
 import { catalogMessage } from '../protocol/messages.js';
 import { loadConfig, type ResolvedConfig } from '../config/load.js';
 import type { Logger } from '../logging.js';
+import type { EdmModel } from '../metadata/edmx.js';
+import { fetchMetadata } from '../metadata/fetch.js';
+import { ServiceLayerClient } from '../service-layer/client.js';
 import { catalogEntries, type CatalogEntry } from '../streams/catalog.js';
 import { streamDefinitions } from '../streams/custom.js';
+import { customerSchemas } from '../streams/customer-schemas.js';
 
-/** The streams a config offers, by name, with their shipped schemas. */
-export function offeredStreams(config: ResolvedConfig): Map<string, CatalogEntry> {
+/** The streams a config offers, by name, fitted to the company's $metadata when it is known. */
+export function offeredStreams(config: ResolvedConfig, model: EdmModel | undefined, logger: Logger): Map<string, CatalogEntry> {
   const entries = new Map<string, CatalogEntry>();
   for (const definition of streamDefinitions(config)) {
-    for (const entry of catalogEntries(definition)) entries.set(entry.stream.name, entry);
+    for (const entry of catalogEntries(definition, customerSchemas(definition, model, logger))) entries.set(entry.stream.name, entry);
   }
   return entries;
 }
@@ -22,7 +26,14 @@ export function offeredStreams(config: ResolvedConfig): Map<string, CatalogEntry
 export async function discoverCommand(configPath: string, emitter: MessageEmitter): Promise<number> {
   const logger: Logger = emitter.logger();
   const config = await loadConfig(configPath, logger);
-  const streams: AirbyteStream[] = [...offeredStreams(config).values()].map((entry) => entry.stream);
+  const client = new ServiceLayerClient({ config, logger });
+  let model: EdmModel | undefined;
+  try {
+    model = await fetchMetadata(client, logger);
+  } finally {
+    await client.close();
+  }
+  const streams: AirbyteStream[] = [...offeredStreams(config, model, logger).values()].map((entry) => entry.stream);
   await emitter.emit(catalogMessage({ streams }));
   return 0;
 }

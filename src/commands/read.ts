@@ -8,7 +8,10 @@ import { randomUUID } from 'node:crypto';
 import type { ConfiguredAirbyteCatalog } from '../protocol/generated/airbyte-protocol.js';
 import type { MessageEmitter } from '../protocol/emitter.js';
 import { configError } from '../errors.js';
-import { loadConfig } from '../config/load.js';
+import { loadConfig, type ResolvedConfig } from '../config/load.js';
+import { fetchMetadata } from '../metadata/fetch.js';
+import { runLookerRefresh } from '../looker/refresh.js';
+import { metadataColumnResolver } from '../streams/customer-schemas.js';
 import { readJsonFile } from '../config/json-file.js';
 import { ServiceLayerClient } from '../service-layer/client.js';
 import { parseStateInput, type StreamStateBlob } from '../streams/state.js';
@@ -29,9 +32,37 @@ export async function readCommand(options: ReadOptions, emitter: MessageEmitter)
   const catalog = parseConfiguredCatalog(await readJsonFile(options.catalogPath, '--catalog'));
   const states: Map<string, StreamStateBlob> = options.statePath ? parseStateInput(await readJsonFile(options.statePath, '--state')) : new Map();
 
-  const selection = selectStreams(catalog, offeredStreams(config), states, logger);
+  const client = new ServiceLayerClient({ config, logger });
+  try {
+    return await readStreams(config, catalog, states, client, emitter, options.signal);
+  } finally {
+    await client.close();
+  }
+}
+
+async function readStreams(
+  config: ResolvedConfig,
+  catalog: ConfiguredAirbyteCatalog,
+  states: Map<string, StreamStateBlob>,
+  client: ServiceLayerClient,
+  emitter: MessageEmitter,
+  signal: AbortSignal,
+): Promise<number> {
+  const logger = emitter.logger();
+  if (config.tls.mode === 'accept_self_signed') {
+    logger.warn(
+      'TLS certificate checks are off for the Service Layer (tls.mode accept_self_signed): the connection is encrypted but the server is not authenticated.',
+    );
+  }
+  const model = await fetchMetadata(client, logger, signal);
+  const selection = selectStreams(catalog, offeredStreams(config, model, logger), states, logger, model ? metadataColumnResolver(model) : undefined);
   for (const { stream, column } of selection.unresolvedColumns) {
-    logger.warn(`Stream ${stream}: column ${column} is not known to this connector or the Service Layer's $metadata; it is left out.`);
+    logger.warn(
+      `Stream ${stream}: column ${column} is not known to this connector${model ? " or the Service Layer's $metadata" : ''}; it is left out.`,
+    );
+  }
+  for (const { stream, column, property } of selection.missingColumns) {
+    logger.warn(`Stream ${stream}: this Service Layer has no property ${property}, so column ${column} is left out.`);
   }
   let failed = false;
   if (selection.unknownStreams.length > 0) {
@@ -43,33 +74,27 @@ export async function readCommand(options: ReadOptions, emitter: MessageEmitter)
     );
   }
 
-  const client = new ServiceLayerClient({ config, logger });
-  if (config.tls.mode === 'accept_self_signed') {
-    logger.warn('TLS certificate checks are off for the Service Layer (tls.mode accept_self_signed): the connection is encrypted but the server is not authenticated.');
-  }
   const syncId = randomUUID();
   logger.info(`Sync ${syncId}: reading ${selection.groups.length} entity sets for ${catalog.streams.length} configured streams.`);
-  try {
-    for (const group of selection.groups) {
-      const ok = await readGroup(group, {
-        client,
-        emitter,
-        logger,
-        pageSize: config.page_size,
-        syncId,
-        companyDb: config.credentials.auth_type === 'session_login' ? config.credentials.company_db : null,
-        startDate: config.start_date,
-        replaySince: config.replay_since,
-        lookbackDays: config.lookback_days,
-        rereadWindowDays: config.reread_window_days,
-        signal: options.signal,
-      });
-      if (!ok) failed = true;
-    }
-  } finally {
-    await client.close();
+  for (const group of selection.groups) {
+    const ok = await readGroup(group, {
+      client,
+      emitter,
+      logger,
+      pageSize: config.page_size,
+      syncId,
+      companyDb: config.credentials.auth_type === 'session_login' ? config.credentials.company_db : null,
+      startDate: config.start_date,
+      replaySince: config.replay_since,
+      lookbackDays: config.lookback_days,
+      rereadWindowDays: config.reread_window_days,
+      signal,
+    });
+    if (!ok) failed = true;
   }
-  logger.info(`Sync ${syncId} finished: ${client.stats.requests} Service Layer requests, ${client.stats.retries} retries, ${client.stats.logins} sign-ins.`);
+  logger.info(
+    `Sync ${syncId} finished: ${client.stats.requests} Service Layer requests, ${client.stats.retries} retries, ${client.stats.logins} sign-ins.`,
+  );
   return failed ? 1 : 0;
 }
 
@@ -81,7 +106,9 @@ function parseConfiguredCatalog(raw: unknown): ConfiguredAirbyteCatalog {
     if (typeof stream?.name !== 'string') throw configError(`The --catalog file's streams[${index}].stream.name is missing.`);
     const mode = (entry as { sync_mode?: unknown }).sync_mode;
     if (mode !== 'full_refresh' && mode !== 'incremental') {
-      throw configError(`The --catalog file's streams[${index}] (${stream.name}) has sync_mode ${JSON.stringify(mode)}; expected full_refresh or incremental.`);
+      throw configError(
+        `The --catalog file's streams[${index}] (${stream.name}) has sync_mode ${JSON.stringify(mode)}; expected full_refresh or incremental.`,
+      );
     }
   });
   return raw as ConfiguredAirbyteCatalog;

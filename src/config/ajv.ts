@@ -7,21 +7,11 @@ import addFormatsModule from 'ajv-formats';
 
 type AddFormats = (ajv: Ajv) => Ajv;
 // ajv-formats is CommonJS with a default export; under NodeNext the callable sits on .default.
-const addFormats: AddFormats =
-  (addFormatsModule as unknown as { default?: AddFormats }).default ?? (addFormatsModule as unknown as AddFormats);
+const addFormats: AddFormats = (addFormatsModule as unknown as { default?: AddFormats }).default ?? (addFormatsModule as unknown as AddFormats);
 
 export function createAjv(): Ajv {
   const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, verbose: true });
   addFormats(ajv);
-  ajv.addVocabulary([
-    'airbyte_secret',
-    'airbyte_hidden',
-    'airbyte_type',
-    'order',
-    'multiline',
-    'pattern_descriptor',
-    'always_show',
-    'x-b1-property',
-  ]);
+  ajv.addVocabulary(['airbyte_secret', 'airbyte_hidden', 'airbyte_type', 'order', 'multiline', 'pattern_descriptor', 'always_show', 'x-b1-property']);
   return ajv;
 }

@@ -82,7 +82,9 @@ function validateOneOfProperties(schema: JsonSchema, config: Record<string, unkn
     const branch = property.oneOf.find((b) => b.properties?.[discriminator]?.const === chosen);
     if (!branch) {
       const allowed = property.oneOf.map((b) => JSON.stringify(b.properties?.[discriminator]?.const)).join(', ');
-      problems.push(`${name}.${discriminator} must be one of ${allowed}${chosen === undefined ? ' (it is missing)' : ` (got ${JSON.stringify(chosen)})`}`);
+      problems.push(
+        `${name}.${discriminator} must be one of ${allowed}${chosen === undefined ? ' (it is missing)' : ` (got ${JSON.stringify(chosen)})`}`,
+      );
       continue;
     }
     const validate = createAjv().compile(branch);
@@ -92,9 +94,7 @@ function validateOneOfProperties(schema: JsonSchema, config: Record<string, unkn
 }
 
 function validateRest(schema: JsonSchema, config: Record<string, unknown>): string[] {
-  const properties = Object.fromEntries(
-    Object.entries(schema.properties ?? {}).map(([name, property]) => [name, property.oneOf ? {} : property]),
-  );
+  const properties = Object.fromEntries(Object.entries(schema.properties ?? {}).map(([name, property]) => [name, property.oneOf ? {} : property]));
   const validate = createAjv().compile({ ...schema, properties });
   if (validate(config)) return [];
   return formatErrors(validate.errors ?? [], '');
@@ -120,7 +120,7 @@ function formatErrors(errors: ErrorObject[], prefix: string): string[] {
     const described =
       (error.keyword === 'pattern' || error.keyword === 'format') && typeof descriptor === 'string'
         ? `must look like ${descriptor}`
-        : error.message ?? 'is invalid';
+        : (error.message ?? 'is invalid');
     return `${path || 'config'} ${described} (got ${JSON.stringify(error.data)})`;
   });
 }

@@ -16,12 +16,7 @@ import { redactor } from '../logging.js';
 
 export type RecordChange = AirbyteRecordMessageMetaChange;
 
-export function recordMessage(
-  stream: string,
-  data: Record<string, unknown>,
-  emittedAt: number,
-  changes: RecordChange[] = [],
-): AirbyteMessage {
+export function recordMessage(stream: string, data: Record<string, unknown>, emittedAt: number, changes: RecordChange[] = []): AirbyteMessage {
   const record: AirbyteMessage['record'] = { stream, data, emitted_at: emittedAt };
   if (changes.length > 0) record.meta = { changes };
   return { type: 'RECORD', record };

@@ -5,15 +5,7 @@
  */
 import type { AirbyteStream } from '../protocol/generated/airbyte-protocol.js';
 import type { ChildStreamDefinition, StreamDefinition } from './definitions.js';
-import {
-  PARENT_UPDATED_AT,
-  UPDATED_AT,
-  childStreamSchema,
-  columnOf,
-  parentStreamSchema,
-  sapColumns,
-  type StreamSchema,
-} from './columns.js';
+import { PARENT_UPDATED_AT, UPDATED_AT, childStreamSchema, columnOf, parentStreamSchema, sapColumns, type StreamSchema } from './columns.js';
 
 /** One Airbyte stream and where it comes from: a parent entity set, or a collection of it. */
 export interface CatalogEntry {

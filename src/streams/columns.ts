@@ -91,7 +91,7 @@ export function childStreamSchema(
     properties[PARENT_UPDATED_AT] = {
       ...timestampWithoutTimezone(),
       description:
-        'updated_at of the parent record when this row was read. A row whose parent_updated_at is older than its parent\'s updated_at was removed from the parent.',
+        "updated_at of the parent record when this row was read. A row whose parent_updated_at is older than its parent's updated_at was removed from the parent.",
     };
   }
   properties[PARENT_RECORD_HASH] = nullable('string', {

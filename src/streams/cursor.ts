@@ -176,7 +176,12 @@ export function keyLiteral(key: KeyValue): string {
 }
 
 /** The state a stream keeps after its pass has finished. */
-export function completedState(policy: CursorPolicy, previous: StreamStateBlob | undefined, startedOn: string, maxKey: KeyValue | undefined): StreamStateBlob {
+export function completedState(
+  policy: CursorPolicy,
+  previous: StreamStateBlob | undefined,
+  startedOn: string,
+  maxKey: KeyValue | undefined,
+): StreamStateBlob {
   switch (policy.kind) {
     case 'change_stamp': {
       // Never move backwards: a state in the future stays (the read warns about it).

@@ -28,7 +28,12 @@ export function customStreamDefinitions(config: Pick<ResolvedConfig, 'custom_ent
       key: entry.primary_key,
       cursor: entry.cursor_date_property ? { kind: 'change_stamp' } : { kind: 'none' },
       ...(entry.cursor_date_property
-        ? { changeStamp: { dateProperty: entry.cursor_date_property, ...(entry.cursor_time_property ? { timeProperty: entry.cursor_time_property } : {}) } }
+        ? {
+            changeStamp: {
+              dateProperty: entry.cursor_date_property,
+              ...(entry.cursor_time_property ? { timeProperty: entry.cursor_time_property } : {}),
+            },
+          }
         : {}),
       children:
         entry.line_collection && entry.line_key

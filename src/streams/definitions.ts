@@ -17,10 +17,7 @@
  *   partners: their stock quantities and balances move with every transaction without their
  *   change stamp moving, so an incremental read would leave them stale.
  */
-export type CursorPolicy =
-  | { kind: 'change_stamp' }
-  | { kind: 'key_and_posting_window'; postingDateProperty: string }
-  | { kind: 'none' };
+export type CursorPolicy = { kind: 'change_stamp' } | { kind: 'key_and_posting_window'; postingDateProperty: string } | { kind: 'none' };
 
 /** The properties that together say when a record last changed (the updated_at column). */
 export interface ChangeStamp {
@@ -101,7 +98,9 @@ export const shippedStreams: readonly StreamDefinition[] = [
     schema: 'journal_entry',
     key: 'JdtNum',
     cursor: { kind: 'key_and_posting_window', postingDateProperty: 'ReferenceDate' },
-    children: [{ name: 'journal_entry_lines', collection: 'JournalEntryLines', schema: 'journal_entry_line', lineKey: 'Line_ID', parentKeyColumn: 'jdt_num' }],
+    children: [
+      { name: 'journal_entry_lines', collection: 'JournalEntryLines', schema: 'journal_entry_line', lineKey: 'Line_ID', parentKeyColumn: 'jdt_num' },
+    ],
   },
   paymentStream('incoming_payments', 'IncomingPayments', 'incoming_payment_invoices'),
   paymentStream('outgoing_payments', 'VendorPayments', 'outgoing_payment_invoices'),
@@ -112,7 +111,15 @@ export const shippedStreams: readonly StreamDefinition[] = [
     key: 'ItemCode',
     cursor: { kind: 'none' },
     changeStamp: updateStamp,
-    children: [{ name: 'item_warehouse_stock', collection: 'ItemWarehouseInfoCollection', schema: 'item_warehouse_stock', lineKey: 'WarehouseCode', parentKeyColumn: 'item_code' }],
+    children: [
+      {
+        name: 'item_warehouse_stock',
+        collection: 'ItemWarehouseInfoCollection',
+        schema: 'item_warehouse_stock',
+        lineKey: 'WarehouseCode',
+        parentKeyColumn: 'item_code',
+      },
+    ],
   },
   {
     name: 'business_partners',

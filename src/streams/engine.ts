@@ -41,7 +41,11 @@ export async function readGroup(group: ReadGroup, ctx: EngineContext): Promise<b
     if (ctx.signal.aborted) throw error;
     const failure = asConnectorError(error);
     ctx.logger.error(`Reading ${group.definition.entitySet} failed: ${failure.message}`);
-    await reportFailure(group.members.map((member) => member.name), failure, emitter);
+    await reportFailure(
+      group.members.map((member) => member.name),
+      failure,
+      emitter,
+    );
     return false;
   }
 }
@@ -58,7 +62,7 @@ export function companySafeToday(client: ServiceLayerClient, logger: Logger): st
   const serverDate = client.lastServerDate();
   if (serverDate) return addDays(serverDate.toISOString().slice(0, 10), -1);
   // Without the server's clock, allow for this machine's clock being ahead of it as well.
-  logger.warn('The Service Layer sent no Date header; using this machine\'s clock, less two days, as the start of the pass.');
+  logger.warn("The Service Layer sent no Date header; using this machine's clock, less two days, as the start of the pass.");
   return addDays(new Date().toISOString().slice(0, 10), -2);
 }
 
@@ -129,7 +133,13 @@ async function runPass(group: ReadGroup, ctx: EngineContext): Promise<void> {
   }
 }
 
-async function emitEntity(entity: RawEntity, members: ConfiguredMember[], page: PageContext, counts: Map<string, number>, ctx: EngineContext): Promise<void> {
+async function emitEntity(
+  entity: RawEntity,
+  members: ConfiguredMember[],
+  page: PageContext,
+  counts: Map<string, number>,
+  ctx: EngineContext,
+): Promise<void> {
   const rawHash = hashOf(entity);
   const emittedAt = Date.now();
   for (const member of members) {
@@ -138,7 +148,9 @@ async function emitEntity(entity: RawEntity, members: ConfiguredMember[], page: 
     for (const record of shaped) {
       await ctx.emitter.emit(recordMessage(member.name, record.data, emittedAt, record.changes));
       for (const change of record.changes) {
-        ctx.logger.warn(`${member.name}: the value of ${change.field} could not be typed and was nulled (key ${String(entity[shaper.definition.key])}).`);
+        ctx.logger.warn(
+          `${member.name}: the value of ${change.field} could not be typed and was nulled (key ${String(entity[shaper.definition.key])}).`,
+        );
       }
     }
     counts.set(member.name, counts.get(member.name)! + shaped.length);

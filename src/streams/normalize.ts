@@ -74,7 +74,9 @@ export function normalizeValue(value: unknown, schema: JsonSchemaFragment): Norm
       if (typeof value === 'number' || typeof value === 'boolean') return { ok: true, value: String(value) };
       return { ok: false };
     case 'array':
-      return Array.isArray(value) ? { ok: true, value: schema.items ? value.map((item) => normalizeNested(item, schema.items!)) : value } : { ok: false };
+      return Array.isArray(value)
+        ? { ok: true, value: schema.items ? value.map((item) => normalizeNested(item, schema.items!)) : value }
+        : { ok: false };
     case 'object':
       return typeof value === 'object' && !Array.isArray(value) ? { ok: true, value: normalizeNested(value, schema) } : { ok: false };
     default:

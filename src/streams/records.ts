@@ -121,7 +121,12 @@ function auditValue(
 }
 
 /** How each column of a configured stream is filled, or undefined when no rule knows it. */
-export function derivedColumnSource(column: string, isChild: boolean, parentKeyColumn: string | undefined, hasStamp: boolean): ColumnSource | undefined {
+export function derivedColumnSource(
+  column: string,
+  isChild: boolean,
+  parentKeyColumn: string | undefined,
+  hasStamp: boolean,
+): ColumnSource | undefined {
   if (column in auditColumns) return { kind: 'audit', name: column as keyof typeof auditColumns };
   if (!isChild && hasStamp && column === UPDATED_AT) return { kind: 'updated_at' };
   if (isChild && hasStamp && column === PARENT_UPDATED_AT) return { kind: 'parent_updated_at' };

@@ -24,8 +24,13 @@ export interface ReadGroup {
   members: ConfiguredMember[];
 }
 
-/** Finds the SAP property behind a column the shipped schemas do not know (user-defined fields). */
-export type ColumnResolver = (entry: CatalogEntry, column: string) => { property: string; schema: JsonSchemaFragment } | undefined;
+/** What the company's $metadata says about columns, when it could be read. */
+export interface ColumnResolver {
+  /** The SAP property behind a column the catalog does not annotate (catalogs from older discovers). */
+  resolve(entry: CatalogEntry, column: string): { property: string; schema: JsonSchemaFragment } | undefined;
+  /** Whether the entity (or its collection rows) has this property on this server. */
+  exists(entry: CatalogEntry, property: string): boolean;
+}
 
 export interface Selection {
   groups: ReadGroup[];
@@ -33,6 +38,8 @@ export interface Selection {
   unknownStreams: string[];
   /** Selected columns no rule or schema could map to a Service Layer property. */
   unresolvedColumns: { stream: string; column: string }[];
+  /** Selected columns whose property this Service Layer does not have (left out of $select). */
+  missingColumns: { stream: string; column: string; property: string }[];
 }
 
 export function selectStreams(
@@ -45,6 +52,7 @@ export function selectStreams(
   const groups = new Map<StreamDefinition, ReadGroup>();
   const unknownStreams: string[] = [];
   const unresolvedColumns: Selection['unresolvedColumns'] = [];
+  const missingColumns: Selection['missingColumns'] = [];
 
   for (const configuredStream of configured.streams) {
     const name = configuredStream.stream.name;
@@ -58,15 +66,16 @@ export function selectStreams(
       logger.warn(`Stream ${name} supports full refresh only; reading it in full.`);
       syncMode = 'full_refresh';
     }
-    const columns = planColumns(entry, configuredStream.stream.json_schema as { properties?: Record<string, JsonSchemaFragment> }, resolveColumn, (column) =>
-      unresolvedColumns.push({ stream: name, column }),
-    );
+    const columns = planColumns(entry, configuredStream.stream.json_schema as { properties?: Record<string, JsonSchemaFragment> }, resolveColumn, {
+      unresolved: (column) => unresolvedColumns.push({ stream: name, column }),
+      missing: (column, property) => missingColumns.push({ stream: name, column, property }),
+    });
     const member: ConfiguredMember = { name, syncMode, state: states.get(name), shaper: new RecordShaper(entry.definition, entry.child, columns) };
     const group = groups.get(entry.definition) ?? { definition: entry.definition, members: [] };
     group.members.push(member);
     groups.set(entry.definition, group);
   }
-  return { groups: [...groups.values()], unknownStreams, unresolvedColumns };
+  return { groups: [...groups.values()], unknownStreams, unresolvedColumns, missingColumns };
 }
 
 /**
@@ -77,7 +86,7 @@ function planColumns(
   entry: CatalogEntry,
   configuredSchema: { properties?: Record<string, JsonSchemaFragment> },
   resolveColumn: ColumnResolver | undefined,
-  onUnresolved: (column: string) => void,
+  report: { unresolved: (column: string) => void; missing: (column: string, property: string) => void },
 ): ColumnPlan[] {
   const offered = (entry.stream.json_schema as { properties: Record<string, JsonSchemaFragment> }).properties;
   const requested = { ...(configuredSchema.properties ?? offered) };
@@ -90,7 +99,7 @@ function planColumns(
   const plans: ColumnPlan[] = [];
   for (const [column, configuredFragment] of Object.entries(requested)) {
     const known = offered[column];
-    const schema = configuredFragment?.type ? configuredFragment : known ?? configuredFragment ?? {};
+    const schema = configuredFragment?.type ? configuredFragment : (known ?? configuredFragment ?? {});
     const derived = derivedColumnSource(column, isChild, entry.child?.parentKeyColumn, hasStamp);
     if (derived) {
       plans.push({ column, source: derived, schema });
@@ -98,15 +107,21 @@ function planColumns(
     }
     const property = configuredFragment?.['x-b1-property'] ?? known?.['x-b1-property'];
     if (property) {
-      plans.push({ column, source: { kind: 'sap', property }, schema });
+      // Asking the Service Layer for a property it lacks fails the whole request.
+      if (resolveColumn && !resolveColumn.exists(entry, property)) report.missing(column, property);
+      else plans.push({ column, source: { kind: 'sap', property }, schema });
       continue;
     }
-    const resolved = resolveColumn?.(entry, column);
+    const resolved = resolveColumn?.resolve(entry, column);
     if (resolved) {
-      plans.push({ column, source: { kind: 'sap', property: resolved.property }, schema: configuredFragment?.type ? configuredFragment : resolved.schema });
+      plans.push({
+        column,
+        source: { kind: 'sap', property: resolved.property },
+        schema: configuredFragment?.type ? configuredFragment : resolved.schema,
+      });
       continue;
     }
-    onUnresolved(column);
+    report.unresolved(column);
   }
   return plans;
 }

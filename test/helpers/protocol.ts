@@ -41,7 +41,9 @@ export function parseAirbyteOutput(stdout: string): AirbyteMessageLike[] {
       throw new Error(`stdout line ${index + 1} is not JSON: ${line.slice(0, 200)}`);
     }
     if (!validate(message)) {
-      throw new Error(`stdout line ${index + 1} is not a valid Airbyte message: ${JSON.stringify(validate.errors?.slice(0, 3))}\n${line.slice(0, 300)}`);
+      throw new Error(
+        `stdout line ${index + 1} is not a valid Airbyte message: ${JSON.stringify(validate.errors?.slice(0, 3))}\n${line.slice(0, 300)}`,
+      );
     }
     return message as AirbyteMessageLike;
   });

@@ -53,7 +53,13 @@ test('updated_at combines the change date and time in local time', () => {
 test('nested collection columns get snake_case keys and typed values', () => {
   const schema = {
     type: ['null', 'array'],
-    items: { type: 'object', properties: { center_code: { type: ['null', 'string'], 'x-b1-property': 'CenterCode' }, effective_from: { ...date, 'x-b1-property': 'EffectiveFrom' } } },
+    items: {
+      type: 'object',
+      properties: {
+        center_code: { type: ['null', 'string'], 'x-b1-property': 'CenterCode' },
+        effective_from: { ...date, 'x-b1-property': 'EffectiveFrom' },
+      },
+    },
   };
   assert.deepEqual(normalizeValue([{ CenterCode: 'NORTH', EffectiveFrom: '2024-01-01T00:00:00Z', Other: 1 }], schema), {
     ok: true,

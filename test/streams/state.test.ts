@@ -15,7 +15,9 @@ test('reads an array of STREAM states', () => {
 });
 
 test('reads a one-element GLOBAL array and a legacy object', () => {
-  const global = parseStateInput([{ type: 'GLOBAL', global: { shared_state: {}, stream_states: [{ stream_descriptor: { name: 'invoices' }, stream_state: blob }] } }]);
+  const global = parseStateInput([
+    { type: 'GLOBAL', global: { shared_state: {}, stream_states: [{ stream_descriptor: { name: 'invoices' }, stream_state: blob }] } },
+  ]);
   assert.deepEqual(Object.fromEntries(global), { invoices: blob });
   assert.deepEqual(Object.fromEntries(parseStateInput({ invoices: blob })), { invoices: blob });
   assert.deepEqual(Object.fromEntries(parseStateInput({ type: 'LEGACY', data: { invoices: blob } })), { invoices: blob });
@@ -34,7 +36,13 @@ test('anything else is a config_error that says what is wrong', () => {
     ['invoices', /expected an array of state messages/],
     [42, /expected an array/],
     [[{ type: 'GLOBAL', global: {} }], /stream_states/],
-    [[{ type: 'GLOBAL', global: { stream_states: [] } }, { type: 'GLOBAL', global: { stream_states: [] } }], /only element/],
+    [
+      [
+        { type: 'GLOBAL', global: { stream_states: [] } },
+        { type: 'GLOBAL', global: { stream_states: [] } },
+      ],
+      /only element/,
+    ],
     [[{ type: 'LEGACY', data: {} }], /has type "LEGACY"/],
     [[{ type: 'STREAM', stream: { stream_state: {} } }], /stream_descriptor.name/],
     [{ invoices: { since: '20-11-2026' } }, /invoices.*since must be a date/],

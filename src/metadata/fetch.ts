@@ -1,0 +1,29 @@
+/**
+ * Reads and parses the company's $metadata once per command. It is a few megabytes and a few
+ * seconds on a real server; a failure is not fatal (the shipped schemas still work), so it is
+ * reported as a warning that says why, and the caller goes on without it.
+ */
+import type { Logger } from '../logging.js';
+import { asConnectorError } from '../errors.js';
+import type { ServiceLayerClient } from '../service-layer/client.js';
+import { parseEdmx, type EdmModel } from './edmx.js';
+
+export async function fetchMetadata(client: ServiceLayerClient, logger: Logger, signal?: AbortSignal): Promise<EdmModel | undefined> {
+  const started = performance.now();
+  try {
+    const xml = await client.getText('$metadata', { accept: 'application/xml', ...(signal ? { signal } : {}) });
+    const downloaded = performance.now();
+    const model = parseEdmx(xml);
+    const parsed = performance.now();
+    logger.info(
+      `Read the Service Layer's $metadata (${(xml.length / 1024 / 1024).toFixed(1)} MB, ${model.entitySets.size} entity sets): download ${Math.round(downloaded - started)} ms, parse ${Math.round(parsed - downloaded)} ms.`,
+    );
+    return model;
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    logger.warn(
+      `Could not read the Service Layer's $metadata, so user-defined fields and tables are not added and the shipped schemas are used: ${asConnectorError(error).message}`,
+    );
+    return undefined;
+  }
+}
