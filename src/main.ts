@@ -55,15 +55,15 @@ await yargs(hideBin(process.argv))
     '$0 <command> [options]\n\nAirbyte source for SAP Business One: reads the Service Layer (/b1s/v1 or /b1s/v2).\nProtocol commands print Airbyte messages on stdout, one JSON object per line.',
   )
   .command('spec', 'Print the connector specification (the config form).', {}, () => run(() => specCommand(emitter)))
-  .command('check', 'Sign in and check that every entity set can be read; prints one CONNECTION_STATUS.', { config: configOption }, (args) =>
+  .command('check', 'Sign in and check that every entity set can be read.', { config: configOption }, (args) =>
     run(() => checkCommand(args.config, emitter)),
   )
-  .command('discover', "Print the catalog of streams, with the company's user-defined fields.", { config: configOption }, (args) =>
+  .command('discover', "Print the streams, with the company's user-defined fields.", { config: configOption }, (args) =>
     run(() => discoverCommand(args.config, emitter)),
   )
   .command(
     'read',
-    'Read the streams of a configured catalog, emitting records, checkpoints and stream statuses.',
+    'Read the configured streams: records, checkpoints, statuses.',
     {
       config: configOption,
       catalog: { type: 'string', demandOption: true, describe: 'Path to the configured catalog JSON.' },
@@ -73,7 +73,7 @@ await yargs(hideBin(process.argv))
   )
   .command(
     'looker-refresh',
-    'Trigger the configured Looker datagroups, PDT builds and scheduled plans (run it after a sync has landed). Prints plain lines.',
+    'Tell Looker that a sync has landed (datagroups, PDTs, schedules).',
     { config: configOption },
     async (args) => {
       const logger = plainLogger(process.stdout);
@@ -90,7 +90,7 @@ await yargs(hideBin(process.argv))
   .help()
   .alias('help', 'h')
   .version(false)
-  .wrap(Math.min(120, process.stderr.columns ?? 120))
+  .wrap(null)
   .showHelpOnFail(true)
   .fail((message, error) => {
     if (error) throw error;
