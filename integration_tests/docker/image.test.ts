@@ -1,0 +1,197 @@
+/**
+ * The connector image, built from the working tree and run as Airbyte runs it. Skips when no
+ * Docker engine answers, unless REQUIRE_DOCKER=1 (set by .ci/run), which turns that into a failure.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server, type Socket } from 'node:net';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseAirbyteOutput, type AirbyteMessageLike } from '../../test/helpers/protocol.js';
+import { jsonFile } from '../../test/helpers/connector.js';
+import { detectDocker, dockerRequired } from './docker-cli.js';
+import { buildConnectorImage, type BuiltImage } from './build-image.js';
+import {
+  containerName,
+  envOf,
+  inspectImage,
+  mountFiles,
+  pid1CommandLine,
+  removeContainer,
+  runImage,
+  type ImageConfig,
+} from './containers.js';
+import { readMetadata, readPackageJson, readSpec, repoPath } from './repo-files.js';
+
+const availability = await detectDocker();
+const skip =
+  !availability.ok && !dockerRequired ? `${availability.reason} (REQUIRE_DOCKER=1 makes this a failure)` : false;
+
+/** Extra size the connector may add on top of its base image (dist, schemas, production deps). */
+const maxAddedBytes = 40 * 1024 * 1024;
+
+function messagesOfType(messages: AirbyteMessageLike[], type: string): AirbyteMessageLike[] {
+  return messages.filter((message) => message.type === type);
+}
+
+/** Accepts connections and never answers: keeps a connector waiting, so its container stays up. */
+async function startSilentServer(): Promise<{ port: number; close: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return {
+    port: address.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+describe('Docker image', { skip, timeout: 30 * 60_000 }, () => {
+  let cli = '';
+  let image: BuiltImage;
+  let imageConfig: ImageConfig;
+
+  before(async () => {
+    if (!availability.ok) throw new Error(`REQUIRE_DOCKER=1, but ${availability.reason}`);
+    cli = availability.cli;
+    image = await buildConnectorImage(cli);
+    imageConfig = (await inspectImage(cli, image.tag)).config;
+  });
+
+  describe('what Airbyte reads from the image', () => {
+    test('`docker run --rm IMAGE spec` prints one valid SPEC message, equal to schemas/spec.json', async () => {
+      const result = await runImage(cli, image.tag, [], ['spec']);
+      assert.equal(result.exitCode, 0, result.stderr);
+      const messages = parseAirbyteOutput(result.stdout);
+      const specs = messagesOfType(messages, 'SPEC');
+      assert.equal(specs.length, 1, `expected one SPEC message, got ${messages.map((m) => m.type).join(', ')}`);
+      // Airbyte's acceptance suite: the spec equals the one in the repository.
+      assert.deepEqual(specs[0]?.spec, readSpec());
+    });
+
+    test('Airbyte\'s way of starting it, /bin/sh evaluating AIRBYTE_ENTRYPOINT, gives the same spec', async () => {
+      const direct = await runImage(cli, image.tag, [], ['spec']);
+      const viaShell = await runImage(cli, image.tag, ['--entrypoint', '/bin/sh'], ['-c', 'eval "$AIRBYTE_ENTRYPOINT spec"']);
+      assert.equal(viaShell.exitCode, 0, viaShell.stderr);
+      assert.equal(viaShell.stdout, direct.stdout);
+    });
+
+    test('AIRBYTE_ENTRYPOINT equals the space-joined ENTRYPOINT (acceptance suite test_docker_env)', () => {
+      const env = envOf(imageConfig);
+      assert.ok(env.AIRBYTE_ENTRYPOINT, 'AIRBYTE_ENTRYPOINT must be set');
+      assert.equal(env.AIRBYTE_ENTRYPOINT, (imageConfig.Entrypoint ?? []).join(' '));
+    });
+
+    test('labels io.airbyte.name and io.airbyte.version equal metadata.yaml and package.json', () => {
+      const metadata = readMetadata();
+      const labels = imageConfig.Labels ?? {};
+      assert.equal(labels['io.airbyte.name'], metadata.data.dockerRepository);
+      assert.equal(labels['io.airbyte.version'], metadata.data.dockerImageTag);
+      assert.equal(labels['io.airbyte.version'], readPackageJson().version);
+    });
+
+    test('runs as a non-root user', async () => {
+      assert.ok(!['', 'root', '0', '0:0'].includes(imageConfig.User), `USER is '${imageConfig.User}'`);
+      const id = await runImage(cli, image.tag, ['--entrypoint', 'id'], ['-u']);
+      assert.equal(id.exitCode, 0, id.stderr);
+      assert.notEqual(id.stdout.trim(), '0');
+    });
+
+    test('ships only dist/, schemas/, package.json and production dependencies', async (t) => {
+      const listing = await runImage(cli, image.tag, ['--entrypoint', '/bin/sh'], ['-c', 'ls -A /app; echo ---; ls -A /app/node_modules']);
+      assert.equal(listing.exitCode, 0, listing.stderr);
+      const [appEntries = '', modules = ''] = listing.stdout.split('---\n');
+      assert.deepEqual(appEntries.trim().split('\n').sort(), ['dist', 'entrypoint.sh', 'node_modules', 'package.json', 'schemas']);
+      const installed = new Set(modules.trim().split('\n'));
+      const lock = JSON.parse(readFileSync(repoPath('package-lock.json'), 'utf8')) as {
+        packages: Record<string, { dev?: boolean }>;
+      };
+      for (const [path, entry] of Object.entries(lock.packages)) {
+        const match = path.match(/^node_modules\/((?:@[^/]+\/)?[^/]+)$/);
+        if (!match?.[1]) continue;
+        const scopeOrName = match[1].split('/')[0] ?? '';
+        if (entry.dev) {
+          if (!match[1].startsWith('@')) assert.ok(!installed.has(match[1]), `dev dependency ${match[1]} is in the image`);
+        } else {
+          assert.ok(installed.has(scopeOrName), `production dependency ${match[1]} is missing from the image`);
+        }
+      }
+      const { sizeBytes } = await inspectImage(cli, image.tag);
+      const baseSize = (await inspectImage(cli, image.baseImage ?? 'node:26-bookworm-slim')).sizeBytes;
+      t.diagnostic(`image ${(sizeBytes / 1e6).toFixed(1)} MB, of which ${((sizeBytes - baseSize) / 1e6).toFixed(1)} MB on top of the base image`);
+      assert.ok(sizeBytes - baseSize < maxAddedBytes, `the connector adds ${sizeBytes - baseSize} bytes to its base image`);
+    });
+  });
+
+  describe('heap sized to the container memory limit', () => {
+    let silent: Awaited<ReturnType<typeof startSilentServer>>;
+    let configFile = '';
+
+    before(async () => {
+      silent = await startSilentServer();
+      configFile = jsonFile('hanging-config', {
+        service_layer_url: `http://127.0.0.1:${silent.port}/b1s/v2`,
+        credentials: { auth_type: 'session_login', company_db: 'SBODEMOUS', username: 'manager', password: 'not-used' },
+        request_timeout_seconds: 300,
+      });
+    });
+    after(async () => silent?.close());
+
+    /** Starts `check` against the silent server and returns node's command line while it waits. */
+    async function nodeCommandLine(runArgs: string[]): Promise<string[]> {
+      const name = containerName('heap');
+      const mounts = mountFiles({ config: configFile });
+      try {
+        const started = await runImage(
+          cli,
+          image.tag,
+          ['--detach', '--name', name, '--network', 'host', ...mounts.args, ...runArgs],
+          ['check', '--config', mounts.paths.config ?? ''],
+        );
+        assert.equal(started.exitCode, 0, started.stderr);
+        return await pid1CommandLine(cli, name);
+      } finally {
+        await removeContainer(cli, name);
+      }
+    }
+
+    test('cgroup v1 or v2 limit of the engine: 75% of --memory', async () => {
+      const commandLine = await nodeCommandLine(['--memory', '256m']);
+      // exec in the entrypoint: node itself is PID 1, so SIGTERM reaches it.
+      assert.equal(commandLine[0], 'node');
+      assert.ok(commandLine.includes('--max-old-space-size=192'), commandLine.join(' '));
+    });
+
+    test('cgroup v2 memory.max', async () => {
+      const fakeCgroup = mkdtempSync(join(tmpdir(), 'sap-b1-cgroup-'));
+      chmodSync(fakeCgroup, 0o755); // the image's unprivileged user must read it, as the real one
+      writeFileSync(join(fakeCgroup, 'memory.max'), '536870912\n');
+      const commandLine = await nodeCommandLine(['--volume', `${fakeCgroup}:/sys/fs/cgroup:ro`]);
+      assert.ok(commandLine.includes('--max-old-space-size=384'), commandLine.join(' '));
+
+      writeFileSync(join(fakeCgroup, 'memory.max'), 'max\n');
+      const unlimited = await nodeCommandLine(['--volume', `${fakeCgroup}:/sys/fs/cgroup:ro`]);
+      assert.ok(!unlimited.some((arg) => arg.startsWith('--max-old-space-size')), unlimited.join(' '));
+    });
+
+    test('no limit: Node\'s own default', async () => {
+      const commandLine = await nodeCommandLine([]);
+      assert.ok(!commandLine.some((arg) => arg.startsWith('--max-old-space-size')), commandLine.join(' '));
+    });
+
+    test('an operator\'s --max-old-space-size in NODE_OPTIONS wins', async () => {
+      const commandLine = await nodeCommandLine(['--memory', '256m', '--env', 'NODE_OPTIONS=--max-old-space-size=100']);
+      assert.ok(!commandLine.some((arg) => arg.startsWith('--max-old-space-size')), commandLine.join(' '));
+    });
+  });
+});
