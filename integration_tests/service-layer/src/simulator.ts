@@ -1,0 +1,171 @@
+/**
+ * startServiceLayerSimulator: builds the company, starts an HTTP(S) server on a loopback port and returns the
+ * handle tests drive (clock, faults, mutations, request log, ground truth).
+ */
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import { Company, ENTITY_SET_ORDER } from './company/company.js';
+import { dayOfDate, dayOfLocalMs, parseLocalDateTime } from './model/dates.js';
+import { SchemaModel } from './model/schema.js';
+import { Mutator } from './store/mutations.js';
+import type { Key } from './store/source.js';
+import { ServerClock } from './server/clock.js';
+import { FaultInjector } from './server/faults.js';
+import { RequestHandler } from './server/handler.js';
+import { SessionStore } from './server/sessions.js';
+import { selfSignedCertificate } from './server/tls.js';
+import type { KeyPicker, ServiceLayerSimulator, SimulatorOptions } from './types.js';
+
+export const DEFAULTS = {
+  dialect: 'v2',
+  host: '127.0.0.1',
+  port: 0,
+  seed: 1,
+  scale: 1,
+  latencyMs: 0,
+  loginDelayMs: 0,
+  sessionTimeoutMinutes: 30,
+  companyDb: 'SBO_FOODCO',
+  username: 'manager',
+  password: 'Sim#Food2026!',
+  clockStart: '2026-11-25T10:00:00',
+  clockMode: 'frozen',
+  utcOffsetMinutes: 0,
+  loginFailureStyle: 'login_failed',
+} as const satisfies Required<Omit<SimulatorOptions, 'tls'>>;
+
+let schemaCache: SchemaModel | undefined;
+
+function nonNegative(name: string, value: number): number {
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number, got ${value}`);
+  return value;
+}
+
+export async function startServiceLayerSimulator(options: SimulatorOptions = {}): Promise<ServiceLayerSimulator> {
+  const o = { ...DEFAULTS, ...stripUndefined(options) };
+  if (o.dialect !== 'v1' && o.dialect !== 'v2') throw new Error(`dialect must be 'v1' or 'v2', got '${String(o.dialect)}'`);
+  if (o.clockMode !== 'running' && o.clockMode !== 'frozen') throw new Error(`clockMode must be 'running' or 'frozen'`);
+  if (!Number.isInteger(o.seed)) throw new Error(`seed must be an integer, got ${o.seed}`);
+  if (!(o.scale > 0)) throw new Error(`scale must be a positive number, got ${o.scale}`);
+  nonNegative('latencyMs', o.latencyMs);
+  nonNegative('loginDelayMs', o.loginDelayMs);
+  if (!(o.sessionTimeoutMinutes > 0)) throw new Error('sessionTimeoutMinutes must be positive');
+  const clockStartMs = parseLocalDateTime(o.clockStart);
+
+  schemaCache ??= SchemaModel.load();
+  const schema = schemaCache;
+  const company = new Company(schema, { seed: o.seed, scale: o.scale, clockStartMs });
+  const clock = new ServerClock(o.clockStart, o.clockMode, o.utcOffsetMinutes);
+  const sessions = new SessionStore(clock, o.sessionTimeoutMinutes);
+  const faults = new FaultInjector();
+  const mutator = new Mutator(company, schema, clock);
+  const handler = new RequestHandler(
+    {
+      companyDb: o.companyDb,
+      username: o.username,
+      password: o.password,
+      latencyMs: o.latencyMs,
+      loginDelayMs: o.loginDelayMs,
+      sessionTimeoutMinutes: o.sessionTimeoutMinutes,
+      loginFailureStyle: o.loginFailureStyle,
+      entitySetOrder: ENTITY_SET_ORDER,
+    },
+    schema,
+    company,
+    clock,
+    sessions,
+    faults,
+    mutator,
+  );
+
+  const certificate = options.tls ? await selfSignedCertificate() : undefined;
+  const listener = (req: Parameters<RequestHandler['handle']>[0], res: Parameters<RequestHandler['handle']>[1]) => {
+    handler.handle(req, res).catch((e: unknown) => {
+      console.error('Service Layer simulator: unhandled error', e);
+      res.destroy();
+    });
+  };
+  const server: Server = certificate
+    ? createHttpsServer({ cert: certificate.certPem, key: certificate.keyPem }, listener)
+    : createHttpServer(listener);
+  server.keepAliveTimeout = 5000;
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port, o.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const baseUrl = `${certificate ? 'https' : 'http'}://${host}:${address.port}/b1s/${o.dialect}`;
+
+  const keys: KeyPicker = {
+    paymentPostedDaysAgo(entitySet, days) {
+      const table = company.table(entitySet);
+      const target = dayOfLocalMs(clock.nowMs()) - days;
+      let best: { key: Key; day: number } | undefined;
+      for (const e of table.scan()) {
+        const day = dayOfDate(String(e.record['DocDate']));
+        if (day === undefined || day > target) continue;
+        if (!best || day > best.day) best = { key: e.key, day };
+      }
+      return best?.key as number | undefined;
+    },
+    find(entitySet, predicate, limit = Infinity) {
+      const found: Key[] = [];
+      for (const e of company.table(entitySet).scan()) {
+        if (found.length >= limit) break;
+        if (predicate(schema.expand(schema.typeOfSet(entitySet).name, e.record))) found.push(e.key);
+      }
+      return found;
+    },
+    keyAt: (entitySet, index) => company.table(entitySet).keyAt(index),
+    lastKey: (entitySet) => company.table(entitySet).lastKey(),
+  };
+
+  let stopped: Promise<void> | undefined;
+  return {
+    baseUrl,
+    dialect: o.dialect,
+    companyDb: o.companyDb,
+    username: o.username,
+    password: o.password,
+    certificatePem: certificate?.certPem,
+    clock,
+    faults: { add: (rule) => faults.add(rule), clear: () => faults.clear() },
+    mutations: { apply: (m) => mutator.apply(m), at: (n, m) => handler.schedule(n, m) },
+    get requestLog() {
+      return handler.log;
+    },
+    clearRequestLog: () => handler.clearLog(),
+    get dataRequestCount() {
+      return handler.dataRequestCount;
+    },
+    *groundTruth(entitySet: string) {
+      const typeName = schema.typeOfSet(entitySet).name;
+      for (const e of company.table(entitySet).scan()) yield schema.expand(typeName, e.record);
+    },
+    count: (entitySet) => company.table(entitySet).count,
+    keys,
+    entitySets: ENTITY_SET_ORDER,
+    expireAllSessions: () => sessions.expireAll(),
+    get stats() {
+      return { logins: sessions.logins, logouts: sessions.logouts, activeSessions: sessions.active };
+    },
+    stop() {
+      stopped ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      });
+      return stopped;
+    },
+  };
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
