@@ -2,6 +2,7 @@
  * Running the connector image the way Airbyte and schedulers do: files mounted read-only, host
  * network to reach a simulator on loopback, and containers that tests inspect or stop midway.
  */
+import { chmodSync } from 'node:fs';
 import { basename } from 'node:path';
 import { docker, spawnDocker, type CommandResult } from './docker-cli.js';
 
@@ -12,12 +13,16 @@ export function containerName(purpose: string): string {
   return `sap-b1-test-${process.pid}-${++containerCounter}-${purpose}`;
 }
 
-/** `-v host:/data/<name>:ro` for each file: single files, so the host directory's mode is irrelevant. */
+/**
+ * `-v host:/data/<name>:ro` for each file. Single files, so that the host directory's mode does
+ * not matter; each is made world-readable because the image runs as uid 1000, not as the owner.
+ */
 export function mountFiles(files: Record<string, string>): { args: string[]; paths: Record<string, string> } {
   const args: string[] = [];
   const paths: Record<string, string> = {};
   for (const [key, hostPath] of Object.entries(files)) {
     const containerPath = `/data/${key}-${basename(hostPath)}`;
+    chmodSync(hostPath, 0o644);
     args.push('--volume', `${hostPath}:${containerPath}:ro`);
     paths[key] = containerPath;
   }
