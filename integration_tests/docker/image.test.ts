@@ -9,8 +9,10 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAirbyteOutput, type AirbyteMessageLike } from '../../test/helpers/protocol.js';
-import { jsonFile } from '../../test/helpers/connector.js';
-import { detectDocker, dockerRequired } from './docker-cli.js';
+import { jsonFile, runConnector } from '../../test/helpers/connector.js';
+import { assertNoSecrets } from '../../test/helpers/protocol.js';
+import { startServiceLayerSimulator, type ServiceLayerSimulator } from '../service-layer/index.js';
+import { detectDocker, docker, dockerRequired } from './docker-cli.js';
 import { buildConnectorImage, type BuiltImage } from './build-image.js';
 import {
   containerName,
@@ -19,6 +21,7 @@ import {
   mountFiles,
   pid1CommandLine,
   removeContainer,
+  runAttached,
   runImage,
   type ImageConfig,
 } from './containers.js';
@@ -30,6 +33,40 @@ const skip =
 
 /** Extra size the connector may add on top of its base image (dist, schemas, production deps). */
 const maxAddedBytes = 40 * 1024 * 1024;
+
+/** Record counts per stream: what the image and the host entrypoint must agree on. */
+function recordCountsByStream(messages: AirbyteMessageLike[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const message of messagesOfType(messages, 'RECORD')) {
+    const stream = (message.record as { stream: string }).stream;
+    counts[stream] = (counts[stream] ?? 0) + 1;
+  }
+  return counts;
+}
+
+interface DiscoveredStream {
+  name: string;
+  json_schema: Record<string, unknown>;
+  supported_sync_modes: string[];
+  source_defined_primary_key?: string[][];
+  default_cursor_field?: string[];
+}
+
+/** Every discovered stream, incremental where it can be (so the read emits cursor states). */
+function configuredCatalog(streams: DiscoveredStream[]): unknown {
+  return {
+    streams: streams.map((stream) => {
+      const incremental = stream.supported_sync_modes.includes('incremental');
+      return {
+        stream,
+        sync_mode: incremental ? 'incremental' : 'full_refresh',
+        ...(incremental && stream.default_cursor_field ? { cursor_field: stream.default_cursor_field } : {}),
+        destination_sync_mode: incremental ? 'append_dedup' : 'overwrite',
+        ...(stream.source_defined_primary_key ? { primary_key: stream.source_defined_primary_key } : {}),
+      };
+    }),
+  };
+}
 
 function messagesOfType(messages: AirbyteMessageLike[], type: string): AirbyteMessageLike[] {
   return messages.filter((message) => message.type === type);
@@ -130,6 +167,138 @@ describe('Docker image', { skip, timeout: 30 * 60_000 }, () => {
       const baseSize = (await inspectImage(cli, image.baseImage ?? 'node:26-bookworm-slim')).sizeBytes;
       t.diagnostic(`image ${(sizeBytes / 1e6).toFixed(1)} MB, of which ${((sizeBytes - baseSize) / 1e6).toFixed(1)} MB on top of the base image`);
       assert.ok(sizeBytes - baseSize < maxAddedBytes, `the connector adds ${sizeBytes - baseSize} bytes to its base image`);
+    });
+  });
+
+  describe('against the Service Layer simulator (host network)', () => {
+    let simulator: ServiceLayerSimulator;
+    let config: Record<string, unknown>;
+    let configFile = '';
+    let catalogFile = '';
+
+    before(async () => {
+      simulator = await startServiceLayerSimulator({ seed: 4, scale: 0.05 });
+      config = {
+        service_layer_url: simulator.baseUrl,
+        credentials: {
+          auth_type: 'session_login',
+          company_db: simulator.companyDb,
+          username: simulator.username,
+          password: simulator.password,
+        },
+        start_date: '2000-01-01',
+        page_size: 100,
+      };
+      configFile = jsonFile('docker-config', config);
+    });
+    after(async () => simulator?.stop());
+
+    function runWithFiles(files: Record<string, string>, command: (paths: Record<string, string>) => string[]) {
+      const mounts = mountFiles(files);
+      return runImage(cli, image.tag, ['--network', 'host', ...mounts.args], command(mounts.paths));
+    }
+
+    function noSecretsIn(result: { stdout: string; stderr: string }, what: string): void {
+      assertNoSecrets(result.stdout, [simulator.password], `stdout of ${what}`);
+      assertNoSecrets(result.stderr, [simulator.password], `stderr of ${what}`);
+    }
+
+    test('check with a mounted config: exactly one CONNECTION_STATUS, SUCCEEDED', async () => {
+      const result = await runWithFiles({ config: configFile }, (p) => ['check', '--config', p.config ?? '']);
+      noSecretsIn(result, 'check');
+      assert.equal(result.exitCode, 0, result.stderr);
+      const statuses = messagesOfType(parseAirbyteOutput(result.stdout), 'CONNECTION_STATUS');
+      assert.equal(statuses.length, 1);
+      assert.equal((statuses[0]?.connectionStatus as { status: string }).status, 'SUCCEEDED');
+    });
+
+    test('check with a wrong password: one CONNECTION_STATUS, FAILED, exit 0', async () => {
+      const wrong = jsonFile('docker-wrong-password', {
+        ...config,
+        credentials: { ...(config.credentials as object), password: 'wrong-password-for-test' },
+      });
+      const result = await runWithFiles({ config: wrong }, (p) => ['check', '--config', p.config ?? '']);
+      noSecretsIn(result, 'check');
+      assertNoSecrets(result.stdout + result.stderr, ['wrong-password-for-test'], 'the output of check');
+      assert.equal(result.exitCode, 0, result.stderr);
+      const statuses = messagesOfType(parseAirbyteOutput(result.stdout), 'CONNECTION_STATUS');
+      assert.equal(statuses.length, 1);
+      assert.equal((statuses[0]?.connectionStatus as { status: string }).status, 'FAILED');
+    });
+
+    test('discover with a mounted config: exactly one CATALOG, with streams', async () => {
+      const result = await runWithFiles({ config: configFile }, (p) => ['discover', '--config', p.config ?? '']);
+      noSecretsIn(result, 'discover');
+      assert.equal(result.exitCode, 0, result.stderr);
+      const catalogs = messagesOfType(parseAirbyteOutput(result.stdout), 'CATALOG');
+      assert.equal(catalogs.length, 1);
+      const streams = (catalogs[0]?.catalog as { streams: DiscoveredStream[] }).streams;
+      assert.ok(streams.length > 0);
+      catalogFile = jsonFile('docker-catalog', configuredCatalog(streams));
+    });
+
+    test('read with mounted config and catalog: records and states, the same counts as node dist/main.js', async (t) => {
+      assert.ok(catalogFile, 'needs the catalog from the discover test');
+      const inImage = await runWithFiles({ config: configFile, catalog: catalogFile }, (p) => [
+        'read',
+        '--config',
+        p.config ?? '',
+        '--catalog',
+        p.catalog ?? '',
+      ]);
+      noSecretsIn(inImage, 'read');
+      assert.equal(inImage.exitCode, 0, inImage.stderr.slice(-3000));
+      const imageMessages = parseAirbyteOutput(inImage.stdout);
+      assert.ok(messagesOfType(imageMessages, 'STATE').length > 0, 'the read emitted no STATE');
+
+      const onHost = await runConnector(['read', '--config', configFile, '--catalog', catalogFile], {
+        secrets: [simulator.password],
+        timeoutMs: 300_000,
+      });
+      assert.equal(onHost.code, 0, onHost.stderr.slice(-3000));
+
+      const imageCounts = recordCountsByStream(imageMessages);
+      t.diagnostic(`records per stream: ${JSON.stringify(imageCounts)}`);
+      assert.ok(Object.keys(imageCounts).length > 0, 'the read emitted no records');
+      assert.deepEqual(imageCounts, recordCountsByStream(onHost.messages));
+    });
+
+    test('`docker stop` during a read: SIGTERM reaches node, only whole lines on stdout, session logged out', async () => {
+      assert.ok(catalogFile, 'needs the catalog from the discover test');
+      const slow = await startServiceLayerSimulator({ seed: 5, scale: 0.2, latencyMs: 40 });
+      const slowConfig = jsonFile('docker-slow-config', {
+        ...config,
+        service_layer_url: slow.baseUrl,
+        credentials: { ...(config.credentials as object), company_db: slow.companyDb, username: slow.username, password: slow.password },
+        page_size: 20,
+      });
+      const name = containerName('stop');
+      const mounts = mountFiles({ config: slowConfig, catalog: catalogFile });
+      try {
+        const running = runAttached(cli, image.tag, ['--name', name, '--network', 'host', ...mounts.args], [
+          'read',
+          '--config',
+          mounts.paths.config ?? '',
+          '--catalog',
+          mounts.paths.catalog ?? '',
+        ]);
+        await running.waitForLine((line) => line.includes('"type":"RECORD"'), 120_000);
+        // Docker's default grace period: SIGTERM, then SIGKILL after 10 seconds.
+        const stop = await docker(cli, ['stop', '--time', '10', name]);
+        assert.equal(stop.exitCode, 0, stop.stderr);
+        const { exitCode, stdout, stderr } = await running.finished;
+        // 143 = 128 + SIGTERM: the connector stopped itself; 137 would mean docker had to SIGKILL it.
+        assert.equal(exitCode, 143, `exit code ${exitCode}; stderr: ${stderr.slice(-2000)}`);
+        assert.ok(stdout.endsWith('\n'), 'stdout ends inside a line');
+        const messages = parseAirbyteOutput(stdout);
+        assert.ok(messagesOfType(messages, 'RECORD').length > 0);
+        assertNoSecrets(stdout + stderr, [slow.password], 'the output of the stopped read');
+        assert.equal(slow.stats.logouts, slow.stats.logins, 'every session was logged out');
+        assert.equal(slow.stats.activeSessions, 0);
+      } finally {
+        await removeContainer(cli, name);
+        await slow.stop();
+      }
     });
   });
 
