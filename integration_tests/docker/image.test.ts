@@ -12,7 +12,7 @@ import { parseAirbyteOutput, type AirbyteMessageLike } from '../../test/helpers/
 import { jsonFile, runConnector } from '../../test/helpers/connector.js';
 import { assertNoSecrets } from '../../test/helpers/protocol.js';
 import { startServiceLayerSimulator, type ServiceLayerSimulator } from '../service-layer/index.js';
-import { detectDocker, docker, dockerRequired } from './docker-cli.js';
+import { detectDocker, docker, dockerRequired, type CommandResult } from './docker-cli.js';
 import { buildConnectorImage, type BuiltImage } from './build-image.js';
 import {
   containerName,
@@ -175,6 +175,7 @@ describe('Docker image', { skip, timeout: 30 * 60_000 }, () => {
     let config: Record<string, unknown>;
     let configFile = '';
     let catalogFile = '';
+    let discovered: CommandResult;
 
     before(async () => {
       simulator = await startServiceLayerSimulator({ seed: 4, scale: 0.05 });
@@ -190,6 +191,11 @@ describe('Docker image', { skip, timeout: 30 * 60_000 }, () => {
         page_size: 100,
       };
       configFile = jsonFile('docker-config', config);
+      // The read and stop tests need a catalog; it comes from the image's own discover.
+      discovered = await runWithFiles({ config: configFile }, (p) => ['discover', '--config', p.config ?? '']);
+      const catalog = parseAirbyteOutput(discovered.stdout).find((message) => message.type === 'CATALOG');
+      if (!catalog) throw new Error(`discover printed no CATALOG (exit ${discovered.exitCode}): ${discovered.stderr.slice(-2000)}`);
+      catalogFile = jsonFile('docker-catalog', configuredCatalog((catalog.catalog as { streams: DiscoveredStream[] }).streams));
     });
     after(async () => simulator?.stop());
 
@@ -226,19 +232,15 @@ describe('Docker image', { skip, timeout: 30 * 60_000 }, () => {
       assert.equal((statuses[0]?.connectionStatus as { status: string }).status, 'FAILED');
     });
 
-    test('discover with a mounted config: exactly one CATALOG, with streams', async () => {
-      const result = await runWithFiles({ config: configFile }, (p) => ['discover', '--config', p.config ?? '']);
-      noSecretsIn(result, 'discover');
-      assert.equal(result.exitCode, 0, result.stderr);
-      const catalogs = messagesOfType(parseAirbyteOutput(result.stdout), 'CATALOG');
+    test('discover with a mounted config: exactly one CATALOG, with streams', () => {
+      noSecretsIn(discovered, 'discover');
+      assert.equal(discovered.exitCode, 0, discovered.stderr);
+      const catalogs = messagesOfType(parseAirbyteOutput(discovered.stdout), 'CATALOG');
       assert.equal(catalogs.length, 1);
-      const streams = (catalogs[0]?.catalog as { streams: DiscoveredStream[] }).streams;
-      assert.ok(streams.length > 0);
-      catalogFile = jsonFile('docker-catalog', configuredCatalog(streams));
+      assert.ok((catalogs[0]?.catalog as { streams: DiscoveredStream[] }).streams.length > 0);
     });
 
     test('read with mounted config and catalog: records and states, the same counts as node dist/main.js', async (t) => {
-      assert.ok(catalogFile, 'needs the catalog from the discover test');
       const inImage = await runWithFiles({ config: configFile, catalog: catalogFile }, (p) => [
         'read',
         '--config',
@@ -264,7 +266,6 @@ describe('Docker image', { skip, timeout: 30 * 60_000 }, () => {
     });
 
     test('`docker stop` during a read: SIGTERM reaches node, only whole lines on stdout, session logged out', async () => {
-      assert.ok(catalogFile, 'needs the catalog from the discover test');
       const slow = await startServiceLayerSimulator({ seed: 5, scale: 0.2, latencyMs: 40 });
       const slowConfig = jsonFile('docker-slow-config', {
         ...config,
