@@ -1,0 +1,94 @@
+/**
+ * What differs between the warehouses Airbyte's destinations write to: how the destination
+ * names tables and columns (Snowflake upper-cases them, BigQuery and Postgres keep our lower
+ * case), how they are quoted, the SQL types a value is cast to, and the few functions the
+ * generated SQL needs. Every identifier in the generated LookML goes through here.
+ */
+import { configError } from '../../errors.js';
+import type { ColumnKind } from './tables.js';
+
+export type DialectName = 'bigquery' | 'snowflake' | 'postgres';
+
+export const DIALECTS: readonly DialectName[] = ['bigquery', 'snowflake', 'postgres'];
+
+/** The scalar kinds the generated derived tables cast NULLs and keys to. */
+export type SqlKind = Extract<ColumnKind, 'string' | 'integer' | 'number' | 'date' | 'boolean'>;
+
+export interface SqlDialect {
+  readonly name: DialectName;
+  /** A column of a final table, spelled and quoted as the destination created it. */
+  column(name: string): string;
+  /** A final table, schema-qualified. */
+  table(schema: string, table: string): string;
+  /** The SQL type a value of this kind is cast to. */
+  type(kind: SqlKind): string;
+  /** LookML `datatype` of a timestamp without time zone (BigQuery stores it as DATETIME). */
+  readonly timestampWithoutTimezoneDatatype: 'datetime' | 'timestamp';
+  /** Whole days from a DATE expression to today. */
+  daysSince(dateSql: string): string;
+  /** A JSON (jsonb, VARIANT, JSON) value as text, which every dialect can group by. */
+  jsonText(sql: string): string;
+}
+
+function checkSchema(schema: string, allowDots: boolean): string[] {
+  const parts = schema.split('.');
+  const valid = /^[A-Za-z0-9_$-]+$/;
+  if (!schema || parts.some((p) => !valid.test(p)) || (!allowDots && parts.length > 1)) {
+    throw configError(
+      `The schema ${JSON.stringify(schema)} is not valid here: use the destination's schema (dataset) name${
+        allowDots ? ', optionally qualified by its database or project with a dot' : ''
+      }, made of letters, digits, "_", "$" or "-".`,
+    );
+  }
+  return parts;
+}
+
+const postgres: SqlDialect = {
+  name: 'postgres',
+  column: (name) => `"${name}"`,
+  table: (schema, table) => `${checkSchema(schema, false).map((p) => `"${p}"`).join('.')}."${table}"`,
+  type: (kind) => ({ string: 'VARCHAR', integer: 'BIGINT', number: 'DECIMAL', date: 'DATE', boolean: 'BOOLEAN' })[kind],
+  timestampWithoutTimezoneDatatype: 'timestamp',
+  daysSince: (date) => `(CURRENT_DATE - ${date})`,
+  jsonText: (sql) => `CAST(${sql} AS TEXT)`,
+};
+
+/** Airbyte's Snowflake destination upper-cases schema, table and column names and quotes them. */
+const snowflake: SqlDialect = {
+  name: 'snowflake',
+  column: (name) => `"${name.toUpperCase()}"`,
+  table: (schema, table) => `${checkSchema(schema, true).map((p) => `"${p.toUpperCase()}"`).join('.')}."${table.toUpperCase()}"`,
+  type: (kind) => ({ string: 'VARCHAR', integer: 'NUMBER', number: 'FLOAT', date: 'DATE', boolean: 'BOOLEAN' })[kind],
+  timestampWithoutTimezoneDatatype: 'timestamp',
+  daysSince: (date) => `DATEDIFF(day, ${date}, CURRENT_DATE())`,
+  jsonText: (sql) => `TO_VARCHAR(${sql})`,
+};
+
+const bigquery: SqlDialect = {
+  name: 'bigquery',
+  column: (name) => `\`${name}\``,
+  table: (schema, table) => `\`${checkSchema(schema, true).join('.')}.${table}\``,
+  type: (kind) => ({ string: 'STRING', integer: 'INT64', number: 'NUMERIC', date: 'DATE', boolean: 'BOOL' })[kind],
+  timestampWithoutTimezoneDatatype: 'datetime',
+  daysSince: (date) => `DATE_DIFF(CURRENT_DATE(), ${date}, DAY)`,
+  jsonText: (sql) => `TO_JSON_STRING(${sql})`,
+};
+
+export function sqlDialect(name: string): SqlDialect {
+  switch (name) {
+    case 'postgres':
+      return postgres;
+    case 'snowflake':
+      return snowflake;
+    case 'bigquery':
+      return bigquery;
+    default:
+      throw configError(`Unknown SQL dialect ${JSON.stringify(name)}; use one of ${DIALECTS.join(', ')}.`);
+  }
+}
+
+/** A text key made of several values, e.g. doc_entry || '-' || line_num, null-free for key columns. */
+export function concatKey(dialect: SqlDialect, parts: readonly string[]): string {
+  if (parts.length === 1) return parts[0]!;
+  return parts.map((p) => `CAST(${p} AS ${dialect.type('string')})`).join(` || '-' || `);
+}

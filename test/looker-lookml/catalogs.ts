@@ -1,0 +1,60 @@
+/**
+ * Catalogs to generate LookML from: the catalog discover publishes for a company whose
+ * $metadata is the Service Layer simulator's (the food distributor, with user-defined fields
+ * such as U_Region on business partners), and reduced catalogs a user might configure.
+ */
+import type { AirbyteCatalog, AirbyteStream, ConfiguredAirbyteCatalog } from '../../src/protocol/generated/airbyte-protocol.js';
+import { offeredStreams } from '../../src/commands/discover.js';
+import { parseConfig } from '../../src/config/load.js';
+import { silentLogger } from '../../src/logging.js';
+import { parseEdmx } from '../../src/metadata/edmx.js';
+import { ENTITY_SET_ORDER } from '../../integration_tests/service-layer/src/company/company.js';
+import { metadataDocument } from '../../integration_tests/service-layer/src/model/metadata-xml.js';
+import { SchemaModel } from '../../integration_tests/service-layer/src/model/schema.js';
+
+const config = parseConfig({
+  service_layer_url: 'https://127.0.0.1:50000/b1s/v2/',
+  credentials: { auth_type: 'session_login', company_db: 'SBO_FOODCO', username: 'manager', password: 'not-used' },
+});
+
+let cached: AirbyteCatalog | undefined;
+
+/** What discover answers for the simulator's company (its v2 $metadata, as served). */
+export function discoverCatalog(): AirbyteCatalog {
+  if (!cached) {
+    const model = parseEdmx(metadataDocument(SchemaModel.load(), 'v2', ENTITY_SET_ORDER));
+    cached = { streams: [...offeredStreams(config, model, silentLogger).values()].map((entry) => entry.stream) };
+  }
+  return structuredClone(cached);
+}
+
+export function streamOf(catalog: AirbyteCatalog, name: string): AirbyteStream {
+  const stream = catalog.streams.find((s) => s.name === name);
+  if (!stream) throw new Error(`The catalog has no stream ${name}`);
+  return stream;
+}
+
+/** A configured catalog of the given streams (all when omitted), as the Airbyte UI would save it. */
+export function configuredCatalog(catalog: AirbyteCatalog, names?: readonly string[]): ConfiguredAirbyteCatalog {
+  const streams = names ? names.map((n) => streamOf(catalog, n)) : catalog.streams;
+  return {
+    streams: streams.map((stream) => {
+      const incremental = stream.supported_sync_modes.includes('incremental');
+      return {
+        stream,
+        sync_mode: incremental ? 'incremental' : 'full_refresh',
+        destination_sync_mode: incremental ? 'append_dedup' : 'overwrite',
+        ...(incremental ? { cursor_field: stream.default_cursor_field ?? [] } : {}),
+        primary_key: stream.source_defined_primary_key ?? [],
+      };
+    }),
+  };
+}
+
+/** The catalog without some columns of a stream, as when the user deselects fields. */
+export function withoutColumns(catalog: AirbyteCatalog, stream: string, columns: readonly string[]): AirbyteCatalog {
+  const copy = structuredClone(catalog);
+  const properties = (streamOf(copy, stream).json_schema as { properties: Record<string, unknown> }).properties;
+  for (const column of columns) delete properties[column];
+  return copy;
+}
