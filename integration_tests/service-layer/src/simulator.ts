@@ -28,7 +28,7 @@ export const DEFAULTS = {
   sessionTimeoutMinutes: 30,
   companyDb: 'SBO_FOODCO',
   username: 'manager',
-  password: 'Sim#Food2026!',
+  password: 'B1Sim-FoodCo-2026',
   clockStart: '2026-11-25T10:00:00',
   clockMode: 'frozen',
   utcOffsetMinutes: 0,

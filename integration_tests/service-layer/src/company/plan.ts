@@ -58,6 +58,7 @@ export class CompanyPlan {
   readonly customerCount: number;
   readonly vendorCount: number;
   readonly promoCount: number;
+  private readonly timeRngs = new Map<string, Rng>();
 
   constructor(options: PlanOptions) {
     if (!(options.scale > 0)) throw new Error(`scale must be a positive number, got ${options.scale}`);
@@ -102,7 +103,11 @@ export class CompanyPlan {
    */
   postingStamp(stream: DayStream, index: number, kind: string): Stamp {
     const { dayOffset, position, count } = stream.positionOf(index);
-    const rng = new Rng(this.seed, `time:${kind}`);
+    let rng = this.timeRngs.get(kind);
+    if (!rng) {
+      rng = new Rng(this.seed, `time:${kind}`);
+      this.timeRngs.set(kind, rng);
+    }
     const second = OPEN_HOURS_START + Math.floor(((position + rng.unit(index)) / count) * OPEN_HOURS_LENGTH);
     return this.stamp(stream.firstDay + dayOffset, second);
   }

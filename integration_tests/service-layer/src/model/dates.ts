@@ -30,8 +30,15 @@ export function dayOfDate(date: string): number | undefined {
   return ms / MS_PER_DAY;
 }
 
+const dateTexts = new Map<number, string>();
+
 export function dateOfDay(day: number): string {
-  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+  let text = dateTexts.get(day);
+  if (text === undefined) {
+    text = new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+    if (dateTexts.size < 100_000) dateTexts.set(day, text);
+  }
+  return text;
 }
 
 export function dayOfLocalMs(localMs: number): number {

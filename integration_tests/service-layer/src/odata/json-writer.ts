@@ -31,22 +31,39 @@ export class JsonWriter {
   ) {}
 
   /**
-   * The properties of a record, one per line at `indent` tabs, without braces; `lead` lines (annotations such
-   * as the etag) come first. `select` limits the top-level properties.
+   * Appends the properties of a record to `out`, one per line at `indent` tabs, without braces; `lead` (an
+   * annotation line such as the etag) comes first. `select` limits the top-level properties.
    */
-  properties(type: StructuredType, record: Core, indent: number, select?: readonly string[], lead?: string): string {
+  writeProperties(out: string[], type: StructuredType, record: Core, indent: number, select?: readonly string[], lead?: string): void {
     const template = this.template(type, record, indent, select, lead !== undefined);
-    let out = lead === undefined ? template.statics[0]! : lead + template.statics[0]!;
+    if (lead !== undefined) out.push(lead);
     const { slots, statics } = template;
+    out.push(statics[0]!);
     for (let i = 0; i < slots.length; i++) {
-      out += this.value(slots[i]!, record[slots[i]!.name], indent) + statics[i + 1]!;
+      this.writeValue(out, slots[i]!, record[slots[i]!.name], indent);
+      out.push(statics[i + 1]!);
     }
-    return out;
   }
 
-  /** A record as an object at `indent` tabs: "{", its properties one level deeper, "}". */
+  /** Appends a record as an object at `indent` tabs: "{", its properties one level deeper, "}". */
+  writeObject(out: string[], type: StructuredType, record: Core, indent: number, select?: readonly string[], lead?: string): void {
+    out.push(`${TABS[indent]}{\n`);
+    this.writeProperties(out, type, record, indent + 1, select, lead);
+    out.push(`\n${TABS[indent]}}`);
+  }
+
+  /** The properties of a record as text (see writeProperties). */
+  properties(type: StructuredType, record: Core, indent: number, select?: readonly string[], lead?: string): string {
+    const out: string[] = [];
+    this.writeProperties(out, type, record, indent, select, lead);
+    return out.join('');
+  }
+
+  /** A record as an object (see writeObject). */
   object(type: StructuredType, record: Core, indent: number, select?: readonly string[], lead?: string): string {
-    return `${TABS[indent]}{\n${this.properties(type, record, indent + 1, select, lead)}\n${TABS[indent]}}`;
+    const out: string[] = [];
+    this.writeObject(out, type, record, indent, select, lead);
+    return out.join('');
   }
 
   /** One annotation line, e.g. `"@odata.etag" : "W/\"...\""` at `indent` tabs. */
@@ -98,30 +115,38 @@ export class JsonWriter {
     const key = `${type.name}.${p.name}|${indent}`;
     let text = this.defaultTexts.get(key);
     if (text === undefined) {
-      text = p.kind === 'complex' || p.kind === 'collection' ? this.value(p, undefined, indent) : this.value(p, type.defaults.get(p.name), indent);
+      const out: string[] = [];
+      this.writeValue(out, p, p.kind === 'complex' || p.kind === 'collection' ? undefined : type.defaults.get(p.name), indent);
+      text = out.join('');
       this.defaultTexts.set(key, text);
     }
     return text;
   }
 
-  /** A property value written at a property line of `indent` tabs. */
-  private value(p: PropertyInfo, v: unknown, indent: number): string {
+  /** Appends a property value written at a property line of `indent` tabs. */
+  private writeValue(out: string[], p: PropertyInfo, v: unknown, indent: number): void {
     switch (p.kind) {
       case 'collection': {
         const rows = Array.isArray(v) ? (v as Core[]) : [];
-        if (rows.length === 0) return '[]';
-        const element = this.schema.type(p.typeName!);
-        let out = `\n${TABS[indent]}[\n`;
-        for (let i = 0; i < rows.length; i++) {
-          if (i > 0) out += ',\n';
-          out += this.object(element, rows[i]!, indent + 1);
+        if (rows.length === 0) {
+          out.push('[]');
+          return;
         }
-        return `${out}\n${TABS[indent]}]`;
+        const element = this.schema.type(p.typeName!);
+        out.push(`\n${TABS[indent]}[\n`);
+        for (let i = 0; i < rows.length; i++) {
+          if (i > 0) out.push(',\n');
+          this.writeObject(out, element, rows[i]!, indent + 1);
+        }
+        out.push(`\n${TABS[indent]}]`);
+        return;
       }
       case 'complex':
-        return `\n${this.object(this.schema.type(p.typeName!), (v as Core | undefined) ?? {}, indent)}`;
+        out.push('\n');
+        this.writeObject(out, this.schema.type(p.typeName!), (v as Core | undefined) ?? {}, indent);
+        return;
       default:
-        return this.scalar(p, v);
+        out.push(this.scalar(p, v));
     }
   }
 

@@ -309,13 +309,15 @@ export class RequestHandler {
     const root = serviceRoot(req, dialect);
     let head = dialect === 'v2' ? `{\n\t"@odata.context" : "${root}/$metadata#${entitySet}"` : `{\n\t"odata.metadata" : "${root}/$metadata#${entitySet}"`;
     if (total !== undefined) head += dialect === 'v2' ? `,\n\t"@odata.count" : ${total}` : `,\n\t"odata.count" : "${total}"`;
-    await out.write(`${head},\n\t"value" : \n\t[`);
+    out.parts.push(`${head},\n\t"value" : \n\t[`);
     let emitted = 0;
     const etagName = dialect === 'v2' ? '@odata.etag' : 'odata.etag';
     for (const record of rows) {
       const lead = set.concurrency ? writer.annotation(etagName, writer.etag(record[set.concurrency]), 3) : undefined;
-      await out.write(`${emitted === 0 ? '\n' : ',\n'}${writer.object(type, record, 2, query.select, lead)}`);
+      out.parts.push(emitted === 0 ? '\n' : ',\n');
+      writer.writeObject(out.parts, type, record, 2, query.select, lead);
       emitted++;
+      await out.commit();
     }
     let tail = emitted === 0 ? ']' : '\n\t]';
     // A full page always carries a next link, even when nothing follows (the next page is then empty).
@@ -323,7 +325,7 @@ export class RequestHandler {
       const link = nextLink(entitySet, params, query.skip + emitted, query.top === undefined ? undefined : query.top - emitted);
       tail += `,\n\t${dialect === 'v2' ? '"@odata.nextLink"' : '"odata.nextLink"'} : ${JSON.stringify(link)}`;
     }
-    await out.write(`${tail}\n}`);
+    out.parts.push(`${tail}\n}`);
     await out.end();
   }
 }

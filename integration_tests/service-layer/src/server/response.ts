@@ -4,7 +4,6 @@
  * "truncate" fault sends part of a body whose Content-Length promises more, then closes the connection.
  */
 import type { ServerResponse } from 'node:http';
-import { once } from 'node:events';
 
 const STREAM_THRESHOLD = 8 * 1024 * 1024;
 const CHUNK = 256 * 1024;
@@ -17,8 +16,10 @@ export interface ResponseOptions {
 }
 
 export class BodyWriter {
-  private parts: string[] = [];
-  private size = 0;
+  /** Text appended by the caller since the last commit. */
+  readonly parts: string[] = [];
+  private buffers: Buffer[] = [];
+  private bytes = 0;
   private streaming = false;
 
   constructor(
@@ -26,47 +27,72 @@ export class BodyWriter {
     private readonly options: ResponseOptions,
   ) {}
 
-  /** Appends text; resolves when it is safe to write more. */
-  async write(text: string): Promise<void> {
-    this.parts.push(text);
-    this.size += text.length;
+  /** Encodes what was appended; resolves when it is safe to append more. */
+  async commit(): Promise<void> {
+    if (this.parts.length === 0) return;
+    const buffer = Buffer.from(this.parts.join(''), 'utf8');
+    this.parts.length = 0;
+    this.buffers.push(buffer);
+    this.bytes += buffer.length;
     if (this.options.truncate) return;
-    if (!this.streaming && this.size > STREAM_THRESHOLD) {
+    if (!this.streaming && this.bytes > STREAM_THRESHOLD) {
       this.streaming = true;
       this.res.writeHead(this.options.status, this.options.headers);
     }
-    if (this.streaming && this.size >= CHUNK) await this.flush();
+    if (this.streaming && this.bytes >= CHUNK) await this.flush();
   }
 
   private async flush(): Promise<void> {
-    const chunk = this.parts.join('');
-    this.parts = [];
-    this.size = 0;
-    if (!this.res.write(chunk) && !this.res.destroyed) await Promise.race([once(this.res, 'drain'), once(this.res, 'close')]);
+    const chunk = this.buffers.length === 1 ? this.buffers[0]! : Buffer.concat(this.buffers);
+    this.buffers = [];
+    this.bytes = 0;
+    if (this.res.write(chunk) || this.res.destroyed) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        this.res.off('drain', done);
+        this.res.off('close', done);
+        resolve();
+      };
+      this.res.on('drain', done);
+      this.res.on('close', done);
+    });
   }
 
   async end(): Promise<void> {
+    await this.commit();
     if (this.streaming) {
-      if (this.size > 0) await this.flush();
+      if (this.bytes > 0) await this.flush();
       this.res.end();
       return;
     }
-    const body = Buffer.from(this.parts.join(''), 'utf8');
-    this.parts = [];
-    sendBuffer(this.res, this.options, body);
+    const body = this.buffers;
+    this.buffers = [];
+    sendBuffers(this.res, this.options, body);
   }
 }
 
-export function sendBuffer(res: ServerResponse, options: ResponseOptions, body: Buffer): void {
-  res.writeHead(options.status, { ...options.headers, 'Content-Length': String(body.length) });
+/** Sends a body made of buffers with its Content-Length (or half of it and a closed connection when truncating). */
+export function sendBuffers(res: ServerResponse, options: ResponseOptions, body: Buffer[]): void {
+  const length = body.reduce((n, b) => n + b.length, 0);
+  res.writeHead(options.status, { ...options.headers, 'Content-Length': String(length) });
   if (options.truncate) {
-    const part = body.subarray(0, Math.max(1, Math.floor(body.length / 2)));
-    res.write(part, () => setTimeout(() => res.socket?.destroy(), 10));
+    let room = Math.max(1, Math.floor(length / 2));
+    res.cork();
+    for (const b of body) {
+      if (room <= 0) break;
+      res.write(b.length <= room ? b : b.subarray(0, room));
+      room -= b.length;
+    }
+    res.uncork();
+    res.write('', () => setTimeout(() => res.socket?.destroy(), 10));
     return;
   }
-  res.end(body);
+  res.cork();
+  for (const b of body) res.write(b);
+  res.end();
+  res.uncork();
 }
 
 export function sendText(res: ServerResponse, options: ResponseOptions, text: string): void {
-  sendBuffer(res, options, Buffer.from(text, 'utf8'));
+  sendBuffers(res, options, [Buffer.from(text, 'utf8')]);
 }
