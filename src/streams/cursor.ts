@@ -84,7 +84,10 @@ export function freshBound(policy: CursorPolicy, member: MemberCursorInput, sett
     case 'key_and_posting_window': {
       const maxKey = member.state?.max_key;
       if (maxKey !== undefined) {
-        return { key_above: maxKey, window_since: minDefined([addDays(settings.today, -settings.rereadWindowDays), replay])! };
+        // The window hangs off the day the previous pass started (not today), so that a state
+        // from the future reads nothing, like every other cursor.
+        const windowEnd = member.state?.since ?? settings.today;
+        return { key_above: maxKey, window_since: minDefined([addDays(windowEnd, -settings.rereadWindowDays), replay])! };
       }
       if (settings.startDate !== undefined) return { window_since: minDefined([settings.startDate, replay])! };
       return {};
@@ -175,6 +178,11 @@ export function keyLiteral(key: KeyValue): string {
   return typeof key === 'number' ? String(key) : stringLiteral(key);
 }
 
+/** Cursors never move backwards: a state in the future stays (the read warns about it). */
+function laterDay(previous: string | undefined, startedOn: string): string {
+  return previous !== undefined && previous > startedOn ? previous : startedOn;
+}
+
 /** The state a stream keeps after its pass has finished. */
 export function completedState(
   policy: CursorPolicy,
@@ -183,14 +191,11 @@ export function completedState(
   maxKey: KeyValue | undefined,
 ): StreamStateBlob {
   switch (policy.kind) {
-    case 'change_stamp': {
-      // Never move backwards: a state in the future stays (the read warns about it).
-      const since = previous?.since !== undefined && previous.since > startedOn ? previous.since : startedOn;
-      return { since };
-    }
+    case 'change_stamp':
+      return { since: laterDay(previous?.since, startedOn) };
     case 'key_and_posting_window': {
       const max = maxDefined([previous?.max_key, maxKey]);
-      return max === undefined ? {} : { max_key: max };
+      return max === undefined ? {} : { max_key: max, since: laterDay(previous?.since, startedOn) };
     }
     case 'none':
       return {};

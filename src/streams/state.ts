@@ -28,7 +28,10 @@ export interface PassProgress {
 }
 
 export interface StreamStateBlob {
-  /** change_stamp: the next pass reads records changed on or after this day. */
+  /**
+   * The day the last finished pass started (company-safe). change_stamp: the next pass reads
+   * records changed on or after it. key_and_posting_window: the re-read window ends on it.
+   */
   since?: string;
   /** key_and_posting_window: highest key read by a finished pass. */
   max_key?: KeyValue;

@@ -121,8 +121,8 @@ test('a new pass replaces an interrupted one that no longer covers what is neede
 test('a finished pass moves the cursor to the day it started, never backwards', () => {
   assert.deepEqual(completedState(invoices.cursor, { since: '2026-11-01' }, '2026-11-23', 99), { since: '2026-11-23' });
   assert.deepEqual(completedState(invoices.cursor, { since: '2099-01-01' }, '2026-11-23', 99), { since: '2099-01-01' });
-  assert.deepEqual(completedState(journal.cursor, { max_key: 120 }, '2026-11-23', 99), { max_key: 120 });
-  assert.deepEqual(completedState(journal.cursor, { max_key: 12 }, '2026-11-23', 99), { max_key: 99 });
+  assert.deepEqual(completedState(journal.cursor, { max_key: 120 }, '2026-11-23', 99), { max_key: 120, since: '2026-11-23' });
+  assert.deepEqual(completedState(journal.cursor, { max_key: 12, since: '2026-11-01' }, '2026-11-23', 99), { max_key: 99, since: '2026-11-23' });
   assert.deepEqual(completedState(journal.cursor, undefined, '2026-11-23', undefined), {});
   assert.deepEqual(completedState(items.cursor, undefined, '2026-11-23', 'Z9'), {});
 });
