@@ -165,9 +165,10 @@ export function parseFilter(text: string): FilterExpr {
       const next = peek();
       if (next?.k === 'word' && (next.text === 'eq' || next.text === 'ne')) {
         const after = tokens[pos + 1];
-        if (after?.k === 'lit' && after.lit.t === 'bool') {
+        const flag = after?.k === 'word' ? after.text.toLowerCase() : undefined;
+        if (flag === 'true' || flag === 'false') {
           pos += 2;
-          return after.lit.value === (next.text === 'eq') ? call : { t: 'not', a: call };
+          return (flag === 'true') === (next.text === 'eq') ? call : { t: 'not', a: call };
         }
       }
       return call;
