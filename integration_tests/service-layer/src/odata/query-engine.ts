@@ -35,6 +35,7 @@ export class QueryEngine {
 
   /** Number of records matching the filter. */
   count(table: EntityTable, options: QueryOptions): number {
+    if (!options.predicate) return table.count;
     const signature = `${table.entitySet}\n${options.filterText}`;
     const cached = this.counts.get(signature);
     if (cached && cached.version === table.version) return cached.count;

@@ -4,7 +4,7 @@
  * ($filter=DocEntry gt <last>&$orderby=DocEntry, Prefer: odata.maxpagesize=N), parsing each page.
  * Not a test: prints a table of invoices per second.
  *
- *   npx tsx integration_tests/service-layer/bench/benchmark.mts [scale ...]     (default: 1 50)
+ *   npx tsx integration_tests/service-layer/bench/benchmark.ts [scale ...]     (default: 1 50)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
