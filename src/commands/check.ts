@@ -16,7 +16,12 @@ export async function checkCommand(configPath: string, emitter: MessageEmitter):
   let client: ServiceLayerClient | undefined;
   try {
     const config = await loadConfig(configPath, logger);
-    client = new ServiceLayerClient({ config, logger });
+    // check answers a person waiting at a form: a host that does not answer should say so within
+    // seconds, not after the long retry budget a scheduled sync deserves.
+    client = new ServiceLayerClient({
+      config: { ...config, max_retries: Math.min(config.max_retries, 2), max_retry_seconds: Math.min(config.max_retry_seconds, 20) },
+      logger,
+    });
     await client.connect();
     const unreadable: string[] = [];
     for (const definition of streamDefinitions(config)) {

@@ -13,7 +13,7 @@ import type { ServiceLayerClient } from '../service-layer/client.js';
 import type { ReadGroup, ConfiguredMember } from './selection.js';
 import type { KeyValue, PassProgress, StreamStateBlob } from './state.js';
 import { addDays, compareKeys, completedState, keyLiteral, pageFilter, planPass, type CursorSettings, type PassPlan } from './cursor.js';
-import { hashOf, type PageContext, type RawEntity } from './records.js';
+import { EntityHashes, type PageContext, type RawEntity } from './records.js';
 
 export interface EngineContext {
   client: ServiceLayerClient;
@@ -140,11 +140,11 @@ async function emitEntity(
   counts: Map<string, number>,
   ctx: EngineContext,
 ): Promise<void> {
-  const rawHash = hashOf(entity);
+  const hashes = new EntityHashes(entity);
   const emittedAt = Date.now();
   for (const member of members) {
     const shaper = member.shaper;
-    const shaped = shaper.child ? shaper.childRecords(entity, rawHash, page) : [shaper.parentRecord(entity, rawHash, page)];
+    const shaped = shaper.child ? shaper.childRecords(entity, hashes, page) : [shaper.parentRecord(entity, hashes, page)];
     for (const record of shaped) {
       await ctx.emitter.emit(recordMessage(member.name, record.data, emittedAt, record.changes));
       for (const change of record.changes) {

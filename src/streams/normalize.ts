@@ -18,8 +18,20 @@ function mainType(schema: JsonSchemaFragment): string | undefined {
   return types.find((t) => t !== 'null');
 }
 
+// A company's documents share few distinct dates; remembering them saves the validation of each.
+const knownDates = new Map<string, string | undefined>();
+const KNOWN_DATES_LIMIT = 50_000;
+
 export function normalizeDate(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
+  if (knownDates.has(value)) return knownDates.get(value);
+  const normalized = parseDate(value);
+  if (knownDates.size >= KNOWN_DATES_LIMIT) knownDates.clear();
+  knownDates.set(value, normalized);
+  return normalized;
+}
+
+function parseDate(value: string): string | undefined {
   const match = DATE_PREFIX.exec(value) ?? COMPACT_DATE.exec(value);
   if (!match) return undefined;
   const [, y, m, d] = match;

@@ -42,6 +42,35 @@ export function hashOf(raw: unknown): string {
   return createHash('sha256').update(JSON.stringify(raw)).digest('hex');
 }
 
+/**
+ * The source hashes of one entity and its collection rows. Each row is serialized once: the
+ * entity's hash covers its own properties and the hashes of its rows (a Merkle hash), so a
+ * change anywhere in a document changes the document's hash without hashing its lines twice.
+ */
+export class EntityHashes {
+  readonly entity: string;
+  private readonly rows = new Map<string, string[]>();
+
+  constructor(raw: RawEntity) {
+    const own: RawEntity = {};
+    const hash = createHash('sha256');
+    for (const [property, value] of Object.entries(raw)) {
+      if (Array.isArray(value) && value.length > 0 && typeof value[0] === 'object') {
+        const rowHashes = value.map(hashOf);
+        this.rows.set(property, rowHashes);
+        hash.update(`${property}[${rowHashes.join(',')}]`);
+      } else {
+        own[property] = value;
+      }
+    }
+    this.entity = hash.update(JSON.stringify(own)).digest('hex');
+  }
+
+  row(collection: string, index: number): string | undefined {
+    return this.rows.get(collection)?.[index];
+  }
+}
+
 export class RecordShaper {
   constructor(
     readonly definition: StreamDefinition,
@@ -54,18 +83,19 @@ export class RecordShaper {
     return this.columns.flatMap((plan) => (plan.source.kind === 'sap' ? [plan.source.property] : []));
   }
 
-  parentRecord(raw: RawEntity, rawHash: string, page: PageContext): ShapedRecord {
-    return this.shape(raw, raw, rawHash, hashOf, page);
+  parentRecord(raw: RawEntity, hashes: EntityHashes, page: PageContext): ShapedRecord {
+    return this.shape(raw, raw, hashes.entity, hashes.entity, page);
   }
 
   /** One record per row of the child collection; the rows share the parent's hash and stamp. */
-  childRecords(parent: RawEntity, parentHash: string, page: PageContext): ShapedRecord[] {
-    const rows = parent[this.child!.collection];
+  childRecords(parent: RawEntity, hashes: EntityHashes, page: PageContext): ShapedRecord[] {
+    const collection = this.child!.collection;
+    const rows = parent[collection];
     if (!Array.isArray(rows)) return [];
-    return rows.map((row) => this.shape(row as RawEntity, parent, parentHash, hashOf, page));
+    return rows.map((row, index) => this.shape(row as RawEntity, parent, hashes.entity, hashes.row(collection, index) ?? hashOf(row), page));
   }
 
-  private shape(row: RawEntity, parent: RawEntity, parentHash: string, hash: (raw: unknown) => string, page: PageContext): ShapedRecord {
+  private shape(row: RawEntity, parent: RawEntity, parentHash: string, rowHash: string, page: PageContext): ShapedRecord {
     const data: Record<string, unknown> = {};
     const changes: RecordChange[] = [];
     const stamp = this.definition.changeStamp;
@@ -87,7 +117,7 @@ export class RecordShaper {
           data[plan.column] = parentHash;
           break;
         case 'audit':
-          data[plan.column] = auditValue(source.name, row, parent, parentHash, hash, page, parentKey);
+          data[plan.column] = auditValue(source.name, rowHash, page, parentKey);
           break;
       }
     }
@@ -95,15 +125,7 @@ export class RecordShaper {
   }
 }
 
-function auditValue(
-  name: keyof typeof auditColumns,
-  row: RawEntity,
-  parent: RawEntity,
-  parentHash: string,
-  hash: (raw: unknown) => string,
-  page: PageContext,
-  parentKey: unknown,
-): string | null {
+function auditValue(name: keyof typeof auditColumns, rowHash: string, page: PageContext, parentKey: unknown): string | null {
   switch (name) {
     case '_b1_company_db':
       return page.companyDb;
@@ -114,7 +136,7 @@ function auditValue(
     case '_b1_extracted_at':
       return page.extractedAt;
     case '_b1_record_hash':
-      return row === parent ? parentHash : hash(row);
+      return rowHash;
     default:
       return null;
   }

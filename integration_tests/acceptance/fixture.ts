@@ -1,0 +1,115 @@
+/**
+ * Shared set-up of the acceptance tests: a simulator, a config pointing at it, the catalog that
+ * discover offers turned into a configured catalog, and ways to compare what the connector
+ * emitted with the simulator's ground truth.
+ */
+import assert from 'node:assert/strict';
+import { startServiceLayerSimulator } from '../service-layer/index.js';
+import type { ServiceLayerSimulator, SimulatorOptions } from '../service-layer/src/types.js';
+import { jsonFile, runConnector, type ConnectorRun } from '../../test/helpers/connector.js';
+
+export type { ServiceLayerSimulator };
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<ServiceLayerSimulator> {
+  return startServiceLayerSimulator({ clockStart: '2026-11-25T10:00:00', ...options });
+}
+
+export function configFor(sim: ServiceLayerSimulator, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    service_layer_url: `${sim.baseUrl}/`,
+    credentials: { auth_type: 'session_login', company_db: sim.companyDb, username: sim.username, password: sim.password },
+    ...(sim.certificatePem ? { tls: { mode: 'trusted_certificate', certificate_pem: sim.certificatePem } } : {}),
+    page_size: 100,
+    request_timeout_seconds: 30,
+    ...overrides,
+  };
+}
+
+export interface AirbyteStreamLike {
+  name: string;
+  json_schema: { properties: Record<string, Record<string, unknown>> };
+  supported_sync_modes: string[];
+  source_defined_primary_key?: string[][];
+  default_cursor_field?: string[];
+}
+
+export async function discover(configPath: string, secrets: string[]): Promise<AirbyteStreamLike[]> {
+  const run = await runConnector(['discover', '--config', configPath], { secrets });
+  assert.equal(run.code, 0, run.stderr);
+  const catalog = run.messages.find((m) => m.type === 'CATALOG');
+  assert.ok(catalog, 'discover printed no CATALOG');
+  return (catalog.catalog as { streams: AirbyteStreamLike[] }).streams;
+}
+
+/** A configured catalog: incremental (append_dedup) where offered, otherwise full refresh (overwrite). */
+export function configuredCatalog(streams: AirbyteStreamLike[], mode: 'incremental' | 'full_refresh' = 'incremental', only?: string[]): unknown {
+  return {
+    streams: streams
+      .filter((stream) => !only || only.includes(stream.name))
+      .map((stream) => {
+        const incremental = mode === 'incremental' && stream.supported_sync_modes.includes('incremental');
+        return {
+          stream,
+          sync_mode: incremental ? 'incremental' : 'full_refresh',
+          destination_sync_mode: incremental ? 'append_dedup' : 'overwrite',
+          ...(stream.source_defined_primary_key ? { primary_key: stream.source_defined_primary_key } : {}),
+          ...(incremental && stream.default_cursor_field ? { cursor_field: stream.default_cursor_field } : {}),
+        };
+      }),
+  };
+}
+
+export interface Session {
+  sim: ServiceLayerSimulator;
+  config: Record<string, unknown>;
+  configPath: string;
+  secrets: string[];
+  streams: AirbyteStreamLike[];
+}
+
+export async function openSession(options: SimulatorOptions = {}, configOverrides: Record<string, unknown> = {}): Promise<Session> {
+  const sim = await startSimulator(options);
+  const config = configFor(sim, configOverrides);
+  const configPath = jsonFile('config', config);
+  const secrets = [sim.password];
+  const streams = await discover(configPath, secrets);
+  return { sim, config, configPath, secrets, streams };
+}
+
+export function read(session: Session, catalog: unknown, state?: unknown, options: Parameters<typeof runConnector>[1] = {}): Promise<ConnectorRun> {
+  const args = ['read', '--config', session.configPath, '--catalog', jsonFile('catalog', catalog)];
+  if (state !== undefined) args.push('--state', jsonFile('state', state));
+  return runConnector(args, { secrets: session.secrets, ...options });
+}
+
+/** Emitted records of a stream, the last emitted version of each key winning (what a deduplicating destination keeps). */
+export function latestByKey(runs: ConnectorRun[], stream: string, keyColumns: string[]): Map<string, Record<string, unknown>> {
+  const latest = new Map<string, Record<string, unknown>>();
+  for (const run of runs) {
+    for (const message of run.messages) {
+      if (message.type !== 'RECORD') continue;
+      const record = message.record as { stream: string; data: Record<string, unknown> };
+      if (record.stream !== stream) continue;
+      latest.set(keyColumns.map((column) => String(record.data[column])).join('|'), record.data);
+    }
+  }
+  return latest;
+}
+
+/** Company-local updated_at of a ground-truth record, as the connector derives it. */
+export function truthUpdatedAt(record: Record<string, unknown>): string | null {
+  const date = record.UpdateDate as string | null | undefined;
+  if (!date) return null;
+  const time = (record.UpdateTime as string | null | undefined) ?? '00:00:00';
+  return `${date.slice(0, 10)}T${time}`;
+}
+
+export function streamNames(run: ConnectorRun, type: 'RECORD' | 'STATE'): Set<string> {
+  const names = new Set<string>();
+  for (const message of run.messages) {
+    if (message.type !== type) continue;
+    if (type === 'RECORD') names.add((message.record as { stream: string }).stream);
+    else names.add((message.state as { stream: { stream_descriptor: { name: string } } }).stream.stream_descriptor.name);
+  }
+  return names;
+}

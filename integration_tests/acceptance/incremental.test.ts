@@ -1,0 +1,148 @@
+/**
+ * The incremental-sync guarantees of issue 3, each proven against a simulator that changes the
+ * company's books while the connector reads them: after two consecutive reads the union of what
+ * they emitted holds the latest version of every record.
+ */
+import { afterEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { lastStates } from '../../test/helpers/connector.js';
+import { configuredCatalog, latestByKey, openSession, read, truthUpdatedAt, type Session } from './fixture.js';
+
+const STREAMS = ['invoices', 'invoice_lines', 'purchase_orders', 'purchase_order_lines', 'incoming_payments', 'journal_entries'];
+
+let session: Session | undefined;
+afterEach(async () => {
+  await session?.sim.stop();
+  session = undefined;
+});
+
+function assertLatestInvoices(s: Session, runs: Awaited<ReturnType<typeof read>>[]): void {
+  const emitted = latestByKey(runs, 'invoices', ['doc_entry']);
+  let checked = 0;
+  for (const truth of s.sim.groundTruth('Invoices')) {
+    const record = emitted.get(String(truth.DocEntry));
+    assert.ok(record, `invoice ${truth.DocEntry} was never emitted`);
+    assert.equal(record.updated_at, truthUpdatedAt(truth), `invoice ${truth.DocEntry} is stale`);
+    assert.equal(record.comments, truth.Comments ?? null, `invoice ${truth.DocEntry} comments are stale`);
+    assert.equal(record.doc_total, truth.DocTotal, `invoice ${truth.DocEntry} total is stale`);
+    checked++;
+  }
+  assert.equal(emitted.size, checked);
+}
+
+describe('incremental reads never lose a change', () => {
+  test('updates of records already read and not yet read, inserts and a second update the same day, during the first read', async () => {
+    session = await openSession({ clockStart: '2026-11-25T14:00:00' });
+    const { sim } = session;
+    const firstKey = sim.keys.keyAt('Invoices', 3)!;
+    const lastKey = sim.keys.lastKey('Invoices')!;
+    const readStart = sim.dataRequestCount;
+    // Request numbers count from the simulator's start; discover used a few already.
+    sim.mutations.at(readStart + 4, { kind: 'update', entitySet: 'Invoices', key: firstKey, changes: { Comments: 'changed after it was read' } });
+    sim.mutations.at(readStart + 4, { kind: 'update', entitySet: 'Invoices', key: lastKey, changes: { Comments: 'changed before it was read' } });
+    sim.mutations.at(readStart + 5, { kind: 'insert', entitySet: 'Invoices', record: { Comments: 'inserted during the read' } });
+    sim.mutations.at(readStart + 6, { kind: 'advance_clock', ms: 3 * 3600_000 });
+    sim.mutations.at(readStart + 7, { kind: 'update', entitySet: 'Invoices', key: firstKey, changes: { Comments: 'changed again the same day' } });
+    const catalog = configuredCatalog(session.streams, 'incremental', STREAMS);
+    const first = await read(session, catalog);
+    assert.equal(first.code, 0, first.stderr);
+    const second = await read(session, catalog, lastStates(first));
+    assert.equal(second.code, 0, second.stderr);
+    assertLatestInvoices(session, [first, second]);
+  });
+
+  test('a read that crosses midnight, with changes on both sides of it', async () => {
+    session = await openSession({ clockStart: '2026-11-25T23:59:00' });
+    const { sim } = session;
+    const readStart = sim.dataRequestCount;
+    const early = sim.keys.keyAt('Invoices', 1)!;
+    const middle = sim.keys.keyAt('Invoices', Math.floor(sim.count('Invoices') / 2))!;
+    sim.mutations.at(readStart + 3, { kind: 'update', entitySet: 'Invoices', key: middle, changes: { Comments: 'just before midnight' } });
+    sim.mutations.at(readStart + 4, { kind: 'set_clock', to: '2026-11-26T00:00:30' });
+    sim.mutations.at(readStart + 5, { kind: 'update', entitySet: 'Invoices', key: early, changes: { Comments: 'just after midnight' } });
+    const catalog = configuredCatalog(session.streams, 'incremental', STREAMS);
+    const first = await read(session, catalog);
+    assert.equal(first.code, 0, first.stderr);
+    sim.mutations.apply({ kind: 'advance_clock', ms: 3600_000 });
+    sim.mutations.apply({ kind: 'update', entitySet: 'Invoices', key: middle, changes: { Comments: 'between the reads' } });
+    const second = await read(session, catalog, lastStates(first));
+    assert.equal(second.code, 0, second.stderr);
+    assertLatestInvoices(session, [first, second]);
+  });
+
+  test('in a company behind UTC, a change later the same local day is found although UTC is already on the next day', async () => {
+    // 22:00 in the company is 08:00 UTC the next day: the server's Date header is a day ahead.
+    session = await openSession({ clockStart: '2026-11-25T22:00:00', utcOffsetMinutes: -600 });
+    const { sim } = session;
+    const catalog = configuredCatalog(session.streams, 'incremental', ['invoices']);
+    const first = await read(session, catalog);
+    assert.equal(first.code, 0);
+    sim.mutations.apply({ kind: 'advance_clock', ms: 90 * 60_000 });
+    sim.mutations.apply({ kind: 'update', entitySet: 'Invoices', key: sim.keys.keyAt('Invoices', 7)!, changes: { Comments: 'late evening' } });
+    const second = await read(session, catalog, lastStates(first));
+    assert.equal(second.code, 0);
+    assertLatestInvoices(session, [first, second]);
+  });
+
+  test('a payment cancelled weeks after it was posted arrives, although no stamp changed', async () => {
+    session = await openSession();
+    const { sim } = session;
+    const catalog = configuredCatalog(session.streams, 'incremental', ['incoming_payments', 'incoming_payment_invoices']);
+    const first = await read(session, catalog);
+    assert.equal(first.code, 0, first.stderr);
+    const key = sim.keys.paymentPostedDaysAgo('IncomingPayments', 21)!;
+    assert.ok(key !== undefined, 'the simulator has a payment from three weeks ago');
+    sim.mutations.apply({ kind: 'advance_clock', ms: 24 * 3600_000 });
+    sim.mutations.apply({ kind: 'cancel_payment', entitySet: 'IncomingPayments', key });
+    const newPayment = sim.mutations.apply({ kind: 'insert', entitySet: 'IncomingPayments' }).key;
+    const second = await read(session, catalog, lastStates(first));
+    assert.equal(second.code, 0, second.stderr);
+    const payments = latestByKey([first, second], 'incoming_payments', ['doc_entry']);
+    assert.equal(payments.get(String(key))?.cancelled, true, 'the cancellation reached the destination');
+    assert.ok(payments.has(String(newPayment)), 'the new payment arrived');
+    for (const truth of sim.groundTruth('IncomingPayments')) {
+      assert.equal(payments.get(String(truth.DocEntry))?.cancelled, truth.Cancelled === 'tYES', `payment ${truth.DocEntry}`);
+    }
+    // The second read did not re-read all history: only new keys and the re-read window.
+    assert.ok(second.messages.filter((m) => m.type === 'RECORD').length < first.messages.filter((m) => m.type === 'RECORD').length);
+  });
+
+  test('a line removed from an open purchase order is not current any more', async () => {
+    session = await openSession();
+    const { sim } = session;
+    const catalog = configuredCatalog(session.streams, 'incremental', ['purchase_orders', 'purchase_order_lines']);
+    const first = await read(session, catalog);
+    const orderKey = sim.keys.find('PurchaseOrders', (r) => r.DocumentStatus === 'bost_Open' && ((r.DocumentLines as unknown[]) ?? []).length >= 2, 1)[0] as number;
+    assert.ok(orderKey !== undefined, 'an open purchase order with two lines');
+    sim.mutations.apply({ kind: 'advance_clock', ms: 3600_000 });
+    sim.mutations.apply({ kind: 'remove_line', entitySet: 'PurchaseOrders', key: orderKey, lineNum: 0 });
+    const second = await read(session, catalog, lastStates(first));
+    const headers = latestByKey([first, second], 'purchase_orders', ['doc_entry']);
+    const lines = latestByKey([first, second], 'purchase_order_lines', ['doc_entry', 'line_num']);
+    const header = headers.get(String(orderKey))!;
+    const current = [...lines.values()].filter((line) => line.doc_entry === orderKey && line._b1_parent_record_hash === header._b1_record_hash);
+    const truth = [...sim.groundTruth('PurchaseOrders')].find((r) => r.DocEntry === orderKey)!;
+    assert.deepEqual(
+      current.map((line) => line.line_num).sort(),
+      (truth.DocumentLines as { LineNum: number }[]).map((line) => line.LineNum).sort(),
+    );
+    assert.ok(lines.has(`${orderKey}|0`), 'the removed line is still in the destination, but not current');
+    assert.ok(String(lines.get(`${orderKey}|0`)!.parent_updated_at) < String(header.updated_at));
+  });
+
+  test('replay_since re-reads a window whatever the state', async () => {
+    session = await openSession();
+    const catalog = configuredCatalog(session.streams, 'incremental', ['invoices']);
+    const first = await read(session, catalog);
+    const withoutReplay = await read(session, catalog, lastStates(first));
+    const replaySession: Session = {
+      ...session,
+      configPath: (await import('../../test/helpers/connector.js')).jsonFile('config', { ...session.config, replay_since: '2026-01-01' }),
+    };
+    const replay = await read(replaySession, catalog, lastStates(first));
+    const count = (run: typeof first): number => run.messages.filter((m) => m.type === 'RECORD').length;
+    const expected = [...session.sim.groundTruth('Invoices')].filter((r) => String(r.UpdateDate).slice(0, 10) >= '2026-01-01').length;
+    assert.equal(count(replay), expected);
+    assert.ok(count(replay) > count(withoutReplay));
+  });
+});
