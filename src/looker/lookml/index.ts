@@ -20,7 +20,7 @@ import { streamView } from './stream-views.js';
 import { destinationTables } from './tables.js';
 
 export { SYNC_DATAGROUP } from './model-file.js';
-export type { DialectName } from './dialect.js';
+export { DIALECTS, type DialectName } from './dialect.js';
 
 export interface LookmlOptions {
   /** Streams to model: discover's catalog or the configured catalog of the connection. */
