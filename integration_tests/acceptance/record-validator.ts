@@ -11,7 +11,7 @@ const addFormats: AddFormats = (addFormatsModule as unknown as { default?: AddFo
 
 export function recordValidators(streams: { name: string; json_schema: object }[]): Map<string, ValidateFunction> {
   const ajv = new Ajv({ allErrors: true, strict: false });
-  addFormats(ajv, ['date', 'uri']);
+  addFormats(ajv);
   ajv.addFormat('time', /^([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/);
   ajv.addFormat('date-time', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/);
   ajv.addVocabulary(['airbyte_type', 'x-b1-property', 'airbyte_secret', 'order']);

@@ -12,7 +12,7 @@ const STREAMS = ['invoices', 'invoice_lines', 'business_partners', 'gl_accounts'
 describe('a misbehaving Service Layer', () => {
   let session: Session;
   before(async () => {
-    session = await openSession({}, { max_retries: 6, max_retry_seconds: 60 });
+    session = await openSession({}, { max_retries: 4, max_retry_seconds: 20 });
   });
   after(async () => {
     await session?.sim.stop();

@@ -14,7 +14,17 @@ describe('user-defined fields, tables and column selection', () => {
     session = await openSession();
     const udt = session.sim.entitySets.find((name) => name.startsWith('U_'));
     assert.ok(udt, 'the simulator serves a user-defined table');
-    const config = { ...session.config, custom_entity_sets: [{ entity_set: udt, primary_key: 'Code' }, { entity_set: 'Orders', primary_key: 'DocEntry', cursor_date_property: 'UpdateDate', cursor_time_property: 'UpdateTime', line_collection: 'DocumentLines', line_key: 'LineNum' }] };
+    const config = { ...session.config, custom_entity_sets: [{ entity_set: udt, primary_key: 'Code' }, {
+          // A standard entity set the connector does not ship goes the same way (DeliveryNotes and
+          // Orders on a real server; the simulator serves the purchase side, so one of those stands in).
+          entity_set: 'PurchaseDeliveryNotes',
+          stream_name: 'receipts_by_config',
+          primary_key: 'DocEntry',
+          cursor_date_property: 'UpdateDate',
+          cursor_time_property: 'UpdateTime',
+          line_collection: 'DocumentLines',
+          line_key: 'LineNum',
+        }] };
     configPath = jsonFile('config', config);
     streams = await discover(configPath, session.secrets);
   });
@@ -30,9 +40,14 @@ describe('user-defined fields, tables and column selection', () => {
     assert.ok(udtStream, 'the user-defined table is a stream');
     assert.deepEqual(udtStream.source_defined_primary_key, [['code']]);
     assert.ok(Object.keys(udtStream.json_schema.properties).some((column) => column.startsWith('u_')));
-    assert.ok(byName.get('orders'), 'a standard entity set added by config');
-    assert.ok(byName.get('orders_lines'));
-    assert.deepEqual(byName.get('orders')!.supported_sync_modes, ['full_refresh', 'incremental']);
+    const configured = byName.get('receipts_by_config');
+    assert.ok(configured, 'a standard entity set added by config');
+    assert.ok(byName.get('receipts_by_config_lines'));
+    assert.deepEqual(configured.supported_sync_modes, ['full_refresh', 'incremental']);
+    assert.deepEqual(configured.default_cursor_field, ['updated_at']);
+    // Its columns come from $metadata: all scalar properties of the Document type.
+    assert.ok(Object.keys(configured.json_schema.properties).length > 200);
+    assert.equal(configured.json_schema.properties.u_channel?.['x-b1-property'], 'U_Channel');
   });
 
   test('read delivers user-defined values, and $select asks only for the selected columns', async () => {
@@ -43,7 +58,7 @@ describe('user-defined fields, tables and column selection', () => {
       ...partners,
       json_schema: { ...partners.json_schema, properties: Object.fromEntries(Object.entries(partners.json_schema.properties).filter(([column]) => keep.has(column))) },
     };
-    const catalog = configuredCatalog([narrowPartners, udtStream, ...streams.filter((s) => s.name === 'orders' || s.name === 'orders_lines')]);
+    const catalog = configuredCatalog([narrowPartners, udtStream, ...streams.filter((s) => s.name.startsWith('receipts_by_config'))]);
     const logStart = session.sim.requestLog.length;
     const run = await read({ ...session, configPath }, catalog);
     assert.equal(run.code, 0, run.stderr);
@@ -54,7 +69,8 @@ describe('user-defined fields, tables and column selection', () => {
       assert.deepEqual(Object.keys(record).sort(), [...keep].sort());
     }
     assert.equal(latestByKey([run], udtStream.name, ['code']).size, session.sim.count(session.sim.entitySets.find((n) => n.startsWith('U_'))!));
-    assert.equal(latestByKey([run], 'orders', ['doc_entry']).size, session.sim.count('Orders'));
+    assert.equal(latestByKey([run], 'receipts_by_config', ['doc_entry']).size, session.sim.count('PurchaseDeliveryNotes'));
+    assert.ok(latestByKey([run], 'receipts_by_config_lines', ['doc_entry', 'line_num']).size > session.sim.count('PurchaseDeliveryNotes'));
     const partnerRequests = session.sim.requestLog.slice(logStart).filter((entry) => entry.path.startsWith('/b1s/v2/BusinessPartners?'));
     assert.ok(partnerRequests.length > 0);
     for (const entry of partnerRequests) {
