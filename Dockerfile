@@ -45,7 +45,7 @@ COPY --from=production-dependencies /app/node_modules ./node_modules
 COPY package.json ./
 COPY --from=build /build/schemas ./schemas
 COPY --from=build /build/dist ./dist
-COPY --chmod=0755 docker/entrypoint.sh ./entrypoint.sh
+COPY --chmod=0755 src/docker-entrypoint.sh ./entrypoint.sh
 
 ENV NODE_ENV=production
 # Airbyte starts connectors by evaluating AIRBYTE_ENTRYPOINT with /bin/sh; `docker run` uses
