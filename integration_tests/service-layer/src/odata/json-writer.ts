@@ -12,10 +12,20 @@ import type { PropertyInfo, SchemaModel, StructuredType } from '../model/schema.
 import type { Core } from '../store/source.js';
 import type { Dialect } from '../types.js';
 
+/** Output pieces: text, or long precomputed text already encoded as UTF-8. */
+export type Piece = string | Buffer;
+
 interface Template {
   /** statics[0] slot[0] statics[1] slot[1] ... statics[n] */
-  statics: string[];
+  statics: Piece[];
   slots: PropertyInfo[];
+}
+
+/** Precomputed text longer than this is kept encoded, so each record copies bytes instead of re-encoding them. */
+const ENCODE_ABOVE = 256;
+
+export function textOf(parts: readonly Piece[]): string {
+  return parts.map((p) => (typeof p === 'string' ? p : p.toString('utf8'))).join('');
 }
 
 const TABS = Array.from({ length: 12 }, (_, i) => '\t'.repeat(i));
@@ -34,7 +44,7 @@ export class JsonWriter {
    * Appends the properties of a record to `out`, one per line at `indent` tabs, without braces; `lead` (an
    * annotation line such as the etag) comes first. `select` limits the top-level properties.
    */
-  writeProperties(out: string[], type: StructuredType, record: Core, indent: number, select?: readonly string[], lead?: string): void {
+  writeProperties(out: Piece[], type: StructuredType, record: Core, indent: number, select?: readonly string[], lead?: string): void {
     const template = this.template(type, record, indent, select, lead !== undefined);
     if (lead !== undefined) out.push(lead);
     const { slots, statics } = template;
@@ -46,7 +56,7 @@ export class JsonWriter {
   }
 
   /** Appends a record as an object at `indent` tabs: "{", its properties one level deeper, "}". */
-  writeObject(out: string[], type: StructuredType, record: Core, indent: number, select?: readonly string[], lead?: string): void {
+  writeObject(out: Piece[], type: StructuredType, record: Core, indent: number, select?: readonly string[], lead?: string): void {
     out.push(`${TABS[indent]}{\n`);
     this.writeProperties(out, type, record, indent + 1, select, lead);
     out.push(`\n${TABS[indent]}}`);
@@ -54,16 +64,16 @@ export class JsonWriter {
 
   /** The properties of a record as text (see writeProperties). */
   properties(type: StructuredType, record: Core, indent: number, select?: readonly string[], lead?: string): string {
-    const out: string[] = [];
+    const out: Piece[] = [];
     this.writeProperties(out, type, record, indent, select, lead);
-    return out.join('');
+    return textOf(out);
   }
 
   /** A record as an object (see writeObject). */
   object(type: StructuredType, record: Core, indent: number, select?: readonly string[], lead?: string): string {
-    const out: string[] = [];
+    const out: Piece[] = [];
     this.writeObject(out, type, record, indent, select, lead);
-    return out.join('');
+    return textOf(out);
   }
 
   /** One annotation line, e.g. `"@odata.etag" : "W/\"...\""` at `indent` tabs. */
@@ -105,7 +115,7 @@ export class JsonWriter {
       }
     }
     statics.push(current);
-    template = { statics, slots };
+    template = { statics: statics.map((t) => (t.length > ENCODE_ABOVE ? Buffer.from(t, 'utf8') : t)), slots };
     if (this.templates.size > 5000) this.templates.clear();
     this.templates.set(cacheKey, template);
     return template;
@@ -115,16 +125,16 @@ export class JsonWriter {
     const key = `${type.name}.${p.name}|${indent}`;
     let text = this.defaultTexts.get(key);
     if (text === undefined) {
-      const out: string[] = [];
+      const out: Piece[] = [];
       this.writeValue(out, p, p.kind === 'complex' || p.kind === 'collection' ? undefined : type.defaults.get(p.name), indent);
-      text = out.join('');
+      text = textOf(out);
       this.defaultTexts.set(key, text);
     }
     return text;
   }
 
   /** Appends a property value written at a property line of `indent` tabs. */
-  private writeValue(out: string[], p: PropertyInfo, v: unknown, indent: number): void {
+  private writeValue(out: Piece[], p: PropertyInfo, v: unknown, indent: number): void {
     switch (p.kind) {
       case 'collection': {
         const rows = Array.isArray(v) ? (v as Core[]) : [];

@@ -4,6 +4,7 @@
  * "truncate" fault sends part of a body whose Content-Length promises more, then closes the connection.
  */
 import type { ServerResponse } from 'node:http';
+import type { Piece } from '../odata/json-writer.js';
 
 const STREAM_THRESHOLD = 8 * 1024 * 1024;
 const CHUNK = 256 * 1024;
@@ -16,8 +17,8 @@ export interface ResponseOptions {
 }
 
 export class BodyWriter {
-  /** Text appended by the caller since the last commit. */
-  readonly parts: string[] = [];
+  /** Output appended by the caller since the last commit. */
+  readonly parts: Piece[] = [];
   private buffers: Buffer[] = [];
   private bytes = 0;
   private streaming = false;
@@ -30,7 +31,7 @@ export class BodyWriter {
   /** Encodes what was appended; resolves when it is safe to append more. */
   async commit(): Promise<void> {
     if (this.parts.length === 0) return;
-    const buffer = Buffer.from(this.parts.join(''), 'utf8');
+    const buffer = encode(this.parts);
     this.parts.length = 0;
     this.buffers.push(buffer);
     this.bytes += buffer.length;
@@ -69,6 +70,25 @@ export class BodyWriter {
     this.buffers = [];
     sendBuffers(this.res, this.options, body);
   }
+}
+
+/** One buffer of the pieces: runs of text encoded together, encoded pieces copied as they are. */
+function encode(parts: readonly Piece[]): Buffer {
+  const buffers: Buffer[] = [];
+  let text = '';
+  for (const p of parts) {
+    if (typeof p === 'string') {
+      text += p;
+      continue;
+    }
+    if (text !== '') {
+      buffers.push(Buffer.from(text, 'utf8'));
+      text = '';
+    }
+    buffers.push(p);
+  }
+  if (text !== '') buffers.push(Buffer.from(text, 'utf8'));
+  return buffers.length === 1 ? buffers[0]! : Buffer.concat(buffers);
 }
 
 /** Sends a body made of buffers with its Content-Length (or half of it and a closed connection when truncating). */
