@@ -15,6 +15,7 @@ import { checkCommand } from './commands/check.js';
 import { discoverCommand } from './commands/discover.js';
 import { readCommand } from './commands/read.js';
 import { lookerRefreshCommand } from './commands/looker-refresh.js';
+import { generateLookmlCommand } from './commands/generate-lookml.js';
 import { plainLogger } from './logging.js';
 
 const emitter = new MessageEmitter(process.stdout);
@@ -31,6 +32,16 @@ async function run(command: () => Promise<number>): Promise<void> {
     code = stop.signal.aborted ? 143 : 1;
   }
   process.exitCode = code;
+}
+
+/** Runs a helper command that prints plain lines; its failure is one ERROR line and exit 1. */
+async function runPlain(command: () => Promise<number>): Promise<void> {
+  try {
+    process.exitCode = await command();
+  } catch (error) {
+    plainLogger(process.stdout).error(asConnectorError(error).message);
+    process.exitCode = 1;
+  }
 }
 
 /**
@@ -72,18 +83,35 @@ await yargs(hideBin(process.argv))
     (args) => run(() => readCommand({ configPath: args.config, catalogPath: args.catalog, statePath: args.state, signal: stop.signal }, emitter)),
   )
   .command(
-    'looker-refresh',
-    'Tell Looker that a sync has landed (datagroups, PDTs, schedules).',
-    { config: configOption },
-    async (args) => {
-      const logger = plainLogger(process.stdout);
-      try {
-        process.exitCode = await lookerRefreshCommand(args.config, logger);
-      } catch (error) {
-        logger.error(asConnectorError(error).message);
-        process.exitCode = 1;
-      }
+    'generate-lookml',
+    'Write a LookML project (model, views, explores) for the synced tables. Prints plain lines.',
+    {
+      config: configOption,
+      catalog: { type: 'string', describe: 'Configured catalog of the connection; default: every stream discover offers.' },
+      out: { type: 'string', demandOption: true, describe: 'Folder to write the LookML project into.' },
+      dialect: { type: 'string', demandOption: true, choices: ['bigquery', 'snowflake', 'postgres'], describe: 'SQL dialect of the destination.' },
+      connection: { type: 'string', demandOption: true, describe: 'Name of the Looker connection to the destination.' },
+      schema: { type: 'string', demandOption: true, describe: 'Dataset or schema the destination writes to.' },
+      model: { type: 'string', describe: 'Model name (default sap_business_one).' },
     },
+    (args) =>
+      runPlain(() =>
+        generateLookmlCommand(
+          {
+            configPath: args.config,
+            catalogPath: args.catalog,
+            outDir: args.out,
+            dialect: args.dialect,
+            connection: args.connection,
+            schema: args.schema,
+            model: args.model,
+          },
+          plainLogger(process.stdout),
+        ),
+      ),
+  )
+  .command('looker-refresh', 'Tell Looker that a sync has landed (datagroups, PDTs, schedules).', { config: configOption }, (args) =>
+    runPlain(() => lookerRefreshCommand(args.config, plainLogger(process.stdout))),
   )
   .demandCommand(1, 'Name a command: spec, check, discover, read, generate-lookml or looker-refresh.')
   .strict()

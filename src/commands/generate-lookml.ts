@@ -1,0 +1,60 @@
+/**
+ * generate-lookml writes a LookML project for the tables an Airbyte destination creates from our
+ * streams. The streams come from the configured catalog when one is given (what is really synced,
+ * with its column selection), otherwise from what discover would offer for this config, including
+ * the company's user-defined fields.
+ */
+import type { AirbyteCatalog, ConfiguredAirbyteCatalog } from '../protocol/generated/airbyte-protocol.js';
+import { loadConfig } from '../config/load.js';
+import { readJsonFile } from '../config/json-file.js';
+import { configError } from '../errors.js';
+import type { Logger } from '../logging.js';
+import type { EdmModel } from '../metadata/edmx.js';
+import { fetchMetadata } from '../metadata/fetch.js';
+import { ServiceLayerClient } from '../service-layer/client.js';
+import { DIALECTS, generateLookmlProject, writeLookmlProject, type DialectName } from '../looker/lookml/index.js';
+import { offeredStreams } from './discover.js';
+
+export interface GenerateLookmlOptions {
+  configPath: string;
+  catalogPath: string | undefined;
+  outDir: string;
+  dialect: string;
+  connection: string;
+  schema: string;
+  model: string | undefined;
+}
+
+export async function generateLookmlCommand(options: GenerateLookmlOptions, logger: Logger): Promise<number> {
+  if (!(DIALECTS as readonly string[]).includes(options.dialect)) {
+    throw configError(`--dialect must be one of ${DIALECTS.join(', ')}, got "${options.dialect}".`);
+  }
+  const config = await loadConfig(options.configPath, logger);
+  let catalog: AirbyteCatalog | ConfiguredAirbyteCatalog;
+  if (options.catalogPath) {
+    catalog = (await readJsonFile(options.catalogPath, '--catalog')) as ConfiguredAirbyteCatalog;
+    if (!Array.isArray((catalog as { streams?: unknown }).streams)) throw configError('The --catalog file must have a "streams" array.');
+  } else {
+    const client = new ServiceLayerClient({ config, logger });
+    let model: EdmModel | undefined;
+    try {
+      model = await fetchMetadata(client, logger);
+    } finally {
+      await client.close();
+    }
+    catalog = { streams: [...offeredStreams(config, model, logger).values()].map((entry) => entry.stream) };
+  }
+  const project = generateLookmlProject({
+    catalog,
+    dialect: options.dialect as DialectName,
+    connection: options.connection,
+    schema: options.schema,
+    ...(options.model ? { modelName: options.model } : {}),
+  });
+  for (const note of project.notes) logger.warn(note);
+  await writeLookmlProject(project.files, options.outDir);
+  logger.info(
+    `Wrote ${project.files.size} LookML files to ${options.outDir} (${options.dialect}, connection ${options.connection}, schema ${options.schema}).`,
+  );
+  return 0;
+}
