@@ -6,16 +6,16 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { Company, ENTITY_SET_ORDER } from './company/company.js';
-import { dayOfDate, dayOfLocalMs, parseLocalDateTime } from './model/dates.js';
+import { parseLocalDateTime } from './model/dates.js';
+import { keyPicker } from './keys.js';
 import { SchemaModel } from './model/schema.js';
 import { Mutator } from './store/mutations.js';
-import type { Key } from './store/source.js';
 import { ServerClock } from './server/clock.js';
 import { FaultInjector } from './server/faults.js';
 import { RequestHandler } from './server/handler.js';
 import { SessionStore } from './server/sessions.js';
 import { selfSignedCertificate } from './server/tls.js';
-import type { KeyPicker, ServiceLayerSimulator, SimulatorOptions } from './types.js';
+import type { ServiceLayerSimulator, SimulatorOptions } from './types.js';
 
 export const DEFAULTS = {
   dialect: 'v2',
@@ -103,29 +103,7 @@ export async function startServiceLayerSimulator(options: SimulatorOptions = {})
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const baseUrl = `${certificate ? 'https' : 'http'}://${host}:${address.port}/b1s/${o.dialect}`;
 
-  const keys: KeyPicker = {
-    paymentPostedDaysAgo(entitySet, days) {
-      const table = company.table(entitySet);
-      const target = dayOfLocalMs(clock.nowMs()) - days;
-      let best: { key: Key; day: number } | undefined;
-      for (const e of table.scan()) {
-        const day = dayOfDate(String(e.record['DocDate']));
-        if (day === undefined || day > target) continue;
-        if (!best || day > best.day) best = { key: e.key, day };
-      }
-      return best?.key as number | undefined;
-    },
-    find(entitySet, predicate, limit = Infinity) {
-      const found: Key[] = [];
-      for (const e of company.table(entitySet).scan()) {
-        if (found.length >= limit) break;
-        if (predicate(schema.expand(schema.typeOfSet(entitySet).name, e.record))) found.push(e.key);
-      }
-      return found;
-    },
-    keyAt: (entitySet, index) => company.table(entitySet).keyAt(index),
-    lastKey: (entitySet) => company.table(entitySet).lastKey(),
-  };
+  const keys = keyPicker(company, schema, clock);
 
   let stopped: Promise<void> | undefined;
   return {

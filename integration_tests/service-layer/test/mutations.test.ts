@@ -85,6 +85,18 @@ describe('mutations, clock and ground truth', () => {
     assert.equal(promo.key, 'PR0000A');
     const promos = await c.readAll(`U_FD_PROMOS?$filter=${q("Code ge 'PR0000'")}&$select=Code`);
     assert.ok(promos.records.map((r) => r.Code).includes('PR0000A'));
+    const lastPromo = String(sim.keys.lastKey('U_FD_PROMOS'));
+    const nextPromo = sim.mutations.apply({ kind: 'insert', entitySet: 'U_FD_PROMOS', record: { Name: 'Numbered after the last' } }).key;
+    assert.equal(nextPromo, lastPromo.replace(/\d+$/, (n) => String(Number(n) + 1).padStart(n.length, '0')));
+    const partnerA = sim.mutations.apply({ kind: 'insert', entitySet: 'BusinessPartners', record: { CardName: 'New Bistro A' } }).key;
+    const partnerB = sim.mutations.apply({ kind: 'insert', entitySet: 'BusinessPartners', record: { CardName: 'New Bistro B' } }).key;
+    assert.match(String(partnerA), /^C\d+$/);
+    assert.notEqual(partnerA, partnerB);
+    const inserted = truthOf(sim, 'BusinessPartners', 'CardCode', partnerB)!;
+    assert.equal(inserted.CardName, 'New Bistro B');
+    assert.equal(inserted.CreateDate, sim.clock.now().slice(0, 10));
+    assert.throws(() => sim.mutations.apply({ kind: 'insert', entitySet: 'ProfitCenters' }), /needs the key in the record \(CenterCode\)/);
+    assert.equal(sim.mutations.apply({ kind: 'insert', entitySet: 'ChartOfAccounts', record: { Code: '416000', Name: 'Sales - Catering' } }).key, '416000');
   });
 
   test('remove_line takes a line off a document, recomputes its totals and stamps it', () => {

@@ -154,8 +154,10 @@ export class PartnerSource implements RecordSource {
     return typeof key === 'string' ? this.facts.partnerIndexOf(key) : -1;
   }
 
-  nextKey(): Key {
-    return this.facts.customerCode(this.plan.customerCount);
+  /** New partners are customers, numbered after the generated ones. */
+  nextKey(last: Key | undefined): Key {
+    const previous = typeof last === 'string' && last.startsWith('C') ? Number(last.slice(1)) : this.plan.customerCount;
+    return this.facts.customerCode(previous);
   }
 
   record(index: number): Core {

@@ -96,10 +96,18 @@ export class ListSource implements RecordSource {
     return this.creator(key, stamp);
   }
 
+  /** Numbers count up; codes with a numeric tail (PR0060) too; other codes have no next one. */
   nextKey(last: Key | undefined): Key {
     if (typeof last === 'number' || (last === undefined && typeof this.keyAt(0) === 'number')) {
       return (typeof last === 'number' ? last : 0) + 1;
     }
-    return `${String(last ?? '')}Z`;
+    return nextCode(this.entitySet, this.keyProperty, last);
   }
+}
+
+export function nextCode(entitySet: string, keyProperty: string, last: Key | undefined): string {
+  const m = /^(.*?)(\d+)$/.exec(String(last ?? ''));
+  if (!m) throw new Error(`Inserting into ${entitySet} needs the key in the record (${keyProperty})`);
+  const next = String(Number(m[2]) + 1);
+  return `${m[1]}${next.padStart(m[2]!.length, '0')}`;
 }

@@ -16,7 +16,6 @@ export class EntityTable {
   private readonly overlay = new Map<Key, Core>();
   /** Keys of inserted records, ascending. */
   private readonly inserted: Key[] = [];
-  private lastInserted: Key | undefined;
 
   constructor(readonly source: RecordSource) {}
 
@@ -54,14 +53,14 @@ export class EntityTable {
     let i = this.inserted.length;
     while (i > 0 && compareKeys(this.inserted[i - 1]!, key) > 0) i--;
     this.inserted.splice(i, 0, key);
-    this.lastInserted = key;
     this.version++;
   }
 
-  /** The key the next insert gets. */
+  /** The key the next insert gets: the source's next after the greatest key, skipping keys in use. */
   nextKey(): Key {
-    if (this.lastInserted !== undefined) return this.source.nextKey(this.lastInserted);
-    return this.source.nextKey(this.source.count > 0 ? this.source.keyAt(this.source.count - 1) : undefined);
+    let key = this.source.nextKey(this.lastKey());
+    while (this.get(key) !== undefined) key = this.source.nextKey(key);
+    return key;
   }
 
   /** The key at a position in key order. */
