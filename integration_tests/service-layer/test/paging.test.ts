@@ -95,6 +95,16 @@ for (const dialect of ['v2', 'v1'] as const) {
       assert.equal(body[nextKey], undefined);
     });
 
+    test('a body too large to buffer is streamed chunked, whole and valid', async () => {
+      const reply = await c.get('Invoices?$top=250', { Prefer: 'odata.maxpagesize=0' });
+      assert.equal(reply.status, 200);
+      assert.ok(reply.text.length > 8_000_000);
+      assert.equal(reply.headers.get('content-length'), null);
+      assert.equal(reply.headers.get('transfer-encoding'), 'chunked');
+      const body = reply.json<{ value: { DocEntry: number }[] }>();
+      assert.deepEqual(body.value.map((r) => r.DocEntry), Array.from({ length: 250 }, (_, i) => i + 1));
+    });
+
     test('counts: /$count as text/plain, and the inline count in the dialect form ($count=true and $inlinecount=allpages)', async () => {
       const filter = q(`CardType eq 'cSupplier'`);
       const expected = [...sim.groundTruth('BusinessPartners')].filter((r) => r.CardType === 'cSupplier').length;

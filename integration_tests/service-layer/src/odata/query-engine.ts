@@ -126,7 +126,7 @@ export class QueryEngine {
     const orders = options.orderby.map((o) => ({ ...o, property: type.byName.get(o.name)!, fallback: type.defaults.get(o.name) }));
     const rows: { key: Key; values: unknown[] }[] = [];
     const predicate = options.predicate;
-    for (const e of table.scan()) {
+    for (const e of this.boundedScan(table, options, false)) {
       if (predicate && !predicate(e.record)) continue;
       rows.push({
         key: e.key,
