@@ -26,6 +26,13 @@ describe('determinism and scale', () => {
     assert.notEqual(await fingerprint({ ...base, clockStart: '2026-06-16T09:00:00' }, sets), first);
   });
 
+  test('bad options are refused with a clear message', async () => {
+    await assert.rejects(startServiceLayerSimulator({ scale: 0 }), /scale must be a positive number/);
+    await assert.rejects(startServiceLayerSimulator({ clockStart: '2026-11-25 10:00' }), /YYYY-MM-DDTHH:MM:SS/);
+    await assert.rejects(startServiceLayerSimulator({ dialect: 'v3' as 'v2' }), /dialect must be 'v1' or 'v2'/);
+    await assert.rejects(startServiceLayerSimulator({ latencyMs: -5 }), /latencyMs must be a non-negative number/);
+  });
+
   test('a larger scale grows linearly, serves key-paged and deep pages, and keeps memory flat', async () => {
     const small = await startServiceLayerSimulator({ scale: 1 });
     const invoicesAtOne = small.count('Invoices');
