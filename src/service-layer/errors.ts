@@ -142,6 +142,14 @@ export function nonRetryableStatusError(
   const make = (failureType: FailureType, message: string): ServiceLayerHttpError =>
     new ServiceLayerHttpError(failureType, message, { status, body: details, requestPath });
 
+  // Live servers answer an unknown entity set with 400 rather than 404 (SAP error -1002
+  // "Unrecognized resource path", or "Invalid entityset"): that is a wrong name in the config.
+  if (status === 400 && (details.sapCode === '-1002' || /unrecognized resource path|invalid entity ?set/i.test(details.text ?? ''))) {
+    return make(
+      'config_error',
+      `The Service Layer does not know the resource in ${what} (${answer}). Check the entity set name (a custom entity set's name must match the Service Layer $metadata exactly, e.g. U_MYTABLE for a user-defined table) and that service_layer_url points at the right Service Layer.`,
+    );
+  }
   switch (status) {
     case 400:
       return make(

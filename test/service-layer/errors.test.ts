@@ -47,3 +47,12 @@ test('non-retryable statuses are classified with the path, code and text in the 
 
   assert.equal(nonRetryableStatusError(405, 'GET', 'Items', '', undefined).failureType, 'system_error');
 });
+
+test('an unknown entity set, which live servers answer with 400 and SAP error -1002, is a config error naming the entity set', () => {
+  const error = nonRetryableStatusError(400, 'GET', 'U_NOSUCHTABLE?$top=1', JSON.stringify({ error: { code: '-1002', message: 'Unrecognized resource path.' } }), 'application/json');
+  assert.equal(error.failureType, 'config_error');
+  assert.match(error.message, /U_NOSUCHTABLE/);
+  assert.match(error.message, /entity set name/);
+  const other = nonRetryableStatusError(400, 'GET', 'Invoices?$filter=x', JSON.stringify({ error: { code: '201', message: "Property 'x' of 'Document' is invalid" } }), 'application/json');
+  assert.equal(other.failureType, 'system_error');
+});
