@@ -12,6 +12,7 @@ import { jsonFile, lastStates, runConnector, traces } from '../../test/helpers/c
 import { repoRoot } from '../../test/helpers/paths.js';
 import { configuredCatalog, latestByKey, openSession, read, streamNames, truthUpdatedAt, type Session } from './fixture.js';
 import { recordValidators } from './record-validator.js';
+import { parseStateInput } from '../../src/streams/state.js';
 
 const fixtures = join(repoRoot, 'integration_tests');
 const readFixture = (name: string): unknown => JSON.parse(readFileSync(join(fixtures, name), 'utf8'));
@@ -152,6 +153,22 @@ describe('acceptance against the v2 simulator', () => {
     assert.deepEqual(byName.get('invoice_lines')!.source_defined_primary_key, [['doc_entry'], ['line_num']]);
     assert.deepEqual(byName.get('journal_entry_lines')!.source_defined_primary_key, [['jdt_num'], ['line_id']]);
     assert.deepEqual(byName.get('item_warehouse_stock')!.source_defined_primary_key, [['item_code'], ['warehouse_code']]);
+  });
+
+  test('the Airbyte fixture files match what the connector offers (regenerate with integration_tests/refresh-fixtures.ts)', () => {
+    const catalog = readFixture('configured_catalog.json') as { streams: { stream: { name: string; source_defined_primary_key?: unknown }; sync_mode: string }[] };
+    assert.deepEqual(
+      catalog.streams.map((s) => s.stream.name),
+      session.streams.map((s) => s.name),
+    );
+    const offered = new Map(session.streams.map((s) => [s.name, s]));
+    for (const configured of catalog.streams) {
+      const stream = offered.get(configured.stream.name)!;
+      assert.deepEqual(configured.stream, stream, `configured_catalog.json is stale for ${stream.name}`);
+      assert.ok(stream.supported_sync_modes.includes(configured.sync_mode));
+    }
+    const states = parseStateInput(readFixture('sample_state.json'));
+    assert.deepEqual([...states.keys()].sort(), session.streams.map((s) => s.name).sort());
   });
 
   test('basic read: every record valid and every record of the company delivered, with statuses, estimates and checkpoints', async () => {
