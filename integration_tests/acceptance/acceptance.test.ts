@@ -116,7 +116,10 @@ describe('acceptance against the v2 simulator', () => {
     );
     const wrongPassword = 'not-the-password-' + 'x'.repeat(6);
     const cases: [Record<string, unknown>, RegExp][] = [
-      [{ ...session.config, credentials: { ...(session.config.credentials as object), password: wrongPassword } }, /company_db|username|password|Login/i],
+      [
+        { ...session.config, credentials: { ...(session.config.credentials as object), password: wrongPassword } },
+        /company_db|username|password|Login/i,
+      ],
       [{ ...session.config, service_layer_url: 'http://127.0.0.1:9/b1s/v2/' }, /127\.0\.0\.1:9|connect|reach|refused/i],
       [{ ...session.config, page_size: 'many' }, /page_size/],
     ];
@@ -156,7 +159,9 @@ describe('acceptance against the v2 simulator', () => {
   });
 
   test('the Airbyte fixture files match what the connector offers (regenerate with integration_tests/refresh-fixtures.ts)', () => {
-    const catalog = readFixture('configured_catalog.json') as { streams: { stream: { name: string; source_defined_primary_key?: unknown }; sync_mode: string }[] };
+    const catalog = readFixture('configured_catalog.json') as {
+      streams: { stream: { name: string; source_defined_primary_key?: unknown }; sync_mode: string }[];
+    };
     assert.deepEqual(
       catalog.streams.map((s) => s.stream.name),
       session.streams.map((s) => s.name),
@@ -207,7 +212,9 @@ describe('acceptance against the v2 simulator', () => {
       }
     }
     for (const [stream, pending] of sinceLastState) assert.equal(pending, 0, `${stream} has records after its last checkpoint`);
-    const estimates = new Map(traces(run, 'ESTIMATE').map((t) => [(t.estimate as { name: string }).name, (t.estimate as { row_estimate: number }).row_estimate]));
+    const estimates = new Map(
+      traces(run, 'ESTIMATE').map((t) => [(t.estimate as { name: string }).name, (t.estimate as { row_estimate: number }).row_estimate]),
+    );
     assert.equal(estimates.get('invoices'), session.sim.count('Invoices'));
     // Several pages per large stream means checkpoints during the stream, not only at its end.
     assert.ok(run.messages.filter((m) => m.type === 'STATE' && JSON.stringify(m).includes('"invoices"')).length > 3);
@@ -233,7 +240,7 @@ describe('acceptance against the v2 simulator', () => {
     assert.deepEqual(strip(second), strip(first));
   });
 
-  test('two incremental reads: the second starts from the first one\'s state and the union holds every record', async () => {
+  test("two incremental reads: the second starts from the first one's state and the union holds every record", async () => {
     const catalog = configuredCatalog(session.streams, 'incremental', ['invoices', 'invoice_lines', 'journal_entries', 'incoming_payments']);
     const first = await read(session, catalog);
     assert.equal(first.code, 0);

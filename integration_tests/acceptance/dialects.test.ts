@@ -7,7 +7,17 @@ import assert from 'node:assert/strict';
 import { jsonFile, runConnector } from '../../test/helpers/connector.js';
 import { configuredCatalog, latestByKey, openSession, read, type Session } from './fixture.js';
 
-const STREAMS = ['invoices', 'invoice_lines', 'journal_entries', 'journal_entry_lines', 'incoming_payments', 'incoming_payment_invoices', 'items', 'item_warehouse_stock', 'business_partners'];
+const STREAMS = [
+  'invoices',
+  'invoice_lines',
+  'journal_entries',
+  'journal_entry_lines',
+  'incoming_payments',
+  'incoming_payment_invoices',
+  'items',
+  'item_warehouse_stock',
+  'business_partners',
+];
 
 describe('v1 dialect over pinned HTTPS', () => {
   let v1: Session;
@@ -29,7 +39,9 @@ describe('v1 dialect over pinned HTTPS', () => {
     const status = verify.messages.find((m) => m.type === 'CONNECTION_STATUS')!.connectionStatus as { status: string; message: string };
     assert.equal(status.status, 'FAILED');
     assert.match(status.message, /certificate/i);
-    const accept = await runConnector(['check', '--config', jsonFile('config', { ...v1.config, tls: { mode: 'accept_self_signed' } })], { secrets: v1.secrets });
+    const accept = await runConnector(['check', '--config', jsonFile('config', { ...v1.config, tls: { mode: 'accept_self_signed' } })], {
+      secrets: v1.secrets,
+    });
     assert.equal((accept.messages.find((m) => m.type === 'CONNECTION_STATUS')!.connectionStatus as { status: string }).status, 'SUCCEEDED');
   });
 

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { startServiceLayerSimulator } from '../service-layer/index.js';
 import type { ServiceLayerSimulator, SimulatorOptions } from '../service-layer/src/types.js';
 import { jsonFile, runConnector, type ConnectorRun } from '../../test/helpers/connector.js';
+import { configureStreams } from '../../test/helpers/catalog.js';
 
 export type { ServiceLayerSimulator };
 
@@ -41,22 +42,12 @@ export async function discover(configPath: string, secrets: string[]): Promise<A
   return (catalog.catalog as { streams: AirbyteStreamLike[] }).streams;
 }
 
-/** A configured catalog: incremental (append_dedup) where offered, otherwise full refresh (overwrite). */
+/** A configured catalog of the given streams (all when omitted), as the Airbyte UI would save it. */
 export function configuredCatalog(streams: AirbyteStreamLike[], mode: 'incremental' | 'full_refresh' = 'incremental', only?: string[]): unknown {
-  return {
-    streams: streams
-      .filter((stream) => !only || only.includes(stream.name))
-      .map((stream) => {
-        const incremental = mode === 'incremental' && stream.supported_sync_modes.includes('incremental');
-        return {
-          stream,
-          sync_mode: incremental ? 'incremental' : 'full_refresh',
-          destination_sync_mode: incremental ? 'append_dedup' : 'overwrite',
-          ...(stream.source_defined_primary_key ? { primary_key: stream.source_defined_primary_key } : {}),
-          ...(incremental && stream.default_cursor_field ? { cursor_field: stream.default_cursor_field } : {}),
-        };
-      }),
-  };
+  return configureStreams(
+    streams.filter((stream) => !only || only.includes(stream.name)),
+    mode,
+  );
 }
 
 export interface Session {

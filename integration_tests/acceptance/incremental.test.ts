@@ -112,7 +112,11 @@ describe('incremental reads never lose a change', () => {
     const { sim } = session;
     const catalog = configuredCatalog(session.streams, 'incremental', ['purchase_orders', 'purchase_order_lines']);
     const first = await read(session, catalog);
-    const orderKey = sim.keys.find('PurchaseOrders', (r) => r.DocumentStatus === 'bost_Open' && ((r.DocumentLines as unknown[]) ?? []).length >= 2, 1)[0] as number;
+    const orderKey = sim.keys.find(
+      'PurchaseOrders',
+      (r) => r.DocumentStatus === 'bost_Open' && ((r.DocumentLines as unknown[]) ?? []).length >= 2,
+      1,
+    )[0] as number;
     assert.ok(orderKey !== undefined, 'an open purchase order with two lines');
     sim.mutations.apply({ kind: 'advance_clock', ms: 3600_000 });
     sim.mutations.apply({ kind: 'remove_line', entitySet: 'PurchaseOrders', key: orderKey, lineNum: 0 });
@@ -122,10 +126,7 @@ describe('incremental reads never lose a change', () => {
     const header = headers.get(String(orderKey))!;
     const current = [...lines.values()].filter((line) => line.doc_entry === orderKey && line._b1_parent_record_hash === header._b1_record_hash);
     const truth = [...sim.groundTruth('PurchaseOrders')].find((r) => r.DocEntry === orderKey)!;
-    assert.deepEqual(
-      current.map((line) => line.line_num).sort(),
-      (truth.DocumentLines as { LineNum: number }[]).map((line) => line.LineNum).sort(),
-    );
+    assert.deepEqual(current.map((line) => line.line_num).sort(), (truth.DocumentLines as { LineNum: number }[]).map((line) => line.LineNum).sort());
     assert.ok(lines.has(`${orderKey}|0`), 'the removed line is still in the destination, but not current');
     assert.ok(String(lines.get(`${orderKey}|0`)!.parent_updated_at) < String(header.updated_at));
   });

@@ -37,7 +37,8 @@ describe('a misbehaving Service Layer', () => {
     assert.equal(countRecords(run, 'business_partners'), sim.count('BusinessPartners'));
     assert.equal(countRecords(run, 'gl_accounts'), sim.count('ChartOfAccounts'));
     const faults = sim.requestLog.slice(logBefore).flatMap((entry) => (entry.fault ? [entry.fault] : []));
-    for (const kind of ['status429', 'proxy502', 'status503', 'status504', 'reset', 'truncate']) assert.ok(faults.includes(kind as never), `${kind} was injected`);
+    for (const kind of ['status429', 'proxy502', 'status503', 'status504', 'reset', 'truncate'])
+      assert.ok(faults.includes(kind as never), `${kind} was injected`);
     // Retry-After was honoured: the retry came at least a second after the 429.
     const log = sim.requestLog.slice(logBefore);
     const limited = log.findIndex((entry) => entry.fault === 'status429');

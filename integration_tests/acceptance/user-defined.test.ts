@@ -14,7 +14,11 @@ describe('user-defined fields, tables and column selection', () => {
     session = await openSession();
     const udt = session.sim.entitySets.find((name) => name.startsWith('U_'));
     assert.ok(udt, 'the simulator serves a user-defined table');
-    const config = { ...session.config, custom_entity_sets: [{ entity_set: udt, primary_key: 'Code' }, {
+    const config = {
+      ...session.config,
+      custom_entity_sets: [
+        { entity_set: udt, primary_key: 'Code' },
+        {
           // A standard entity set the connector does not ship goes the same way (DeliveryNotes and
           // Orders on a real server; the simulator serves the purchase side, so one of those stands in).
           entity_set: 'PurchaseDeliveryNotes',
@@ -24,7 +28,9 @@ describe('user-defined fields, tables and column selection', () => {
           cursor_time_property: 'UpdateTime',
           line_collection: 'DocumentLines',
           line_key: 'LineNum',
-        }] };
+        },
+      ],
+    };
     configPath = jsonFile('config', config);
     streams = await discover(configPath, session.secrets);
   });
@@ -56,7 +62,10 @@ describe('user-defined fields, tables and column selection', () => {
     const keep = new Set(['card_code', 'card_name', 'u_region', 'updated_at', '_b1_record_hash']);
     const narrowPartners = {
       ...partners,
-      json_schema: { ...partners.json_schema, properties: Object.fromEntries(Object.entries(partners.json_schema.properties).filter(([column]) => keep.has(column))) },
+      json_schema: {
+        ...partners.json_schema,
+        properties: Object.fromEntries(Object.entries(partners.json_schema.properties).filter(([column]) => keep.has(column))),
+      },
     };
     const catalog = configuredCatalog([narrowPartners, udtStream, ...streams.filter((s) => s.name.startsWith('receipts_by_config'))]);
     const logStart = session.sim.requestLog.length;

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import split2 from 'split2';
 import { startServiceLayerSimulator } from '../service-layer/index.js';
+import { configureStreams } from '../../test/helpers/catalog.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const entrypoint = join(repoRoot, 'dist', 'main.js');
@@ -37,7 +38,11 @@ function file(name: string, value: unknown): string {
   return path;
 }
 
-async function readOnce(configPath: string, catalogPath: string, statePath?: string): Promise<{ counts: Map<string, number>; states: Map<string, unknown>; seconds: number; code: number }> {
+async function readOnce(
+  configPath: string,
+  catalogPath: string,
+  statePath?: string,
+): Promise<{ counts: Map<string, number>; states: Map<string, unknown>; seconds: number; code: number }> {
   const counts = new Map<string, number>();
   const states = new Map<string, unknown>();
   const started = performance.now();
@@ -58,7 +63,8 @@ async function readOnce(configPath: string, catalogPath: string, statePath?: str
 
 function printCounts(counts: Map<string, number>): void {
   const width = Math.max(...[...counts.keys()].map((name) => name.length));
-  for (const [stream, count] of [...counts].sort(([a], [b]) => a.localeCompare(b))) console.log(`  ${stream.padEnd(width)}  ${String(count).padStart(8)}`);
+  for (const [stream, count] of [...counts].sort(([a], [b]) => a.localeCompare(b)))
+    console.log(`  ${stream.padEnd(width)}  ${String(count).padStart(8)}`);
 }
 
 const sim = await startServiceLayerSimulator({ tls: true, dialect: 'v2', clockMode: 'running', loginDelayMs: 300 });
@@ -73,7 +79,8 @@ try {
 
   let specProperties = 0;
   await connector(['spec'], (m) => {
-    if (m.type === 'SPEC') specProperties = Object.keys((m.spec as { connectionSpecification: { properties: object } }).connectionSpecification.properties).length;
+    if (m.type === 'SPEC')
+      specProperties = Object.keys((m.spec as { connectionSpecification: { properties: object } }).connectionSpecification.properties).length;
   });
   console.log(`spec: ${specProperties} config settings`);
 
@@ -89,29 +96,22 @@ try {
   });
   console.log(`discover: ${streams.length} streams (${streams.filter((s) => s.supported_sync_modes.includes('incremental')).length} incremental)\n`);
 
-  const catalogPath = file('configured_catalog.json', {
-    streams: streams.map((stream) => {
-      const incremental = stream.supported_sync_modes.includes('incremental');
-      return {
-        stream,
-        sync_mode: incremental ? 'incremental' : 'full_refresh',
-        destination_sync_mode: incremental ? 'append_dedup' : 'overwrite',
-        primary_key: stream.source_defined_primary_key,
-        ...(incremental ? { cursor_field: stream.default_cursor_field } : {}),
-      };
-    }),
-  });
+  const catalogPath = file('configured_catalog.json', configureStreams(streams));
 
   const first = await readOnce(configPath, catalogPath);
   const total = [...first.counts.values()].reduce((a, b) => a + b, 0);
-  console.log(`read (first sync): ${total} records in ${first.seconds.toFixed(1)} s (${Math.round(total / first.seconds)} records/s), exit ${first.code}`);
+  console.log(
+    `read (first sync): ${total} records in ${first.seconds.toFixed(1)} s (${Math.round(total / first.seconds)} records/s), exit ${first.code}`,
+  );
   printCounts(first.counts);
 
   const statePath = file('state.json', [...first.states.values()]);
   const second = await readOnce(configPath, catalogPath, statePath);
   const secondTotal = [...second.counts.values()].reduce((a, b) => a + b, 0);
   console.log(`\nread (second sync, from the saved state): ${secondTotal} records in ${second.seconds.toFixed(1)} s, exit ${second.code}`);
-  console.log('  incremental streams re-read only what changed since the day the first sync started (and payments/journal entries in the re-read window);');
+  console.log(
+    '  incremental streams re-read only what changed since the day the first sync started (and payments/journal entries in the re-read window);',
+  );
   console.log('  master data, items and business partners are read in full every time.');
   console.log(`\nFiles of this run (config, configured catalog, state): ${workDir}`);
   process.exitCode = first.code === 0 && second.code === 0 ? 0 : 1;

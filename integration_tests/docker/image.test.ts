@@ -26,10 +26,10 @@ import {
   type ImageConfig,
 } from './containers.js';
 import { readMetadata, readPackageJson, readSpec, repoPath } from './repo-files.js';
+import { configureStreams } from '../../test/helpers/catalog.js';
 
 const availability = await detectDocker();
-const skip =
-  !availability.ok && !dockerRequired ? `${availability.reason} (REQUIRE_DOCKER=1 makes this a failure)` : false;
+const skip = !availability.ok && !dockerRequired ? `${availability.reason} (REQUIRE_DOCKER=1 makes this a failure)` : false;
 
 /** Extra size the connector may add on top of its base image (dist, schemas, production deps). */
 const maxAddedBytes = 40 * 1024 * 1024;
@@ -50,22 +50,6 @@ interface DiscoveredStream {
   supported_sync_modes: string[];
   source_defined_primary_key?: string[][];
   default_cursor_field?: string[];
-}
-
-/** Every discovered stream, incremental where it can be (so the read emits cursor states). */
-function configuredCatalog(streams: DiscoveredStream[]): unknown {
-  return {
-    streams: streams.map((stream) => {
-      const incremental = stream.supported_sync_modes.includes('incremental');
-      return {
-        stream,
-        sync_mode: incremental ? 'incremental' : 'full_refresh',
-        ...(incremental && stream.default_cursor_field ? { cursor_field: stream.default_cursor_field } : {}),
-        destination_sync_mode: incremental ? 'append_dedup' : 'overwrite',
-        ...(stream.source_defined_primary_key ? { primary_key: stream.source_defined_primary_key } : {}),
-      };
-    }),
-  };
 }
 
 function messagesOfType(messages: AirbyteMessageLike[], type: string): AirbyteMessageLike[] {
@@ -116,7 +100,7 @@ describe('Docker image', { skip, timeout: 30 * 60_000 }, () => {
       assert.deepEqual(specs[0]?.spec, readSpec());
     });
 
-    test('Airbyte\'s way of starting it, /bin/sh evaluating AIRBYTE_ENTRYPOINT, gives the same spec', async () => {
+    test("Airbyte's way of starting it, /bin/sh evaluating AIRBYTE_ENTRYPOINT, gives the same spec", async () => {
       const direct = await runImage(cli, image.tag, [], ['spec']);
       const viaShell = await runImage(cli, image.tag, ['--entrypoint', '/bin/sh'], ['-c', 'eval "$AIRBYTE_ENTRYPOINT spec"']);
       assert.equal(viaShell.exitCode, 0, viaShell.stderr);
@@ -195,7 +179,7 @@ describe('Docker image', { skip, timeout: 30 * 60_000 }, () => {
       discovered = await runWithFiles({ config: configFile }, (p) => ['discover', '--config', p.config ?? '']);
       const catalog = parseAirbyteOutput(discovered.stdout).find((message) => message.type === 'CATALOG');
       if (!catalog) throw new Error(`discover printed no CATALOG (exit ${discovered.exitCode}): ${discovered.stderr.slice(-2000)}`);
-      catalogFile = jsonFile('docker-catalog', configuredCatalog((catalog.catalog as { streams: DiscoveredStream[] }).streams));
+      catalogFile = jsonFile('docker-catalog', configureStreams((catalog.catalog as { streams: DiscoveredStream[] }).streams));
     });
     after(async () => simulator?.stop());
 
@@ -276,13 +260,12 @@ describe('Docker image', { skip, timeout: 30 * 60_000 }, () => {
       const name = containerName('stop');
       const mounts = mountFiles({ config: slowConfig, catalog: catalogFile });
       try {
-        const running = runAttached(cli, image.tag, ['--name', name, '--network', 'host', ...mounts.args], [
-          'read',
-          '--config',
-          mounts.paths.config ?? '',
-          '--catalog',
-          mounts.paths.catalog ?? '',
-        ]);
+        const running = runAttached(
+          cli,
+          image.tag,
+          ['--name', name, '--network', 'host', ...mounts.args],
+          ['read', '--config', mounts.paths.config ?? '', '--catalog', mounts.paths.catalog ?? ''],
+        );
         await running.waitForLine((line) => line.includes('"type":"RECORD"'), 120_000);
         // Docker's default grace period: SIGTERM, then SIGKILL after 10 seconds.
         const stop = await docker(cli, ['stop', '--time', '10', name]);
@@ -354,12 +337,12 @@ describe('Docker image', { skip, timeout: 30 * 60_000 }, () => {
       assert.ok(!unlimited.some((arg) => arg.startsWith('--max-old-space-size')), unlimited.join(' '));
     });
 
-    test('no limit: Node\'s own default', async () => {
+    test("no limit: Node's own default", async () => {
       const commandLine = await nodeCommandLine([]);
       assert.ok(!commandLine.some((arg) => arg.startsWith('--max-old-space-size')), commandLine.join(' '));
     });
 
-    test('an operator\'s --max-old-space-size in NODE_OPTIONS wins', async () => {
+    test("an operator's --max-old-space-size in NODE_OPTIONS wins", async () => {
       const commandLine = await nodeCommandLine(['--memory', '256m', '--env', 'NODE_OPTIONS=--max-old-space-size=100']);
       assert.ok(!commandLine.some((arg) => arg.startsWith('--max-old-space-size')), commandLine.join(' '));
     });

@@ -8,8 +8,7 @@ import { catalogMessage } from '../protocol/messages.js';
 import { loadConfig, type ResolvedConfig } from '../config/load.js';
 import type { Logger } from '../logging.js';
 import type { EdmModel } from '../metadata/edmx.js';
-import { fetchMetadata } from '../metadata/fetch.js';
-import { ServiceLayerClient } from '../service-layer/client.js';
+import { readCompanyMetadata } from '../metadata/fetch.js';
 import { catalogEntries, type CatalogEntry } from '../streams/catalog.js';
 import { streamDefinitions } from '../streams/custom.js';
 import { customerSchemas } from '../streams/customer-schemas.js';
@@ -26,13 +25,7 @@ export function offeredStreams(config: ResolvedConfig, model: EdmModel | undefin
 export async function discoverCommand(configPath: string, emitter: MessageEmitter): Promise<number> {
   const logger: Logger = emitter.logger();
   const config = await loadConfig(configPath, logger);
-  const client = new ServiceLayerClient({ config, logger });
-  let model: EdmModel | undefined;
-  try {
-    model = await fetchMetadata(client, logger);
-  } finally {
-    await client.close();
-  }
+  const model = await readCompanyMetadata(config, logger);
   const streams: AirbyteStream[] = [...offeredStreams(config, model, logger).values()].map((entry) => entry.stream);
   await emitter.emit(catalogMessage({ streams }));
   return 0;

@@ -9,9 +9,7 @@ import { loadConfig } from '../config/load.js';
 import { readJsonFile } from '../config/json-file.js';
 import { configError } from '../errors.js';
 import type { Logger } from '../logging.js';
-import type { EdmModel } from '../metadata/edmx.js';
-import { fetchMetadata } from '../metadata/fetch.js';
-import { ServiceLayerClient } from '../service-layer/client.js';
+import { readCompanyMetadata } from '../metadata/fetch.js';
 import { DIALECTS, generateLookmlProject, writeLookmlProject, type DialectName } from '../looker/lookml/index.js';
 import { offeredStreams } from './discover.js';
 
@@ -35,13 +33,7 @@ export async function generateLookmlCommand(options: GenerateLookmlOptions, logg
     catalog = (await readJsonFile(options.catalogPath, '--catalog')) as ConfiguredAirbyteCatalog;
     if (!Array.isArray((catalog as { streams?: unknown }).streams)) throw configError('The --catalog file must have a "streams" array.');
   } else {
-    const client = new ServiceLayerClient({ config, logger });
-    let model: EdmModel | undefined;
-    try {
-      model = await fetchMetadata(client, logger);
-    } finally {
-      await client.close();
-    }
+    const model = await readCompanyMetadata(config, logger);
     catalog = { streams: [...offeredStreams(config, model, logger).values()].map((entry) => entry.stream) };
   }
   const project = generateLookmlProject({

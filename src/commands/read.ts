@@ -95,6 +95,16 @@ async function readStreams(
   logger.info(
     `Sync ${syncId} finished: ${client.stats.requests} Service Layer requests, ${client.stats.retries} retries, ${client.stats.logins} sign-ins.`,
   );
+  if (config.looker?.refresh_after_read) {
+    if (failed) {
+      logger.warn('Looker is not refreshed: some streams failed, so the data is incomplete.');
+    } else {
+      // The destination may still be committing; the README explains why a post-sync hook or the
+      // datagroup trigger is the dependable way. A refresh failure never fails the sync.
+      logger.info('Refreshing Looker (looker.refresh_after_read).');
+      await runLookerRefresh(config.looker, logger);
+    }
+  }
   return failed ? 1 : 0;
 }
 

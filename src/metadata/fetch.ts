@@ -5,7 +5,8 @@
  */
 import type { Logger } from '../logging.js';
 import { asConnectorError } from '../errors.js';
-import type { ServiceLayerClient } from '../service-layer/client.js';
+import { ServiceLayerClient } from '../service-layer/client.js';
+import type { ConnectorConfig } from '../protocol/generated/config.js';
 import { parseEdmx, type EdmModel } from './edmx.js';
 
 export async function fetchMetadata(client: ServiceLayerClient, logger: Logger, signal?: AbortSignal): Promise<EdmModel | undefined> {
@@ -25,5 +26,15 @@ export async function fetchMetadata(client: ServiceLayerClient, logger: Logger, 
       `Could not read the Service Layer's $metadata, so user-defined fields and tables are not added and the shipped schemas are used: ${asConnectorError(error).message}`,
     );
     return undefined;
+  }
+}
+
+/** For commands that need only the metadata: signs in, reads it, signs out. */
+export async function readCompanyMetadata(config: ConnectorConfig, logger: Logger): Promise<EdmModel | undefined> {
+  const client = new ServiceLayerClient({ config, logger });
+  try {
+    return await fetchMetadata(client, logger);
+  } finally {
+    await client.close();
   }
 }

@@ -6,7 +6,7 @@
  */
 import type { Logger } from '../logging.js';
 import type { EdmModel, EdmStructuredType } from '../metadata/edmx.js';
-import { collectionItemType, resolveEntitySet, structuredColumns, userDefinedFields, type Column } from '../metadata/udf.js';
+import { collectionItemType, structuredColumns, userDefinedFields, type Column } from '../metadata/udf.js';
 import { snakeCase } from '../metadata/naming.js';
 import { shippedSchemas, type CatalogEntry, type DefinitionSchemas } from './catalog.js';
 import type { ColumnResolver } from './selection.js';

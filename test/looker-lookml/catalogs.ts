@@ -11,6 +11,7 @@ import { parseEdmx } from '../../src/metadata/edmx.js';
 import { ENTITY_SET_ORDER } from '../../integration_tests/service-layer/src/company/company.js';
 import { metadataDocument } from '../../integration_tests/service-layer/src/model/metadata-xml.js';
 import { SchemaModel } from '../../integration_tests/service-layer/src/model/schema.js';
+import { configureStreams } from '../helpers/catalog.js';
 
 const config = parseConfig({
   service_layer_url: 'https://127.0.0.1:50000/b1s/v2/',
@@ -37,18 +38,7 @@ export function streamOf(catalog: AirbyteCatalog, name: string): AirbyteStream {
 /** A configured catalog of the given streams (all when omitted), as the Airbyte UI would save it. */
 export function configuredCatalog(catalog: AirbyteCatalog, names?: readonly string[]): ConfiguredAirbyteCatalog {
   const streams = names ? names.map((n) => streamOf(catalog, n)) : catalog.streams;
-  return {
-    streams: streams.map((stream) => {
-      const incremental = stream.supported_sync_modes.includes('incremental');
-      return {
-        stream,
-        sync_mode: incremental ? 'incremental' : 'full_refresh',
-        destination_sync_mode: incremental ? 'append_dedup' : 'overwrite',
-        ...(incremental ? { cursor_field: stream.default_cursor_field ?? [] } : {}),
-        primary_key: stream.source_defined_primary_key ?? [],
-      };
-    }),
-  };
+  return configureStreams(streams) as ConfiguredAirbyteCatalog;
 }
 
 /** The catalog without some columns of a stream, as when the user deselects fields. */

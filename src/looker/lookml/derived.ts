@@ -3,15 +3,41 @@
  * columns are unquoted lower-case aliases, which every dialect resolves the same way when
  * referenced unquoted (Snowflake folds both sides to upper case).
  */
-import type { DerivedView, GeneratorContext } from './context.js';
+import type { DerivedView, GeneratorContext, SubjectContribution } from './context.js';
 import type { SqlKind } from './dialect.js';
 import { dimension, dimensionGroup, type DimensionOptions } from './fields.js';
-import { bare, block, comment, sqlParam, type LookmlNode } from './lookml-text.js';
+import { bare, block, comment, quoted, sqlParam, type LookmlNode } from './lookml-text.js';
 
 export function derivedTableView(ctx: GeneratorContext, name: string, description: string, sql: string, fields: LookmlNode[]): DerivedView {
   const derivedTable: LookmlNode[] = [sqlParam('sql', sql)];
   if (ctx.persistWith) derivedTable.push(bare('datagroup_trigger', ctx.persistWith));
   return { name, body: [comment(description), block('derived_table', undefined, derivedTable), ...fields] };
+}
+
+/** A subject area's derived-table view and the explore built on it, added to its contribution. */
+export function addDerivedExplore(
+  contribution: SubjectContribution,
+  ctx: GeneratorContext,
+  explore: {
+    name: string;
+    view: string;
+    label: string;
+    description: string;
+    viewDescription: string;
+    sql: string;
+    fields: LookmlNode[];
+    joins: LookmlNode[];
+  },
+): void {
+  contribution.derivedViews.push(derivedTableView(ctx, explore.view, explore.viewDescription, explore.sql, explore.fields));
+  contribution.explores.push(
+    block('explore', explore.name, [
+      bare('view_name', explore.view),
+      quoted('label', explore.label),
+      quoted('description', explore.description),
+      ...explore.joins,
+    ]),
+  );
 }
 
 /** A derived column, referenced as ${TABLE}.alias. */
@@ -28,7 +54,13 @@ export interface DerivedFieldOptions extends Partial<Omit<DimensionOptions, 'typ
 export function derivedField(ctx: GeneratorContext, alias: string, kind: SqlKind, o: DerivedFieldOptions = {}): LookmlNode {
   const sql = derivedColumnSql(alias);
   if (kind === 'date') {
-    return dimensionGroup(ctx.dialect, o.groupName ?? alias.replace(/_date$/, ''), { kind: 'date', sql, hidden: o.hidden, label: o.label, description: o.description });
+    return dimensionGroup(ctx.dialect, o.groupName ?? alias.replace(/_date$/, ''), {
+      kind: 'date',
+      sql,
+      hidden: o.hidden,
+      label: o.label,
+      description: o.description,
+    });
   }
   const type = kind === 'string' ? 'string' : kind === 'boolean' ? 'yesno' : 'number';
   return dimension(alias, { ...o, type, sql, valueFormatName: o.valueFormatName ?? (kind === 'integer' ? 'id' : undefined) });

@@ -10,13 +10,22 @@
  * summed by age bucket. Value is quantity times the warehouse's StandardAveragePrice (the item
  * cost SAP keeps per warehouse), in local currency. Rows with no positive stock have no layer.
  */
-import { columnSql, emptyContribution, hasColumns, hasTable, missingColumns, tableSql, type GeneratorContext, type SubjectContribution } from './context.js';
+import {
+  columnSql,
+  emptyContribution,
+  hasColumns,
+  hasTable,
+  missingColumns,
+  tableSql,
+  type GeneratorContext,
+  type SubjectContribution,
+} from './context.js';
 import { currentVersionColumns, notCancelledSql, parentChildJoinSql, staleRowsNote, type ParentChild } from './current-rows.js';
 import { concatKey } from './dialect.js';
-import { derivedColumnSql, derivedField, derivedTableView } from './derived.js';
+import { addDerivedExplore, derivedColumnSql, derivedField } from './derived.js';
 import { AMOUNT_FORMAT, QUANTITY_FORMAT, dimension, measure } from './fields.js';
 import { buildJoins, type JoinSpec } from './joins.js';
-import { bare, block, quoted, type LookmlNode } from './lookml-text.js';
+import type { LookmlNode } from './lookml-text.js';
 import { masterDataJoins } from './master-joins.js';
 
 export const INVENTORY_VIEW = 'inventory_age_layers';
@@ -32,7 +41,9 @@ export function inventory(ctx: GeneratorContext): SubjectContribution {
   const contribution = emptyContribution();
   const lacking = missingColumns(ctx, STOCK, ['item_code', 'warehouse_code', 'in_stock']);
   if (lacking.length) {
-    contribution.notes.push(`explore ${INVENTORY_EXPLORE} is left out: the catalog lacks ${hasTable(ctx, STOCK) ? `${STOCK}.${lacking.join(`, ${STOCK}.`)}` : `the ${STOCK} stream`}.`);
+    contribution.notes.push(
+      `explore ${INVENTORY_EXPLORE} is left out: the catalog lacks ${hasTable(ctx, STOCK) ? `${STOCK}.${lacking.join(`, ${STOCK}.`)}` : `the ${STOCK} stream`}.`,
+    );
   } else {
     addInventory(ctx, contribution);
   }
@@ -44,7 +55,10 @@ function addInventory(ctx: GeneratorContext, contribution: SubjectContribution):
   const stock = stockSql(ctx, contribution.notes);
   const receipts = receiptSql(ctx, contribution.notes);
   const layersSql = receipts ? fifoLayersSql(ctx, stock, receipts) : unagedSql(ctx, stock);
-  if (!receipts) contribution.notes.push(`explore ${INVENTORY_EXPLORE}: without goods receipts and their lines, stock has no age (one layer per stock row, "Before receipt history").`);
+  if (!receipts)
+    contribution.notes.push(
+      `explore ${INVENTORY_EXPLORE}: without goods receipts and their lines, stock has no age (one layer per stock row, "Before receipt history").`,
+    );
 
   const base = (field: string) => `\${${INVENTORY_VIEW}.${field}}`;
   const specs: JoinSpec[] = [
@@ -61,23 +75,17 @@ function addInventory(ctx: GeneratorContext, contribution: SubjectContribution):
   const joins = buildJoins(ctx, INVENTORY_EXPLORE, specs);
   contribution.notes.push(...joins.notes);
 
-  contribution.derivedViews.push(
-    derivedTableView(
-      ctx,
-      INVENTORY_VIEW,
+  addDerivedExplore(contribution, ctx, {
+    name: INVENTORY_EXPLORE,
+    view: INVENTORY_VIEW,
+    label: 'Inventory',
+    description: 'Stock on hand and its value per item and warehouse, by age bucket (FIFO layers from goods receipts).',
+    viewDescription:
       'Stock on hand per item and warehouse split into FIFO age layers: the most recent goods receipts into the warehouse cover the quantity on hand; the rest is "Before receipt history".',
-      layersSql,
-      layerFields(ctx),
-    ),
-  );
-  contribution.explores.push(
-    block('explore', INVENTORY_EXPLORE, [
-      bare('view_name', INVENTORY_VIEW),
-      quoted('label', 'Inventory'),
-      quoted('description', 'Stock on hand and its value per item and warehouse, by age bucket (FIFO layers from goods receipts).'),
-      ...joins.nodes,
-    ]),
-  );
+    sql: layersSql,
+    fields: layerFields(ctx),
+    joins: joins.nodes,
+  });
 }
 
 /** Current stock rows with positive stock: item, warehouse, quantity, unit cost. */
@@ -102,7 +110,10 @@ function stockSql(ctx: GeneratorContext, notes: string[]): string {
 function receiptSql(ctx: GeneratorContext, notes: string[]): string | undefined {
   const lines = RECEIPT_LINES.child;
   const header = RECEIPT_LINES.parent;
-  if (missingColumns(ctx, lines, ['doc_entry', 'line_num', 'item_code', 'warehouse_code', 'quantity']).length || missingColumns(ctx, header, ['doc_entry', 'doc_date']).length) {
+  if (
+    missingColumns(ctx, lines, ['doc_entry', 'line_num', 'item_code', 'warehouse_code', 'quantity']).length ||
+    missingColumns(ctx, header, ['doc_entry', 'doc_date']).length
+  ) {
     return undefined;
   }
   const l = (column: string) => columnSql(ctx, 'l', column);
@@ -119,7 +130,11 @@ function receiptSql(ctx: GeneratorContext, notes: string[]): string | undefined 
   ].join('\n');
 }
 
-const indent = (sql: string, by: string) => sql.split('\n').map((line) => `${by}${line}`).join('\n');
+const indent = (sql: string, by: string) =>
+  sql
+    .split('\n')
+    .map((line) => `${by}${line}`)
+    .join('\n');
 
 function fifoLayersSql(ctx: GeneratorContext, stock: string, receipts: string): string {
   const int = ctx.dialect.type('integer');
@@ -194,16 +209,39 @@ function layerFields(ctx: GeneratorContext): LookmlNode[] {
     }),
     derivedField(ctx, 'item_code', 'string'),
     derivedField(ctx, 'warehouse_code', 'string'),
-    derivedField(ctx, 'receipt_date', 'date', { label: 'Receipt', description: 'Posting date of the goods receipt the layer came with; empty before the receipt history.' }),
+    derivedField(ctx, 'receipt_date', 'date', {
+      label: 'Receipt',
+      description: 'Posting date of the goods receipt the layer came with; empty before the receipt history.',
+    }),
     derivedField(ctx, 'receipt_doc_entry', 'integer', { description: 'DocEntry of the goods receipt (PurchaseDeliveryNotes).' }),
     derivedField(ctx, 'receipt_line_num', 'integer'),
     dimension('age_days', { type: 'number', description: 'Days since the layer was received.', sql: age }),
-    dimension('age_bucket', { type: 'string', orderByField: 'age_bucket_order', description: 'Age of the layer since its goods receipt.', sql: caseOf((b) => `'${b.label}'`, `'${last}'`) }),
+    dimension('age_bucket', {
+      type: 'string',
+      orderByField: 'age_bucket_order',
+      description: 'Age of the layer since its goods receipt.',
+      sql: caseOf((b) => `'${b.label}'`, `'${last}'`),
+    }),
     dimension('age_bucket_order', { type: 'number', hidden: true, sql: caseOf((_b, i) => String(i), String(buckets.length)) }),
     dimension('layer_quantity', { type: 'number', hidden: true, sql: t('layer_quantity') }),
-    dimension('unit_cost', { type: 'number', valueFormatName: AMOUNT_FORMAT, description: "The warehouse's standard/average item cost.", sql: t('unit_cost') }),
-    measure('on_hand_quantity', { type: 'sum', sql: '${layer_quantity}', valueFormat: QUANTITY_FORMAT, description: 'Quantity on hand (the layers add up to InStock).' }),
-    measure('on_hand_value', { type: 'sum', sql: '${layer_quantity} * ${unit_cost}', valueFormatName: AMOUNT_FORMAT, description: 'Quantity on hand times unit cost, local currency.' }),
+    dimension('unit_cost', {
+      type: 'number',
+      valueFormatName: AMOUNT_FORMAT,
+      description: "The warehouse's standard/average item cost.",
+      sql: t('unit_cost'),
+    }),
+    measure('on_hand_quantity', {
+      type: 'sum',
+      sql: '${layer_quantity}',
+      valueFormat: QUANTITY_FORMAT,
+      description: 'Quantity on hand (the layers add up to InStock).',
+    }),
+    measure('on_hand_value', {
+      type: 'sum',
+      sql: '${layer_quantity} * ${unit_cost}',
+      valueFormatName: AMOUNT_FORMAT,
+      description: 'Quantity on hand times unit cost, local currency.',
+    }),
     measure('aged_quantity', { type: 'sum', hidden: true, sql: 'CASE WHEN ${age_days} IS NOT NULL THEN ${layer_quantity} END' }),
     measure('age_weighted_quantity', { type: 'sum', hidden: true, sql: '${layer_quantity} * ${age_days}' }),
     measure('average_age_days', {
@@ -228,7 +266,14 @@ function stockMeasures(ctx: GeneratorContext): LookmlNode[] {
     if (hasColumns(ctx, STOCK, [column])) fields.push(measure(name, { type: 'sum', sql: c(column), valueFormat: QUANTITY_FORMAT, description }));
   }
   if (hasColumns(ctx, STOCK, ['in_stock', 'standard_average_price'])) {
-    fields.push(measure('stock_value', { type: 'sum', sql: `${c('in_stock')} * ${c('standard_average_price')}`, valueFormatName: AMOUNT_FORMAT, description: 'InStock times StandardAveragePrice, local currency.' }));
+    fields.push(
+      measure('stock_value', {
+        type: 'sum',
+        sql: `${c('in_stock')} * ${c('standard_average_price')}`,
+        valueFormatName: AMOUNT_FORMAT,
+        description: 'InStock times StandardAveragePrice, local currency.',
+      }),
+    );
   }
   return fields;
 }

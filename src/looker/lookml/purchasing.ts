@@ -6,11 +6,11 @@
  */
 import { emptyContribution, type GeneratorContext, type SubjectContribution } from './context.js';
 import { concatKey } from './dialect.js';
-import { derivedColumnSql, derivedField, derivedTableView } from './derived.js';
+import { addDerivedExplore, derivedColumnSql, derivedField } from './derived.js';
 import { AMOUNT_FORMAT, QUANTITY_FORMAT, dimension, measure } from './fields.js';
 import { buildJoins } from './joins.js';
 import { documentLineUnion, headerColumn, lineColumn, type DocumentLineSource, type UnionColumn } from './line-union.js';
-import { bare, block, quoted, type LookmlNode } from './lookml-text.js';
+import type { LookmlNode } from './lookml-text.js';
 import { masterDataJoins } from './master-joins.js';
 
 export const PURCHASING_VIEW = 'purchase_lines';
@@ -55,40 +55,45 @@ export function purchasing(ctx: GeneratorContext): SubjectContribution {
     { header: ['doc_date', 'card_code'], line: ['quantity', 'line_total'] },
   );
   if (!union) {
-    contribution.notes.push(`explore ${PURCHASING_EXPLORE} is left out: it needs purchase orders, goods receipts or purchase invoices with their lines.`);
+    contribution.notes.push(
+      `explore ${PURCHASING_EXPLORE} is left out: it needs purchase orders, goods receipts or purchase invoices with their lines.`,
+    );
     return contribution;
   }
   contribution.notes.push(...union.notes);
   const joins = buildJoins(
     ctx,
     PURCHASING_EXPLORE,
-    masterDataJoins({ baseView: PURCHASING_VIEW, partner: { name: 'vendor', label: 'Vendor', column: 'card_code' }, item: 'item_code', warehouse: 'warehouse_code' }),
+    masterDataJoins({
+      baseView: PURCHASING_VIEW,
+      partner: { name: 'vendor', label: 'Vendor', column: 'card_code' },
+      item: 'item_code',
+      warehouse: 'warehouse_code',
+    }),
   );
   contribution.notes.push(...joins.notes);
-  contribution.derivedViews.push(
-    derivedTableView(
-      ctx,
-      PURCHASING_VIEW,
-      `Current lines of ${union.kinds.join(', ')} documents, excluding cancelled documents and cancellation documents. Amounts in local currency.`,
-      union.sql,
-      [...viewFields(ctx), ...measures(union.kinds)],
-    ),
-  );
-  contribution.explores.push(
-    block('explore', PURCHASING_EXPLORE, [
-      bare('view_name', PURCHASING_VIEW),
-      quoted('label', 'Purchasing'),
-      quoted('description', 'Ordered, received and invoiced quantities and amounts per purchasing document line, by vendor, item and warehouse.'),
-      ...joins.nodes,
-    ]),
-  );
+  addDerivedExplore(contribution, ctx, {
+    name: PURCHASING_EXPLORE,
+    view: PURCHASING_VIEW,
+    label: 'Purchasing',
+    description: 'Ordered, received and invoiced quantities and amounts per purchasing document line, by vendor, item and warehouse.',
+    viewDescription: `Current lines of ${union.kinds.join(', ')} documents, excluding cancelled documents and cancellation documents. Amounts in local currency.`,
+    sql: union.sql,
+    fields: [...viewFields(ctx), ...measures(union.kinds)],
+    joins: joins.nodes,
+  });
   return contribution;
 }
 
 function viewFields(ctx: GeneratorContext): LookmlNode[] {
   const t = derivedColumnSql;
   return [
-    dimension('line_key', { type: 'string', primaryKey: true, hidden: true, sql: concatKey(ctx.dialect, [t('document_kind'), t('doc_entry'), t('line_num')]) }),
+    dimension('line_key', {
+      type: 'string',
+      primaryKey: true,
+      hidden: true,
+      sql: concatKey(ctx.dialect, [t('document_kind'), t('doc_entry'), t('line_num')]),
+    }),
     dimension('document_key', { type: 'string', hidden: true, sql: concatKey(ctx.dialect, [t('document_kind'), t('doc_entry')]) }),
     dimension('document_kind', { type: 'string', description: 'purchase_order, goods_receipt or purchase_invoice.', sql: t('document_kind') }),
     ...COLUMNS.map((c) =>
@@ -109,7 +114,12 @@ function measures(kinds: readonly string[]): LookmlNode[] {
     const when = (value: string) => `CASE WHEN \${document_kind} = '${source.kind}' THEN ${value} END`;
     fields.push(
       measure(`${label}_quantity`, { type: 'sum', sql: when('${line_quantity}'), valueFormat: QUANTITY_FORMAT }),
-      measure(`${label}_amount`, { type: 'sum', sql: when('${line_amount}'), valueFormatName: AMOUNT_FORMAT, description: 'Line totals, local currency.' }),
+      measure(`${label}_amount`, {
+        type: 'sum',
+        sql: when('${line_amount}'),
+        valueFormatName: AMOUNT_FORMAT,
+        description: 'Line totals, local currency.',
+      }),
       measure(`${source.kind}_count`, { type: 'count_distinct', sql: when('${document_key}') }),
     );
   }

@@ -12,11 +12,11 @@
  */
 import { emptyContribution, hasColumns, type GeneratorContext, type SubjectContribution } from './context.js';
 import { concatKey } from './dialect.js';
-import { derivedColumnSql, derivedField, derivedTableView } from './derived.js';
+import { addDerivedExplore, derivedColumnSql, derivedField } from './derived.js';
 import { AMOUNT_FORMAT, PERCENT_FORMAT, QUANTITY_FORMAT, dimension, measure } from './fields.js';
 import { buildJoins, type JoinSpec } from './joins.js';
 import { documentLineUnion, headerColumn, lineColumn, type DocumentLineSource, type UnionColumn } from './line-union.js';
-import { block, bare, quoted, type LookmlNode } from './lookml-text.js';
+import type { LookmlNode } from './lookml-text.js';
 import { masterDataJoins } from './master-joins.js';
 
 export const SALES_MARGIN_VIEW = 'sales_margin_lines';
@@ -24,7 +24,15 @@ export const SALES_MARGIN_EXPLORE = 'sales_margin';
 
 const SOURCES: DocumentLineSource[] = [
   { kind: 'invoice', header: 'invoices', lines: 'invoice_lines', headerKey: 'doc_entry', lineParentKey: 'doc_entry', lineKey: 'line_num', sign: 1 },
-  { kind: 'credit_note', header: 'credit_notes', lines: 'credit_note_lines', headerKey: 'doc_entry', lineParentKey: 'doc_entry', lineKey: 'line_num', sign: -1 },
+  {
+    kind: 'credit_note',
+    header: 'credit_notes',
+    lines: 'credit_note_lines',
+    headerKey: 'doc_entry',
+    lineParentKey: 'doc_entry',
+    lineKey: 'line_num',
+    sign: -1,
+  },
 ];
 
 const COLUMNS: UnionColumn[] = [
@@ -59,11 +67,14 @@ export function salesMargin(ctx: GeneratorContext): SubjectContribution {
   const contribution = emptyContribution();
   const union = documentLineUnion(ctx, SOURCES, COLUMNS, REQUIRED);
   if (!union) {
-    contribution.notes.push(`explore ${SALES_MARGIN_EXPLORE} is left out: it needs invoices with invoice_lines or credit_notes with credit_note_lines.`);
+    contribution.notes.push(
+      `explore ${SALES_MARGIN_EXPLORE} is left out: it needs invoices with invoice_lines or credit_notes with credit_note_lines.`,
+    );
     return contribution;
   }
   contribution.notes.push(...union.notes);
-  if (!union.kinds.includes('credit_note')) contribution.notes.push(`explore ${SALES_MARGIN_EXPLORE}: without credit notes, margins are not netted of returns.`);
+  if (!union.kinds.includes('credit_note'))
+    contribution.notes.push(`explore ${SALES_MARGIN_EXPLORE}: without credit notes, margins are not netted of returns.`);
 
   const base = (field: string) => `\${${SALES_MARGIN_VIEW}.${field}}`;
   const documentJoins: JoinSpec[] = SOURCES.filter((s) => union.kinds.includes(s.kind)).flatMap((s): JoinSpec[] => {
@@ -101,23 +112,16 @@ export function salesMargin(ctx: GeneratorContext): SubjectContribution {
   ]);
   contribution.notes.push(...joins.notes);
 
-  contribution.derivedViews.push(
-    derivedTableView(
-      ctx,
-      SALES_MARGIN_VIEW,
-      `Current lines of A/R invoices (${union.kinds.includes('credit_note') ? 'plus' : 'without'} A/R credit notes, negated), excluding cancelled documents and cancellation documents. Amounts in local currency.`,
-      union.sql,
-      [...viewFields(ctx), regionDimension(ctx, joins.kept), ...measures()],
-    ),
-  );
-  contribution.explores.push(
-    block('explore', SALES_MARGIN_EXPLORE, [
-      bare('view_name', SALES_MARGIN_VIEW),
-      quoted('label', 'Sales margin'),
-      quoted('description', 'Revenue, cost of goods and gross margin per invoice and credit-note line, by region, customer, item, warehouse and cost center.'),
-      ...joins.nodes,
-    ]),
-  );
+  addDerivedExplore(contribution, ctx, {
+    name: SALES_MARGIN_EXPLORE,
+    view: SALES_MARGIN_VIEW,
+    label: 'Sales margin',
+    description: 'Revenue, cost of goods and gross margin per invoice and credit-note line, by region, customer, item, warehouse and cost center.',
+    viewDescription: `Current lines of A/R invoices (${union.kinds.includes('credit_note') ? 'plus' : 'without'} A/R credit notes, negated), excluding cancelled documents and cancellation documents. Amounts in local currency.`,
+    sql: union.sql,
+    fields: [...viewFields(ctx), regionDimension(ctx, joins.kept), ...measures()],
+    joins: joins.nodes,
+  });
   return contribution;
 }
 
@@ -169,21 +173,36 @@ function regionDimension(ctx: GeneratorContext, kept: Set<string>): LookmlNode {
 
 function measures(): LookmlNode[] {
   return [
-    measure('revenue', { type: 'sum', sql: '${line_revenue}', valueFormatName: AMOUNT_FORMAT, description: 'Line totals of invoices less credit notes, local currency.' }),
+    measure('revenue', {
+      type: 'sum',
+      sql: '${line_revenue}',
+      valueFormatName: AMOUNT_FORMAT,
+      description: 'Line totals of invoices less credit notes, local currency.',
+    }),
     measure('cost_of_goods', {
       type: 'sum',
       sql: '${line_cost_of_goods}',
       valueFormatName: AMOUNT_FORMAT,
       description: 'LineTotal - GrossProfit: the gross-profit base cost SAP applied to the line.',
     }),
-    measure('gross_margin', { type: 'sum', sql: '${line_gross_margin}', valueFormatName: AMOUNT_FORMAT, description: "SAP's GrossProfit of the lines, net of credit notes." }),
+    measure('gross_margin', {
+      type: 'sum',
+      sql: '${line_gross_margin}',
+      valueFormatName: AMOUNT_FORMAT,
+      description: "SAP's GrossProfit of the lines, net of credit notes.",
+    }),
     measure('gross_margin_pct', {
       type: 'number',
       label: 'Gross margin %',
       sql: '${gross_margin} / NULLIF(${revenue}, 0)',
       valueFormatName: PERCENT_FORMAT,
     }),
-    measure('quantity', { type: 'sum', sql: '${line_quantity}', valueFormat: QUANTITY_FORMAT, description: 'Quantity invoiced less quantity credited.' }),
+    measure('quantity', {
+      type: 'sum',
+      sql: '${line_quantity}',
+      valueFormat: QUANTITY_FORMAT,
+      description: 'Quantity invoiced less quantity credited.',
+    }),
     measure('document_count', { type: 'count_distinct', sql: '${document_key}', description: 'Invoices and credit notes.' }),
     measure('invoice_count', { type: 'count_distinct', sql: `CASE WHEN \${document_kind} = 'invoice' THEN \${document_key} END` }),
     measure('credit_note_count', { type: 'count_distinct', sql: `CASE WHEN \${document_kind} = 'credit_note' THEN \${document_key} END` }),
