@@ -58,6 +58,16 @@ function handleSignal(signal: NodeJS.Signals): void {
 process.on('SIGTERM', handleSignal);
 process.on('SIGINT', handleSignal);
 
+// When whoever reads stdout goes away (the destination died, a pipe was closed), nothing more can be
+// delivered: stop reading, log out, and say so on stderr instead of dying with a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (!stop.signal.aborted) {
+    process.stderr.write(`stdout is closed (${error.code ?? error.message}); stopping the read.\n`);
+    stop.abort();
+  }
+  process.exitCode = 1;
+});
+
 const configOption = { type: 'string', demandOption: true, describe: 'Path to the connector config JSON (see `spec`).' } as const;
 
 await yargs(hideBin(process.argv))

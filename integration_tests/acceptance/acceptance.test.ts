@@ -134,6 +134,28 @@ describe('acceptance against the v2 simulator', () => {
     }
   });
 
+  test('read rejects a state or catalog it cannot use with a config_error that says what is wrong', async () => {
+    const catalog = jsonFile('catalog', configuredCatalog(session.streams, 'incremental', ['invoices']));
+    const cases: [string[], RegExp][] = [
+      [
+        ['--catalog', catalog, '--state', jsonFile('state', { invoices: { since: 'last tuesday' } })],
+        /state of stream invoices.*since must be a date/,
+      ],
+      [['--catalog', catalog, '--state', jsonFile('state', [{ type: 'GLOBAL', global: {} }])], /stream_states/],
+      [['--catalog', jsonFile('catalog', { streams: [{ stream: { name: 'invoices' }, sync_mode: 'sometimes' }] })], /sync_mode/],
+      [['--catalog', '/nonexistent/catalog.json'], /--catalog file .* does not exist/],
+    ];
+    for (const [args, message] of cases) {
+      const run = await runConnector(['read', '--config', session.configPath, ...args], { secrets: session.secrets });
+      assert.equal(run.code, 1);
+      const errors = traces(run, 'ERROR').map((t) => t.error as { failure_type: string; message: string });
+      assert.equal(errors.length, 1, run.stdout);
+      assert.equal(errors[0]!.failure_type, 'config_error');
+      assert.match(errors[0]!.message, message);
+      assert.equal(run.messages.filter((m) => m.type === 'RECORD').length, 0);
+    }
+  });
+
   test('discover: every shipped stream, with keys, cursors and valid JSON schemas, plus user-defined fields', () => {
     const names = session.streams.map((s) => s.name);
     for (const [parent, { children }] of Object.entries(PARENTS)) {

@@ -15,16 +15,18 @@ export class MessageEmitter {
 
   constructor(out: Writable = process.stdout) {
     this.out = out;
+    // Once the reader of stdout is gone nothing more can be delivered; main stops the command.
+    out.on('error', () => this.close());
   }
 
-  /** Writes one message; resolves when the stream can take more. */
+  /** Writes one message; resolves when the stream can take more (or is gone). */
   async emit(message: AirbyteMessage): Promise<void> {
     if (this.closed) return;
     const line = JSON.stringify(message) + '\n';
     if (!this.out.write(line)) await waitForDrain(this.out);
   }
 
-  /** After close, messages are dropped: used when stopping on a signal. */
+  /** After close, messages are dropped: used when stopping on a signal or a closed stdout. */
   close(): void {
     this.closed = true;
   }
@@ -47,17 +49,17 @@ export class MessageEmitter {
   }
 }
 
+/** Resolves when the stream drains, or when it fails (the failure is handled by its listeners). */
 function waitForDrain(out: Writable): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onDrain = (): void => {
-      out.off('error', onError);
+  return new Promise((resolve) => {
+    const done = (): void => {
+      out.off('drain', done);
+      out.off('error', done);
+      out.off('close', done);
       resolve();
     };
-    const onError = (error: Error): void => {
-      out.off('drain', onDrain);
-      reject(error);
-    };
-    out.once('drain', onDrain);
-    out.once('error', onError);
+    out.once('drain', done);
+    out.once('error', done);
+    out.once('close', done);
   });
 }

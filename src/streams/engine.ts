@@ -147,13 +147,28 @@ async function emitEntity(
     const shaped = shaper.child ? shaper.childRecords(entity, hashes, page) : [shaper.parentRecord(entity, hashes, page)];
     for (const record of shaped) {
       await ctx.emitter.emit(recordMessage(member.name, record.data, emittedAt, record.changes));
-      for (const change of record.changes) {
-        ctx.logger.warn(
-          `${member.name}: the value of ${change.field} could not be typed and was nulled (key ${String(entity[shaper.definition.key])}).`,
-        );
-      }
+      for (const change of record.changes) reportNulledValue(ctx, member.name, change.field, entity[shaper.definition.key]);
     }
     counts.set(member.name, counts.get(member.name)! + shaped.length);
+  }
+}
+
+/**
+ * Every nulled value is in its record's meta.changes; the log names the first few of each column
+ * with their keys, so that a column that never fits its type does not flood the sync log.
+ */
+const NULLED_VALUES_LOGGED_PER_COLUMN = 5;
+const nulledValueCounts = new Map<string, number>();
+
+function reportNulledValue(ctx: EngineContext, stream: string, field: string, key: unknown): void {
+  const id = `${stream}.${field}`;
+  const seen = (nulledValueCounts.get(id) ?? 0) + 1;
+  nulledValueCounts.set(id, seen);
+  if (seen <= NULLED_VALUES_LOGGED_PER_COLUMN) {
+    ctx.logger.warn(`${stream}: the value of ${field} could not be typed and was nulled (key ${String(key)}); see the record's meta.changes.`);
+  }
+  if (seen === NULLED_VALUES_LOGGED_PER_COLUMN) {
+    ctx.logger.warn(`${stream}: further nulled values of ${field} are only reported in the records' meta.changes.`);
   }
 }
 
