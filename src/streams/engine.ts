@@ -89,6 +89,8 @@ async function runPass(group: ReadGroup, ctx: EngineContext): Promise<void> {
   let afterKey = plan.afterKey;
   let maxKey = plan.maxKey;
   let firstPage = true;
+  // Only streams found by key keep the highest key (their keys are numbers, ordered as such).
+  const tracksMaxKey = definition.cursor.kind === 'key_and_posting_window';
 
   for (;;) {
     if (ctx.signal.aborted) throw systemError('The read was stopped.');
@@ -110,7 +112,7 @@ async function runPass(group: ReadGroup, ctx: EngineContext): Promise<void> {
       if (typeof key !== 'number' && typeof key !== 'string') {
         throw systemError(`A record of ${definition.entitySet} came without its key ${definition.key}.`);
       }
-      if (afterKey !== undefined && compareKeys(key, afterKey) <= 0) {
+      if (afterKey !== undefined && !advances(key, afterKey)) {
         // Paging by key relies on the server honouring $orderby and the key filter; going on
         // would loop or skip records.
         throw systemError(
@@ -119,7 +121,7 @@ async function runPass(group: ReadGroup, ctx: EngineContext): Promise<void> {
       }
       await emitEntity(entity, members, pageContext, counts, ctx);
       afterKey = key;
-      if (maxKey === undefined || compareKeys(key, maxKey) > 0) maxKey = key;
+      if (tracksMaxKey && (maxKey === undefined || compareKeys(key, maxKey) > 0)) maxKey = key;
     }
     const more = page.nextLink !== undefined && page.value.length > 0;
     if (more) {
@@ -131,6 +133,17 @@ async function runPass(group: ReadGroup, ctx: EngineContext): Promise<void> {
     await emitStates(members, counts, emitter, (member) => completedState(definition.cursor, member.state, startedOn, maxKey));
     return;
   }
+}
+
+/**
+ * Whether a key comes after the previous one in the server's order. Numbers compare as numbers;
+ * text keys are ordered by the database's collation (case-insensitive on SQL Server, binary on
+ * HANA), which this process cannot reproduce, so for them only a repeated key is a sign that the
+ * server ignored the key filter.
+ */
+function advances(key: KeyValue, previous: KeyValue): boolean {
+  if (typeof key === 'number' && typeof previous === 'number') return key > previous;
+  return key !== previous;
 }
 
 async function emitEntity(
