@@ -12,33 +12,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { XMLParser } from 'fast-xml-parser';
+import { STANDARD_ENTITY_SETS } from '../src/model/entity-sets.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const defaultSource = join(
-  here,
-  '../../../../shared/reference/sap-b1/metadata/v2-odata4_softwaredesign_servicelayer_metadata_v4.xml',
-);
+const defaultSource = join(here, '../../../../shared/reference/sap-b1/metadata/v2-odata4_softwaredesign_servicelayer_metadata_v4.xml');
 const itemSamplePath = join(here, '../../../../shared/reference/sap-b1/samples/v2_items_top5_b1sl-python.json');
 
-/** The entity sets of the issue, with the entity type each is bound to in the real document. */
-const SERVED_SETS = [
-  'Invoices',
-  'CreditNotes',
-  'PurchaseInvoices',
-  'PurchaseOrders',
-  'PurchaseDeliveryNotes',
-  'JournalEntries',
-  'IncomingPayments',
-  'VendorPayments',
-  'Items',
-  'BusinessPartners',
-  'ChartOfAccounts',
-  'ProfitCenters',
-  'Dimensions',
-  'DistributionRules',
-  'Warehouses',
-  'ItemGroups',
-];
+/** The entity sets of the issue; each is bound to its entity type in the real document. */
+const SERVED_SETS = STANDARD_ENTITY_SETS;
 
 interface XmlNode {
   [key: string]: unknown;
@@ -158,10 +139,7 @@ for (const setName of SERVED_SETS) {
   navigationPathsBySet.set(typeName, paths);
 }
 
-const outEntityTypes: Record<
-  string,
-  { key: string[]; properties: PropertyDef[]; udfIndex: number; navigation: NavigationDef[] }
-> = {};
+const outEntityTypes: Record<string, { key: string[]; properties: PropertyDef[]; udfIndex: number; navigation: NavigationDef[] }> = {};
 for (const typeName of [...servedTypeNames].sort()) {
   const node = entityTypes.get(typeName);
   if (!node) throw new Error(`Entity type ${typeName} missing`);
@@ -200,14 +178,10 @@ for (const name of [...neededComplex].sort()) {
 
 const outEnums: Record<string, [string, number][]> = {};
 for (const name of [...neededEnums].sort()) {
-  outEnums[name] = asArray(enumTypes.get(name)!['Member'] as XmlNode[]).map((m) => [
-    String(m['Name']),
-    Number(m['Value']),
-  ]);
+  outEnums[name] = asArray(enumTypes.get(name)!['Member'] as XmlNode[]).map((m) => [String(m['Name']), Number(m['Value'])]);
 }
 
-const outSets: Record<string, { entityType: string; concurrency: string | null; bindings: { path: string; target: string }[] }> =
-  {};
+const outSets: Record<string, { entityType: string; concurrency: string | null; bindings: { path: string; target: string }[] }> = {};
 for (const setName of SERVED_SETS) {
   const set = setsByName.get(setName)!;
   const annotation = set['Annotation'] as XmlNode | undefined;

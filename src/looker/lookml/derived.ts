@@ -4,7 +4,7 @@
  * referenced unquoted (Snowflake folds both sides to upper case).
  */
 import type { DerivedView, GeneratorContext, SubjectContribution } from './context.js';
-import type { SqlKind } from './dialect.js';
+import { concatKey, type SqlKind } from './dialect.js';
 import { dimension, dimensionGroup, type DimensionOptions } from './fields.js';
 import { bare, block, comment, quoted, sqlParam, type LookmlNode } from './lookml-text.js';
 
@@ -38,6 +38,23 @@ export function addDerivedExplore(
       ...explore.joins,
     ]),
   );
+}
+
+/**
+ * The keys of a derived table of document lines from several kinds of documents: a line is unique
+ * by kind, document and line number, a document by kind and document.
+ */
+export function documentLineKeys(ctx: GeneratorContext): LookmlNode[] {
+  const t = derivedColumnSql;
+  return [
+    dimension('line_key', {
+      type: 'string',
+      primaryKey: true,
+      hidden: true,
+      sql: concatKey(ctx.dialect, [t('document_kind'), t('doc_entry'), t('line_num')]),
+    }),
+    dimension('document_key', { type: 'string', hidden: true, sql: concatKey(ctx.dialect, [t('document_kind'), t('doc_entry')]) }),
+  ];
 }
 
 /** A derived column, referenced as ${TABLE}.alias. */

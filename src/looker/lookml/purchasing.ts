@@ -5,8 +5,7 @@
  * amounts sit side by side so that open orders and receipts not yet invoiced can be compared.
  */
 import { emptyContribution, type GeneratorContext, type SubjectContribution } from './context.js';
-import { concatKey } from './dialect.js';
-import { addDerivedExplore, derivedColumnSql, derivedField } from './derived.js';
+import { addDerivedExplore, derivedColumnSql, derivedField, documentLineKeys } from './derived.js';
 import { AMOUNT_FORMAT, QUANTITY_FORMAT, dimension, measure } from './fields.js';
 import { buildJoins } from './joins.js';
 import { documentLineUnion, headerColumn, lineColumn, type DocumentLineSource, type UnionColumn } from './line-union.js';
@@ -88,13 +87,7 @@ export function purchasing(ctx: GeneratorContext): SubjectContribution {
 function viewFields(ctx: GeneratorContext): LookmlNode[] {
   const t = derivedColumnSql;
   return [
-    dimension('line_key', {
-      type: 'string',
-      primaryKey: true,
-      hidden: true,
-      sql: concatKey(ctx.dialect, [t('document_kind'), t('doc_entry'), t('line_num')]),
-    }),
-    dimension('document_key', { type: 'string', hidden: true, sql: concatKey(ctx.dialect, [t('document_kind'), t('doc_entry')]) }),
+    ...documentLineKeys(ctx),
     dimension('document_kind', { type: 'string', description: 'purchase_order, goods_receipt or purchase_invoice.', sql: t('document_kind') }),
     ...COLUMNS.map((c) =>
       derivedField(ctx, c.alias, c.kind, {

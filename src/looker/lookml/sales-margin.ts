@@ -11,8 +11,7 @@
  * reconciles with SAP's gross profit report.
  */
 import { emptyContribution, hasColumns, type GeneratorContext, type SubjectContribution } from './context.js';
-import { concatKey } from './dialect.js';
-import { addDerivedExplore, derivedColumnSql, derivedField } from './derived.js';
+import { addDerivedExplore, derivedColumnSql, derivedField, documentLineKeys } from './derived.js';
 import { AMOUNT_FORMAT, PERCENT_FORMAT, QUANTITY_FORMAT, dimension, measure } from './fields.js';
 import { buildJoins, type JoinSpec } from './joins.js';
 import { documentLineUnion, headerColumn, lineColumn, type DocumentLineSource, type UnionColumn } from './line-union.js';
@@ -128,13 +127,7 @@ export function salesMargin(ctx: GeneratorContext): SubjectContribution {
 function viewFields(ctx: GeneratorContext): LookmlNode[] {
   const t = derivedColumnSql;
   return [
-    dimension('line_key', {
-      type: 'string',
-      primaryKey: true,
-      hidden: true,
-      sql: concatKey(ctx.dialect, [t('document_kind'), t('doc_entry'), t('line_num')]),
-    }),
-    dimension('document_key', { type: 'string', hidden: true, sql: concatKey(ctx.dialect, [t('document_kind'), t('doc_entry')]) }),
+    ...documentLineKeys(ctx),
     dimension('document_kind', { type: 'string', description: 'invoice or credit_note.', sql: t('document_kind') }),
     dimension('line_sign', { type: 'number', hidden: true, description: '1 for invoice lines, -1 for credit-note lines.', sql: t('line_sign') }),
     ...COLUMNS.map((c) =>

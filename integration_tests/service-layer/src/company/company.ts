@@ -2,6 +2,7 @@
  * The simulated company database: one table per served entity set, all generated from (seed, scale, clock start).
  */
 import type { SchemaModel } from '../model/schema.js';
+import { STANDARD_ENTITY_SETS } from '../model/entity-sets.js';
 import type { RecordSource } from '../store/source.js';
 import { EntityTable } from '../store/table.js';
 import { DocumentSource } from './documents.js';
@@ -23,25 +24,7 @@ import { PaymentSource } from './payments.js';
 import { CompanyPlan, type PlanOptions } from './plan.js';
 
 /** Entity sets in the order $metadata lists them. */
-export const ENTITY_SET_ORDER = [
-  'Invoices',
-  'CreditNotes',
-  'PurchaseInvoices',
-  'PurchaseOrders',
-  'PurchaseDeliveryNotes',
-  'JournalEntries',
-  'IncomingPayments',
-  'VendorPayments',
-  'Items',
-  'BusinessPartners',
-  'ChartOfAccounts',
-  'ProfitCenters',
-  'Dimensions',
-  'DistributionRules',
-  'Warehouses',
-  'ItemGroups',
-  'U_FD_PROMOS',
-] as const;
+export const ENTITY_SET_ORDER: readonly string[] = [...STANDARD_ENTITY_SETS, 'U_FD_PROMOS'];
 
 export class Company {
   readonly plan: CompanyPlan;
