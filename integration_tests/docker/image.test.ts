@@ -12,7 +12,7 @@ import { parseAirbyteOutput, type AirbyteMessageLike } from '../../test/helpers/
 import { jsonFile, runConnector } from '../../test/helpers/connector.js';
 import { assertNoSecrets } from '../../test/helpers/protocol.js';
 import { startServiceLayerSimulator, type ServiceLayerSimulator } from '../service-layer/index.js';
-import { detectDocker, docker, dockerRequired, type CommandResult } from './docker-cli.js';
+import { detectDocker, docker, type CommandResult } from './docker-cli.js';
 import { buildConnectorImage, type BuiltImage } from './build-image.js';
 import {
   containerName,
@@ -27,9 +27,10 @@ import {
 } from './containers.js';
 import { readMetadata, readPackageJson, readSpec, repoPath } from './repo-files.js';
 import { configureStreams } from '../../test/helpers/catalog.js';
+import { requirement } from '../../test/helpers/requirements.js';
 
 const availability = await detectDocker();
-const skip = !availability.ok && !dockerRequired ? `${availability.reason} (REQUIRE_DOCKER=1 makes this a failure)` : false;
+const dockerEngine = requirement('REQUIRE_DOCKER', availability.ok ? undefined : availability.reason);
 
 /** Extra size the connector may add on top of its base image (dist, schemas, production deps). */
 const maxAddedBytes = 40 * 1024 * 1024;
@@ -77,14 +78,14 @@ async function startSilentServer(): Promise<{ port: number; close: () => Promise
   };
 }
 
-describe('Docker image', { skip, timeout: 30 * 60_000 }, () => {
+describe('Docker image', { skip: dockerEngine.skip, timeout: 30 * 60_000 }, () => {
   let cli = '';
   let image: BuiltImage;
   let imageConfig: ImageConfig;
 
   before(async () => {
-    if (!availability.ok) throw new Error(`REQUIRE_DOCKER=1, but ${availability.reason}`);
-    cli = availability.cli;
+    dockerEngine.assertAvailable();
+    cli = availability.ok ? availability.cli : '';
     image = await buildConnectorImage(cli);
     imageConfig = (await inspectImage(cli, image.tag)).config;
   });

@@ -6,6 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runLookerRefresh, type LookerConfig } from '../../src/looker/refresh.js';
+import { requirement } from '../../test/helpers/requirements.js';
 import { CaptureLogger } from './capture-logger.js';
 import { FakeClock } from './fake-clock.js';
 import { LookerSpec, lookerSpecAvailable, LOOKER_SPEC_PATH } from './openapi.js';
@@ -16,7 +17,7 @@ const CLIENT_SECRET = 'spec-secret-value';
 /** Looker answers these on any operation without listing them in the spec (auth failures, outages). */
 const UNDECLARED_BUT_REAL = new Set([401, 500, 502, 503, 504]);
 
-const skip = lookerSpecAvailable() ? false : `the Looker OpenAPI spec is not at ${LOOKER_SPEC_PATH}`;
+const { skip } = requirement('REQUIRE_REFERENCE', lookerSpecAvailable() ? undefined : `the Looker OpenAPI spec is not at ${LOOKER_SPEC_PATH}`);
 
 describe('Looker simulator against the Looker API 4.0 OpenAPI spec', { skip }, () => {
   let spec: LookerSpec;

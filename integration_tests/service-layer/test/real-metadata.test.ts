@@ -11,11 +11,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { XMLParser } from 'fast-xml-parser';
 import { startServiceLayerSimulator, type ServiceLayerSimulator } from '../index.js';
+import { requirement } from '../../../test/helpers/requirements.js';
 import { TestClient } from './client.js';
 
 const reference = fileURLToPath(new URL('../../../../shared/reference/sap-b1/', import.meta.url));
 const available = existsSync(join(reference, 'metadata'));
-const skip = available ? false : `reference documents not found at ${reference}`;
+const { skip } = requirement('REQUIRE_REFERENCE', available ? undefined : `reference documents not found at ${reference}`);
 
 interface Edm {
   sets: Map<string, string>;
