@@ -2,12 +2,14 @@
  * read runs every configured stream through the engine, one entity set at a time, on one
  * Service Layer session shared by all of them. A stream that fails is reported INCOMPLETE and the
  * others still run; the process then exits non-zero so that Airbyte retries the attempt from the
- * checkpoints already emitted.
+ * checkpoints already emitted. A failure that ends the run (a refused sign-in, an unreachable
+ * server, an untrusted certificate) stops the read at once: one ERROR trace, and every stream not
+ * yet finished INCOMPLETE.
  */
 import { randomUUID } from 'node:crypto';
 import type { ConfiguredAirbyteCatalog } from '../protocol/generated/airbyte-protocol.js';
 import type { MessageEmitter } from '../protocol/emitter.js';
-import { configError } from '../errors.js';
+import { configError, endsRun } from '../errors.js';
 import { loadConfig, type ResolvedConfig } from '../config/load.js';
 import { fetchMetadata } from '../metadata/fetch.js';
 import { runLookerRefresh } from '../looker/refresh.js';
@@ -16,7 +18,7 @@ import { readJsonFile } from '../config/json-file.js';
 import { ServiceLayerClient } from '../service-layer/client.js';
 import { parseStateInput, type StreamStateBlob } from '../streams/state.js';
 import { selectStreams } from '../streams/selection.js';
-import { readGroup, reportFailure } from '../streams/engine.js';
+import { readGroup, reportFailure, reportRunFailure } from '../streams/engine.js';
 import { offeredStreams } from './discover.js';
 
 export interface ReadOptions {
@@ -48,12 +50,27 @@ async function readStreams(
   emitter: MessageEmitter,
   signal: AbortSignal,
 ): Promise<number> {
-  const logger = emitter.logger();
-  if (config.tls.mode === 'accept_self_signed') {
-    logger.warn(
-      'TLS certificate checks are off for the Service Layer (tls.mode accept_self_signed): the connection is encrypted but the server is not authenticated.',
-    );
+  // Streams configured and not yet finished: a failure that ends the run leaves them INCOMPLETE.
+  const unfinished = new Set(catalog.streams.map((configured) => configured.stream.name));
+  try {
+    return await readSelectedStreams(config, catalog, states, client, emitter, signal, unfinished);
+  } catch (error) {
+    if (signal.aborted || !endsRun(error)) throw error;
+    await reportRunFailure(unfinished, error, emitter);
+    return 1;
   }
+}
+
+async function readSelectedStreams(
+  config: ResolvedConfig,
+  catalog: ConfiguredAirbyteCatalog,
+  states: Map<string, StreamStateBlob>,
+  client: ServiceLayerClient,
+  emitter: MessageEmitter,
+  signal: AbortSignal,
+  unfinished: Set<string>,
+): Promise<number> {
+  const logger = emitter.logger();
   const model = await fetchMetadata(client, logger, signal);
   const selection = selectStreams(catalog, offeredStreams(config, model, logger), states, logger, model ? metadataColumnResolver(model) : undefined);
   for (const { stream, column } of selection.unresolvedColumns) {
@@ -65,11 +82,14 @@ async function readStreams(
     logger.warn(`Stream ${stream}: this Service Layer has no property ${property}, so column ${column} is left out.`);
   }
   let failed = false;
-  if (selection.unknownStreams.length > 0) {
+  for (const stream of selection.unknownStreams) {
     failed = true;
+    unfinished.delete(stream);
     await reportFailure(
-      selection.unknownStreams,
-      configError(`This stream is not offered by the connector with the current config (run discover again to refresh the catalog).`),
+      [stream],
+      configError(
+        `Stream "${stream}" is not offered by the connector with the current config (it may come from a removed custom_entity_sets entry or another connector); run discover again to refresh the catalog, or remove the stream from the connection.`,
+      ),
       emitter,
     );
   }
@@ -90,6 +110,7 @@ async function readStreams(
       rereadWindowDays: config.reread_window_days,
       signal,
     });
+    for (const member of group.members) unfinished.delete(member.name);
     if (!ok) failed = true;
   }
   logger.info(
