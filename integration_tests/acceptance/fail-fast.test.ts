@@ -7,7 +7,12 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connectorEntrypoint } from '../../test/helpers/paths.js';
 import { jsonFile, runConnector, traces, type ConnectorRun } from '../../test/helpers/connector.js';
 import { configFor, configuredCatalog, openSession, type Session } from './fixture.js';
 
@@ -207,6 +212,30 @@ describe('an unreachable Service Layer fails the whole read within its budget, r
     } finally {
       await silent.close();
     }
+  });
+});
+
+describe('commands besides the protocol ones fail fast too', () => {
+  test("generate-lookml falls back to the shipped schemas within seconds when the Service Layer refuses connections", async () => {
+    const port = await refusedPort();
+    const config = jsonFile('config', {
+      service_layer_url: `http://127.0.0.1:${port}/b1s/v2/`,
+      credentials: { auth_type: 'session_login', company_db: 'SBO_FOODCO', username: 'manager', password: 'not-used-here' },
+    });
+    const out = mkdtempSync(join(tmpdir(), 'sap-b1-lookml-'));
+    const started = performance.now();
+    const output = await new Promise<string>((resolve, reject) =>
+      execFile(
+        process.execPath,
+        [connectorEntrypoint, 'generate-lookml', '--config', config, '--out', out, '--dialect', 'postgres', '--connection', 'wh', '--schema', 'sap'],
+        { timeout: 120_000 },
+        (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)),
+      ),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    assert.ok(seconds < 15, `took ${seconds.toFixed(1)} s`);
+    assert.match(output, new RegExp(`connection refused by host 127\\.0\\.0\\.1 on port ${port}`));
+    assert.ok(readdirSync(out).length > 0, 'the LookML project was written from the shipped schemas');
   });
 });
 
