@@ -144,6 +144,21 @@ describe('acceptance against the v2 simulator', () => {
       [['--catalog', catalog, '--state', jsonFile('state', [{ type: 'GLOBAL', global: {} }])], /stream_states/],
       [['--catalog', jsonFile('catalog', { streams: [{ stream: { name: 'invoices' }, sync_mode: 'sometimes' }] })], /sync_mode/],
       [['--catalog', '/nonexistent/catalog.json'], /--catalog file .* does not exist/],
+      // A state this connector did not write is an error, never a silent full re-read.
+      [
+        ['--catalog', catalog, '--state', jsonFile('state', { invoices: { updated_at: '2026-01-01T00:00:00' } })],
+        /state of stream invoices is not understood: "updated_at" is not part of this connector's state\. Expected \{"since": "YYYY-MM-DD"\}/,
+      ],
+      [['--catalog', catalog, '--state', jsonFile('state', { invoices: { max_key: 1200 } })], /state of stream invoices .*max_key belongs to journal entries/],
+      [
+        [
+          '--catalog',
+          jsonFile('catalog', {
+            streams: [{ stream: { name: 'invoicez', json_schema: {}, supported_sync_modes: ['full_refresh'] }, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' }],
+          }),
+        ],
+        /^Stream "invoicez" is not offered by the connector/,
+      ],
     ];
     for (const [args, message] of cases) {
       const run = await runConnector(['read', '--config', session.configPath, ...args], { secrets: session.secrets });

@@ -8,7 +8,7 @@
 import { asConnectorError, endsRun, type ConnectorError } from '../errors.js';
 import type { MessageEmitter } from '../protocol/emitter.js';
 import { connectionStatusMessage } from '../protocol/messages.js';
-import { loadConfig } from '../config/load.js';
+import { loadConfig, settingWarnings } from '../config/load.js';
 import { ServiceLayerClient } from '../service-layer/client.js';
 import { ServiceLayerHttpError } from '../service-layer/errors.js';
 import { buildQuery } from '../service-layer/odata.js';
@@ -28,8 +28,14 @@ function problemOf(error: ConnectorError): EntitySetProblem {
 export async function checkCommand(configPath: string, emitter: MessageEmitter): Promise<number> {
   const logger = emitter.logger();
   let client: ServiceLayerClient | undefined;
+  // Airbyte's form shows check's message, not the log: settings that look like mistakes (a
+  // misspelt name, a start_date in the future) are named there too, whatever the outcome.
+  let notes = '';
   try {
     const config = await loadConfig(configPath, logger);
+    notes = settingWarnings(config)
+      .map((warning) => ` Note: ${warning}.`)
+      .join('');
     client = new ServiceLayerClient({ config: withInteractiveRetries(config), logger });
     await client.connect();
     const problems: Record<EntitySetProblem, string[]> = { no_permission: [], unknown: [], other: [] };
@@ -56,12 +62,12 @@ export async function checkCommand(configPath: string, emitter: MessageEmitter):
       problems.other.length > 0 ? `these entity sets cannot be read: ${problems.other.join('; ')}` : undefined,
     ].filter((finding): finding is string => finding !== undefined);
     if (findings.length > 0) {
-      await emitter.emit(connectionStatusMessage('FAILED', `Signed in, but ${findings.join('. Also, ')}.`));
+      await emitter.emit(connectionStatusMessage('FAILED', `Signed in, but ${findings.join('. Also, ')}.${notes}`));
     } else {
-      await emitter.emit(connectionStatusMessage('SUCCEEDED'));
+      await emitter.emit(connectionStatusMessage('SUCCEEDED', notes === '' ? undefined : `Connected.${notes}`));
     }
   } catch (error) {
-    await emitter.emit(connectionStatusMessage('FAILED', asConnectorError(error).message));
+    await emitter.emit(connectionStatusMessage('FAILED', `${asConnectorError(error).message}${notes}`));
   } finally {
     await client?.close();
   }
