@@ -217,6 +217,27 @@ describe('Docker image', { skip: dockerEngine.skip, timeout: 30 * 60_000 }, () =
       assert.equal((statuses[0]?.connectionStatus as { status: string }).status, 'FAILED');
     });
 
+    test('a config at mode 600 the container user cannot read: one config_error TRACE that says uid 1000 and how to fix it', async (t) => {
+      // As root the file is root's; otherwise it is this user's, which must then not be uid 1000.
+      if (process.getuid?.() === 1000) return t.skip('the test runs as uid 1000, the image user: its own files are readable in the container');
+      const secretFile = jsonFile('docker-private-config', config);
+      chmodSync(secretFile, 0o600);
+      const containerPath = '/data/private-config.json';
+      const result = await runImage(cli, image.tag, ['--network', 'host', '--volume', `${secretFile}:${containerPath}:ro`], [
+        'discover',
+        '--config',
+        containerPath,
+      ]);
+      noSecretsIn(result, 'discover');
+      assert.equal(result.exitCode, 1);
+      const messages = parseAirbyteOutput(result.stdout);
+      const errors = messagesOfType(messages, 'TRACE').map((m) => (m.trace as { error?: { failure_type: string; message: string } }).error);
+      assert.equal(errors.length, 1, result.stdout);
+      assert.equal(errors[0]?.failure_type, 'config_error');
+      assert.match(errors[0]?.message ?? '', /permission denied.*mode 600.*container runs as uid 1000 \(user node\).*chmod 644.*docker run --user "\$\(id -u\)"/);
+      assert.doesNotMatch(result.stderr, /at .*\(.*\.js:\d+/, 'no stack trace');
+    });
+
     test('discover with a mounted config: exactly one CATALOG, with streams', () => {
       noSecretsIn(discovered, 'discover');
       assert.equal(discovered.exitCode, 0, discovered.stderr);

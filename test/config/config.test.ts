@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConfig } from '../../src/config/load.js';
+import { unreadableFileMessage } from '../../src/config/json-file.js';
 import { ConnectorError } from '../../src/errors.js';
 import { redactor } from '../../src/logging.js';
 import { snakeCase } from '../../src/metadata/naming.js';
@@ -104,4 +105,14 @@ test('column names are the snake_case of SAP property names', () => {
     Balance_FrgnCurr: 'balance_frgn_curr',
   };
   for (const [sap, column] of Object.entries(expected)) assert.equal(snakeCase(sap), column, sap);
+});
+
+test('a config file the process may not read says who owns it, who runs, and both fixes', () => {
+  const inImage = unreadableFileMessage('/data/config.json', '--config', { uid: 0, mode: 0o100600 }, 1000, true);
+  assert.match(inImage, /--config file \/data\/config\.json: permission denied\. It belongs to uid 0 and has mode 600\./);
+  assert.match(inImage, /The container runs as uid 1000 \(user node\)/);
+  assert.match(inImage, /chmod 644/);
+  assert.match(inImage, /docker run --user "\$\(id -u\)"/);
+  const onHost = unreadableFileMessage('config.json', '--config', undefined, 1001, false);
+  assert.match(onHost, /This process runs as uid 1001/);
 });
