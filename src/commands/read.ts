@@ -6,7 +6,6 @@
  * server, an untrusted certificate) stops the read at once: one ERROR trace, and every stream not
  * yet finished INCOMPLETE.
  */
-import { randomUUID } from 'node:crypto';
 import type { ConfiguredAirbyteCatalog } from '../protocol/generated/airbyte-protocol.js';
 import type { MessageEmitter } from '../protocol/emitter.js';
 import { configError, endsRun } from '../errors.js';
@@ -94,15 +93,13 @@ async function readSelectedStreams(
     );
   }
 
-  const syncId = randomUUID();
-  logger.info(`Sync ${syncId}: reading ${selection.groups.length} entity sets for ${catalog.streams.length} configured streams.`);
+  logger.info(`Reading ${selection.groups.length} entity sets for ${catalog.streams.length} configured streams.`);
   for (const group of selection.groups) {
     const ok = await readGroup(group, {
       client,
       emitter,
       logger,
       pageSize: config.page_size,
-      syncId,
       companyDb: config.credentials.auth_type === 'session_login' ? config.credentials.company_db : null,
       startDate: config.start_date,
       replaySince: config.replay_since,
@@ -114,7 +111,7 @@ async function readSelectedStreams(
     if (!ok) failed = true;
   }
   logger.info(
-    `Sync ${syncId} finished: ${client.stats.requests} Service Layer requests, ${client.stats.retries} retries, ${client.stats.logins} sign-ins.`,
+    `Read finished: ${client.stats.requests} Service Layer requests, ${client.stats.retries} retries, ${client.stats.logins} sign-ins.`,
   );
   if (config.looker?.refresh_after_read) {
     if (failed) {

@@ -20,7 +20,6 @@ export interface EngineContext {
   emitter: MessageEmitter;
   logger: Logger;
   pageSize: number;
-  syncId: string;
   companyDb: string | null;
   startDate: string | undefined;
   replaySince: string | undefined;
@@ -112,8 +111,6 @@ async function runPass(group: ReadGroup, ctx: EngineContext): Promise<void> {
     }
     const pageContext: PageContext = {
       companyDb: ctx.companyDb,
-      syncId: ctx.syncId,
-      extractedAt: new Date().toISOString(),
       sourceUrlOf: (key) => `${client.serviceRoot.href}${definition.entitySet}(${keyLiteral(key as KeyValue)})`,
     };
     for (const entity of page.value) {
