@@ -258,6 +258,20 @@ describe('errors no retry can fix say what to change', () => {
     assert.match(status.message, /speaks HTTPS.*Use https:\/\//);
   });
 
+  test('an untrusted certificate: read of the whole catalog stops with one config_error naming the tls settings', async () => {
+    const { tls: _pinned, ...unpinned } = configFor(tls.sim);
+    const config = jsonFile('config', { ...unpinned, tls: { mode: 'verify' } });
+    const catalog = jsonFile('catalog', configuredCatalog(tls.streams));
+    const { run, seconds } = await timed(runConnector(['read', '--config', config, '--catalog', catalog], { secrets: tls.secrets }));
+    assert.ok(seconds < 15, `took ${seconds.toFixed(1)} s`);
+    assertStoppedOnce(
+      run,
+      tls.streams.map((stream) => stream.name),
+      'config_error',
+      /not trusted.*tls\.mode to trusted_certificate/,
+    );
+  });
+
   test('an unknown custom entity set: check names it without the "grant read access" advice', async () => {
     const config = jsonFile('config', { ...tls.config, custom_entity_sets: [{ entity_set: 'U_NO_SUCH_TABLE', primary_key: 'Code' }] });
     const run = await runConnector(['check', '--config', config], { secrets: tls.secrets });
