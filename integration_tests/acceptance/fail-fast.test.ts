@@ -9,10 +9,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectorEntrypoint } from '../../test/helpers/paths.js';
+import { refusedPort, startSilentListener } from '../../test/helpers/unreachable.js';
 import { jsonFile, runConnector, traces, type ConnectorRun } from '../../test/helpers/connector.js';
 import { configFor, configuredCatalog, openSession, type Session } from './fixture.js';
 
@@ -63,45 +63,26 @@ async function timed(run: Promise<ConnectorRun>): Promise<{ run: ConnectorRun; s
   return { run: finished, seconds: (performance.now() - started) / 1000 };
 }
 
-/** Accepts TCP connections and never answers. */
-async function startSilentListener(): Promise<{ port: number; close: () => Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => undefined);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  return {
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-/** A loopback port nothing listens on. */
-async function refusedPort(): Promise<number> {
-  const listener = await startSilentListener();
-  await listener.close();
-  return listener.port;
-}
-
-describe('a refused sign-in signs in once and ends the command', () => {
-  let session: Session;
-  let catalogPath: string;
-  let streams: string[];
+/** A simulator company with the whole catalog configured, for the describe block that calls it. */
+function wholeCatalogSession(): { session: () => Session; catalogPath: () => string; streams: () => string[] } {
+  let session: Session | undefined;
+  let catalogPath = '';
   before(async () => {
     session = await openSession({ scale: 0.05 });
     catalogPath = jsonFile('catalog', configuredCatalog(session.streams));
-    streams = session.streams.map((stream) => stream.name);
   });
   after(async () => {
     await session?.sim.stop();
   });
+  const current = (): Session => {
+    if (!session) throw new Error('the simulator did not start');
+    return session;
+  };
+  return { session: current, catalogPath: () => catalogPath, streams: () => current().streams.map((stream) => stream.name) };
+}
+
+describe('a refused sign-in signs in once and ends the command', () => {
+  const whole = wholeCatalogSession();
 
   const wrong = 'Wrong-Passw0rd-' + 'y'.repeat(4);
   const cases = [
@@ -111,31 +92,31 @@ describe('a refused sign-in signs in once and ends the command', () => {
 
   for (const { what, credentials } of cases) {
     const configWith = () =>
-      jsonFile('config', { ...session.config, credentials: { ...(session.config.credentials as object), ...credentials() } });
+      jsonFile('config', { ...whole.session().config, credentials: { ...(whole.session().config.credentials as object), ...credentials() } });
     const loginsDuring = async (command: () => Promise<ConnectorRun>): Promise<{ run: ConnectorRun; logins: number }> => {
-      session.sim.clearRequestLog();
+      whole.session().sim.clearRequestLog();
       const run = await command();
-      return { run, logins: session.sim.requestLog.filter((entry) => entry.method === 'POST' && entry.path.endsWith('/Login')).length };
+      return { run, logins: whole.session().sim.requestLog.filter((entry) => entry.method === 'POST' && entry.path.endsWith('/Login')).length };
     };
 
     test(`read of the whole catalog with ${what}: one Login request, one config_error, every stream INCOMPLETE, within seconds`, async () => {
       const config = configWith();
       const { run, logins } = await loginsDuring(async () => {
         const { run: finished, seconds } = await timed(
-          runConnector(['read', '--config', config, '--catalog', catalogPath], { secrets: [...session.secrets, wrong] }),
+          runConnector(['read', '--config', config, '--catalog', whole.catalogPath()], { secrets: [...whole.session().secrets, wrong] }),
         );
         assert.ok(seconds < 15, `the read took ${seconds.toFixed(1)} s`);
         return finished;
       });
       assert.equal(logins, 1, 'the simulator saw exactly one Login');
-      assert.ok(streams.length > 20, 'the whole catalog is configured');
-      assertStoppedOnce(run, streams, 'config_error', /credentials\.password.*credentials\.company_db.*credentials\.username/);
+      assert.ok(whole.streams().length > 20, 'the whole catalog is configured');
+      assertStoppedOnce(run, whole.streams(), 'config_error', /credentials\.password.*credentials\.company_db.*credentials\.username/);
       assert.doesNotMatch(logText(run), /could not read the Service Layer's \$metadata/i, 'the refused sign-in is the message');
     });
 
     test(`check with ${what}: one Login request, one FAILED CONNECTION_STATUS naming the credentials`, async () => {
       const config = configWith();
-      const { run, logins } = await loginsDuring(() => runConnector(['check', '--config', config], { secrets: [...session.secrets, wrong] }));
+      const { run, logins } = await loginsDuring(() => runConnector(['check', '--config', config], { secrets: [...whole.session().secrets, wrong] }));
       assert.equal(logins, 1);
       assert.equal(run.code, 0);
       const statuses = run.messages.filter((m) => m.type === 'CONNECTION_STATUS').map((m) => m.connectionStatus as { status: string; message: string });
@@ -146,7 +127,7 @@ describe('a refused sign-in signs in once and ends the command', () => {
 
     test(`discover with ${what}: one Login request, one config_error, no catalog from the shipped schemas`, async () => {
       const config = configWith();
-      const { run, logins } = await loginsDuring(() => runConnector(['discover', '--config', config], { secrets: [...session.secrets, wrong] }));
+      const { run, logins } = await loginsDuring(() => runConnector(['discover', '--config', config], { secrets: [...whole.session().secrets, wrong] }));
       assert.equal(logins, 1);
       assert.equal(run.code, 1);
       assert.deepEqual(
@@ -160,47 +141,37 @@ describe('a refused sign-in signs in once and ends the command', () => {
 });
 
 describe('an unreachable Service Layer fails the whole read within its budget, reported once', () => {
-  let session: Session;
-  let catalogPath: string;
-  let streams: string[];
-  before(async () => {
-    session = await openSession({ scale: 0.05 });
-    catalogPath = jsonFile('catalog', configuredCatalog(session.streams));
-    streams = session.streams.map((stream) => stream.name);
-  });
-  after(async () => {
-    await session?.sim.stop();
-  });
+  const whole = wholeCatalogSession();
 
   const readWith = (config: Record<string, unknown>) =>
-    timed(runConnector(['read', '--config', jsonFile('config', config), '--catalog', catalogPath], { secrets: session.secrets, timeoutMs: 180_000 }));
+    timed(runConnector(['read', '--config', jsonFile('config', config), '--catalog', whole.catalogPath()], { secrets: whole.session().secrets, timeoutMs: 180_000 }));
 
   test('a refused port with the default retry settings: under 2 minutes, naming host and port, server down or wrong port', async () => {
     const port = await refusedPort();
-    const { request_timeout_seconds: _timeout, page_size: _pageSize, ...defaults } = session.config;
+    const { request_timeout_seconds: _timeout, page_size: _pageSize, ...defaults } = whole.session().config;
     const { run, seconds } = await readWith({ ...defaults, service_layer_url: `http://127.0.0.1:${port}/b1s/v2/` });
     assert.ok(seconds < 120, `failed after ${seconds.toFixed(1)} s`);
-    assertStoppedOnce(run, streams, 'config_error', new RegExp(`host 127\\.0\\.0\\.1 on port ${port}.*server is down.*${port} is the wrong port`));
+    assertStoppedOnce(run, whole.streams(), 'config_error', new RegExp(`host 127\\.0\\.0\\.1 on port ${port}.*server is down.*${port} is the wrong port`));
   });
 
   test('a refused port with tight settings fails within max_retry_seconds', async () => {
     const port = await refusedPort();
     const { run, seconds } = await readWith({
-      ...session.config,
+      ...whole.session().config,
       service_layer_url: `http://127.0.0.1:${port}/b1s/v2/`,
       request_timeout_seconds: 5,
       max_retries: 20,
       max_retry_seconds: 4,
     });
     assert.ok(seconds < 4 + 10, `failed after ${seconds.toFixed(1)} s`);
-    assertStoppedOnce(run, streams, 'config_error', /Connection refused by host 127\.0\.0\.1/);
+    assertStoppedOnce(run, whole.streams(), 'config_error', /Connection refused by host 127\.0\.0\.1/);
   });
 
   test('a listener that accepts and never answers: about max_retry_seconds plus one request_timeout_seconds', async () => {
     const silent = await startSilentListener();
     try {
       const { run, seconds } = await readWith({
-        ...session.config,
+        ...whole.session().config,
         service_layer_url: `http://127.0.0.1:${silent.port}/b1s/v2/`,
         request_timeout_seconds: 5,
         max_retries: 20,
@@ -208,7 +179,7 @@ describe('an unreachable Service Layer fails the whole read within its budget, r
       });
       assert.ok(seconds >= 5, `failed after ${seconds.toFixed(1)} s, before a single request timed out`);
       assert.ok(seconds < 8 + 5 + 10, `failed after ${seconds.toFixed(1)} s`);
-      assertStoppedOnce(run, streams, 'transient_error', new RegExp(`127\\.0\\.0\\.1:${silent.port} could not be reached.*request_timeout_seconds`));
+      assertStoppedOnce(run, whole.streams(), 'transient_error', new RegExp(`127\\.0\\.0\\.1:${silent.port} could not be reached.*request_timeout_seconds`));
     } finally {
       await silent.close();
     }

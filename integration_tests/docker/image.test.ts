@@ -4,7 +4,6 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server, type Socket } from 'node:net';
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +27,7 @@ import {
 import { readMetadata, readPackageJson, readSpec, repoPath } from './repo-files.js';
 import { configureStreams } from '../../test/helpers/catalog.js';
 import { requirement } from '../../test/helpers/requirements.js';
+import { startSilentListener } from '../../test/helpers/unreachable.js';
 
 const availability = await detectDocker();
 const dockerEngine = requirement('REQUIRE_DOCKER', availability.ok ? undefined : availability.reason);
@@ -55,27 +55,6 @@ interface DiscoveredStream {
 
 function messagesOfType(messages: AirbyteMessageLike[], type: string): AirbyteMessageLike[] {
   return messages.filter((message) => message.type === type);
-}
-
-/** Accepts connections and never answers: keeps a connector waiting, so its container stays up. */
-async function startSilentServer(): Promise<{ port: number; close: () => Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => undefined);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return {
-    port: address.port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 describe('Docker image', { skip: dockerEngine.skip, timeout: 30 * 60_000 }, () => {
@@ -309,11 +288,12 @@ describe('Docker image', { skip: dockerEngine.skip, timeout: 30 * 60_000 }, () =
   });
 
   describe('heap sized to the container memory limit', () => {
-    let silent: Awaited<ReturnType<typeof startSilentServer>>;
+    let silent: Awaited<ReturnType<typeof startSilentListener>>;
     let configFile = '';
 
     before(async () => {
-      silent = await startSilentServer();
+      // Accepts connections and never answers: keeps a connector waiting, so its container stays up.
+      silent = await startSilentListener();
       configFile = jsonFile('hanging-config', {
         service_layer_url: `http://127.0.0.1:${silent.port}/b1s/v2`,
         credentials: { auth_type: 'session_login', company_db: 'SBODEMOUS', username: 'manager', password: 'not-used' },

@@ -34,33 +34,20 @@ export async function readCommand(options: ReadOptions, emitter: MessageEmitter)
   const states: Map<string, StreamStateBlob> = options.statePath ? parseStateInput(await readJsonFile(options.statePath, '--state')) : new Map();
 
   const client = new ServiceLayerClient({ config, logger });
+  // Streams configured and not yet finished: a failure that ends the run leaves them INCOMPLETE.
+  const unfinished = new Set(catalog.streams.map((configured) => configured.stream.name));
   try {
-    return await readStreams(config, catalog, states, client, emitter, options.signal);
+    return await readStreams(config, catalog, states, client, emitter, options.signal, unfinished);
+  } catch (error) {
+    if (options.signal.aborted || !endsRun(error)) throw error;
+    await reportRunFailure(unfinished, error, emitter);
+    return 1;
   } finally {
     await client.close();
   }
 }
 
 async function readStreams(
-  config: ResolvedConfig,
-  catalog: ConfiguredAirbyteCatalog,
-  states: Map<string, StreamStateBlob>,
-  client: ServiceLayerClient,
-  emitter: MessageEmitter,
-  signal: AbortSignal,
-): Promise<number> {
-  // Streams configured and not yet finished: a failure that ends the run leaves them INCOMPLETE.
-  const unfinished = new Set(catalog.streams.map((configured) => configured.stream.name));
-  try {
-    return await readSelectedStreams(config, catalog, states, client, emitter, signal, unfinished);
-  } catch (error) {
-    if (signal.aborted || !endsRun(error)) throw error;
-    await reportRunFailure(unfinished, error, emitter);
-    return 1;
-  }
-}
-
-async function readSelectedStreams(
   config: ResolvedConfig,
   catalog: ConfiguredAirbyteCatalog,
   states: Map<string, StreamStateBlob>,

@@ -6,18 +6,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Socket } from 'node:net';
 import { ConnectorError } from '../../src/errors.js';
 import { NEVER_REACHED_REFUSED_BUDGET_MS } from '../../src/service-layer/connectivity.js';
 import { ServiceLayerClient } from '../../src/service-layer/client.js';
+import { refusedPort, startSilentListener } from '../helpers/unreachable.js';
 import { captureLogger, fakeTime, sessionConfig, startFakeServer, startFakeServiceLayer } from './helpers.js';
-
-/** A loopback port on which nothing listens (a server is started and stopped to find one). */
-async function refusedPort(): Promise<string> {
-  const closed = await startFakeServer(() => ({}));
-  await closed.close();
-  return `${closed.origin}/b1s/v2/`;
-}
 
 function endsRunError(error: unknown): ConnectorError {
   assert.ok(error instanceof ConnectorError, String(error));
@@ -26,7 +19,7 @@ function endsRunError(error: unknown): ConnectorError {
 }
 
 test('a refused port never reached gets the short budget, names host and port, and then nothing more is sent', async (t) => {
-  const root = await refusedPort();
+  const root = `http://127.0.0.1:${await refusedPort()}/b1s/v2/`;
   const time = fakeTime();
   const started = time.now();
   const client = new ServiceLayerClient({ config: sessionConfig(root, { max_retries: 50, max_retry_seconds: 600 }), logger: captureLogger(), ...time.options });
@@ -72,17 +65,9 @@ test('a server reached earlier that then refuses gets the whole max_retry_second
 });
 
 test('a host that accepts connections and never answers fails after about max_retry_seconds plus one request timeout', async (t) => {
-  const sockets = new Set<Socket>();
-  const silent = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('error', () => undefined);
-  });
-  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-  t.after(() => {
-    for (const socket of sockets) socket.destroy();
-    return new Promise<void>((resolve) => silent.close(() => resolve()));
-  });
-  const { port } = silent.address() as { port: number };
+  const silent = await startSilentListener();
+  t.after(() => silent.close());
+  const port = silent.port;
   // Real time: the request timeout is a real timer. No backoff, so only the budget decides.
   const client = new ServiceLayerClient({
     config: sessionConfig(`http://127.0.0.1:${port}/b1s/v2/`, { request_timeout_seconds: 0.3, max_retries: 100, max_retry_seconds: 1.5 }),
