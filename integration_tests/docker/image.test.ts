@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseAirbyteOutput, type AirbyteMessageLike } from '../../test/helpers/protocol.js';
 import { jsonFile, runConnector } from '../../test/helpers/connector.js';
 import { assertNoSecrets } from '../../test/helpers/protocol.js';
-import { startServiceLayerSimulator, type ServiceLayerSimulator } from '../service-layer/index.js';
+import { startServiceLayerSimulator, type ServiceLayerSimulator } from '@sap-b1-airbyte/service-layer-simulator';
 import { detectDocker, docker, dockerRequired, type CommandResult } from './docker-cli.js';
 import { buildConnectorImage, type BuiltImage } from './build-image.js';
 import {

@@ -3,7 +3,7 @@
  * current records (what SAP holds now), independently of the connector, the destination and
  * the LookML: amounts summed in integer cents so that no floating-point drift hides a cent.
  */
-import type { ServiceLayerSimulator } from '../service-layer/index.js';
+import type { ServiceLayerSimulator } from '@sap-b1-airbyte/service-layer-simulator';
 
 type SapRecord = Record<string, unknown>;
 

@@ -15,8 +15,11 @@ type AddFormats = (ajv: Ajv) => Ajv;
 const addFormats: AddFormats =
   (addFormatsModule as unknown as { default?: AddFormats }).default ?? (addFormatsModule as unknown as AddFormats);
 
-/** The spec in the team's shared reference folder (tests may read it; the connector never does). */
-export const LOOKER_SPEC_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/reference/looker/Looker.4.0.oas.json');
+/**
+ * The spec in the shared reference folder beside the repository (../shared/reference); tests may
+ * read it, the connector never does. This file sits at integration_tests/looker-simulator/src/.
+ */
+export const LOOKER_SPEC_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/reference/looker/Looker.4.0.oas.json');
 
 export function lookerSpecAvailable(): boolean {
   return existsSync(LOOKER_SPEC_PATH);
