@@ -13,6 +13,7 @@ export type {
   MutationResult,
   RequestLogEntry,
   ServiceLayerSimulator,
+  ServiceTiming,
   SimulatorClock,
   SimulatorOptions,
   SimulatorStats,
