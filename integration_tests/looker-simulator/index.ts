@@ -18,4 +18,12 @@ export {
   type SimulatedPdt,
   type SimulatedScheduledPlan,
 } from './src/simulator.js';
-export { LOOKER_SPEC_PATH, LookerSpec, lookerSpecAvailable, type ExchangeToCheck, type Operation } from './src/openapi.js';
+export {
+  LOOKER_SPEC_PATH,
+  LookerSpec,
+  lookerSpecAvailable,
+  UNDECLARED_LOOKER_STATUSES,
+  type ExchangeToCheck,
+  type Operation,
+  type RecordedExchangeToCheck,
+} from './src/openapi.js';

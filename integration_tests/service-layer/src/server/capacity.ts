@@ -5,20 +5,13 @@
  * time. Network latency is not modelled here: it holds neither a worker nor the session's turn.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ServiceTiming } from '../types.js';
+import type { ServiceTiming, SimulatorStats } from '../types.js';
 
 /** Work charged at intermediate points is only waited for once it is this far ahead of real time. */
 const PACING_SLACK_MS = 1;
 
-export interface CapacityStats {
-  requestsServed: number;
-  requestsInService: number;
-  maxConcurrentRequests: number;
-  maxWaitingForWorker: number;
-  maxWaitingOnSession: number;
-  workerBusyMs: number;
-  requestsPerSession: readonly number[];
-}
+/** The statistics the capacity model keeps; the session store keeps the rest. */
+export type CapacityStats = Omit<SimulatorStats, 'logins' | 'failedLogins' | 'logouts' | 'activeSessions'>;
 
 /** A FIFO pool of `size` workers (Infinity: no limit). */
 class WorkerPool {
