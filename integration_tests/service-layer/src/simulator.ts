@@ -98,7 +98,11 @@ export async function startServiceLayerSimulator(options: SimulatorOptions = {})
   const server: Server = certificate
     ? createHttpsServer({ cert: certificate.certPem, key: certificate.keyPem }, listener)
     : createHttpServer(listener);
-  server.keepAliveTimeout = 5000;
+  // Longer than any pause a test makes between two requests on one connection. Tests run their
+  // client in the simulator's own process: a synchronous stretch longer than the idle timeout (a
+  // big groundTruth() on a loaded machine) lets the client reuse a socket whose idle timer fires
+  // before the request's bytes are read, and the server then resets a live request.
+  server.keepAliveTimeout = 65_000;
   const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
