@@ -27,7 +27,7 @@ import {
   totalPaid,
   type MarginCents,
 } from './ground-truth.js';
-import { exploreSql } from './lookml-query.js';
+import { exploreSql, withDateFilters } from './lookml-query.js';
 import { startLookmlPipeline, SCHEMA, type LookmlPipeline } from './pipeline.js';
 import { findPostgresBin, MISSING_POSTGRES_MESSAGE } from './postgres-cluster.js';
 
@@ -207,6 +207,18 @@ describe('generated postgres LookML on PostgreSQL, fed by the connector from the
       const sql = exploreSql(withViewExplore(p.model, name), '__view', { dimensions, measures });
       const rows = (await p.client.query(sql).catch((e: Error) => assert.fail(`${name}: ${e.message}\n${sql}`))).rows;
       assert.ok(rows.length > 0, `${name} has rows`);
+    }
+  });
+
+  it('has a unique primary key in every view, as symmetric aggregates in Looker need', async () => {
+    const p = pipeline();
+    for (const [name, view] of Object.entries(p.model.view ?? {})) {
+      const key = Object.values(view.dimension ?? {}).find((d) => d.primary_key)!;
+      const table = view.sql_table_name ? view.sql_table_name.trim() : `(${withDateFilters(view.derived_table!.sql!)})`;
+      const distinct = exploreSql(withViewExplore(p.model, name), '__view', { dimensions: [`${name}.${key.$name}`] });
+      const { rows } = await p.client.query(`SELECT (SELECT COUNT(*) FROM ${table} AS t)::int AS all_rows, (SELECT COUNT(*) FROM (${distinct}) AS k)::int AS keys`);
+      assert.ok(rows[0].all_rows > 0, `${name} has rows`);
+      assert.equal(rows[0].keys, rows[0].all_rows, `${name}: ${key.$name} is unique`);
     }
   });
 
