@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { runLookerRefresh, type LookerConfig, type LookerRefreshOptions } from '../../src/looker/refresh.js';
 import { CaptureLogger } from './capture-logger.js';
 import { FakeClock } from './fake-clock.js';
-import { startLookerSimulator, type LookerSimulator, type LookerSimulatorOptions } from './simulator.js';
+import { startLookerSimulator, type LookerSimulator, type LookerSimulatorOptions } from '@sap-b1-airbyte/looker-api-simulator';
 
 const CLIENT_ID = 'refresh-client-id';
 const CLIENT_SECRET = 'Sup3r-s3cret-client-value';

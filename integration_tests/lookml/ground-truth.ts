@@ -11,7 +11,7 @@
  * reads it from the payment's journal entry); open receivables are SAP's own DocTotal - PaidToDate
  * (the model sums document and settlement movements).
  */
-import type { ServiceLayerSimulator } from '../service-layer/index.js';
+import type { ServiceLayerSimulator } from '@sap-b1-airbyte/service-layer-simulator';
 
 type SapRecord = Record<string, unknown>;
 

@@ -15,7 +15,7 @@ import { jsonFile, lastStates, runConnector, type ConnectorRun } from '../../tes
 import { connectorEntrypoint, repoRoot } from '../../test/helpers/paths.js';
 import { configuredCatalog } from '../../test/looker-lookml/catalogs.js';
 import { parseProject, type ParsedModel } from '../../test/looker-lookml/parsed-project.js';
-import { startServiceLayerSimulator, type ServiceLayerSimulator } from '../service-layer/index.js';
+import { startServiceLayerSimulator, type ServiceLayerSimulator } from '@sap-b1-airbyte/service-layer-simulator';
 import { AirbytePostgresDestination, type SyncRecord } from './airbyte-postgres-destination.js';
 import { exploreSql, type ExploreQuery } from './lookml-query.js';
 import { startPostgresCluster, type PostgresCluster } from './postgres-cluster.js';

@@ -9,7 +9,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { SIMULATOR_DEFAULTS } from '../service-layer/index.js';
+import { SIMULATOR_DEFAULTS } from '@sap-b1-airbyte/service-layer-simulator';
 import type { ExploreQuery } from './lookml-query.js';
 import { startLookmlPipeline } from './pipeline.js';
 import { findPostgresBin, MISSING_POSTGRES_MESSAGE } from './postgres-cluster.js';
