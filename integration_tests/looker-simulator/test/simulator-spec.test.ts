@@ -74,6 +74,9 @@ describe('Looker simulator: a scripted session', () => {
       return (reply.body as { access_token: string }).access_token;
     };
 
+    const versions = await send('GET', '/versions');
+    assert.equal(versions.status, 200, 'the API versions need no token');
+    assert.ok((versions.body as { supported_versions: { version: string }[] }).supported_versions.some((v) => v.version === '4.0'));
     assert.equal((await send('POST', '/login', { form: { client_id: CLIENT_ID, client_secret: 'wrong' } })).status, 404, 'refused credentials');
     const token = await login();
     assert.equal((await send('GET', '/datagroups')).status, 401, 'no token');
