@@ -8,7 +8,7 @@
 import { configuredCatalog, openSession, read, type AirbyteStreamLike } from './acceptance/fixture.js';
 import { lastStates, type ConnectorRun } from '../test/helpers/connector.js';
 import { shippedStreams } from '../src/streams/definitions.js';
-import type { SimulatorOptions } from './service-layer/index.js';
+import type { SimulatorOptions } from '@sap-b1-airbyte/service-layer-simulator';
 
 /**
  * The company the committed fixtures describe: small, seeded, on a fixed clock, at the port the

@@ -12,8 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
-import { startServiceLayerSimulator } from '../service-layer/index.js';
-import type { ServiceLayerSimulator } from '../service-layer/src/types.js';
+import { startServiceLayerSimulator, type ServiceLayerSimulator } from '@sap-b1-airbyte/service-layer-simulator';
 import { privateFolder } from '../../test/helpers/private-folder.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));

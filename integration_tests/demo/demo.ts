@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import split2 from 'split2';
-import { startServiceLayerSimulator } from '../service-layer/index.js';
+import { startServiceLayerSimulator } from '@sap-b1-airbyte/service-layer-simulator';
 import { configureStreams } from '../../test/helpers/catalog.js';
 import { privateFolder } from '../../test/helpers/private-folder.js';
 
