@@ -57,13 +57,19 @@ export interface Session {
   streams: AirbyteStreamLike[];
 }
 
+/** A simulator and what discover offers for it. The simulator is stopped again when discover fails, so no test leaves it running. */
 export async function openSession(options: SimulatorOptions = {}, configOverrides: Record<string, unknown> = {}): Promise<Session> {
   const sim = await startSimulator(options);
-  const config = configFor(sim, configOverrides);
-  const configPath = jsonFile('config', config);
-  const secrets = [sim.password];
-  const streams = await discover(configPath, secrets);
-  return { sim, config, configPath, secrets, streams };
+  try {
+    const config = configFor(sim, configOverrides);
+    const configPath = jsonFile('config', config);
+    const secrets = [sim.password];
+    const streams = await discover(configPath, secrets);
+    return { sim, config, configPath, secrets, streams };
+  } catch (error) {
+    await sim.stop();
+    throw error;
+  }
 }
 
 export function read(session: Session, catalog: unknown, state?: unknown, options: Parameters<typeof runConnector>[1] = {}): Promise<ConnectorRun> {

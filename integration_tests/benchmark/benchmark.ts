@@ -8,25 +8,23 @@
  *   npm run benchmark -- --scales 1,5,25
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import { startServiceLayerSimulator, type ServiceLayerSimulator } from '@sap-b1-airbyte/service-layer-simulator';
+import { privateFolder } from '../../test/helpers/private-folder.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const entrypoint = join(repoRoot, 'dist', 'main.js');
-const workDir = mkdtempSync(join(tmpdir(), 'sap-b1-bench-'));
+// Configs hold the simulator's password: a private folder, removed when the benchmark ends.
+const files = privateFolder('sap-b1-bench-');
+process.on('exit', () => files.remove());
 const scalesArg = process.argv.indexOf('--scales');
 const scales = scalesArg > 0 ? process.argv[scalesArg + 1]!.split(',').map(Number) : [2, 10];
 const PAGE = 200;
 
-function file(name: string, value: unknown): string {
-  const path = join(workDir, name);
-  writeFileSync(path, JSON.stringify(value));
-  return path;
-}
+const file = (name: string, value: unknown): string => files.writeJson(name, value);
 
 async function login(sim: ServiceLayerSimulator): Promise<string> {
   const response = await fetch(`${sim.baseUrl}/Login`, {

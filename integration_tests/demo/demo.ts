@@ -5,17 +5,15 @@
  * and prints what each step produced. Nothing here needs network access or a real SAP system.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import split2 from 'split2';
 import { startServiceLayerSimulator } from '@sap-b1-airbyte/service-layer-simulator';
 import { configureStreams } from '../../test/helpers/catalog.js';
+import { privateFolder } from '../../test/helpers/private-folder.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const entrypoint = join(repoRoot, 'dist', 'main.js');
-const workDir = mkdtempSync(join(tmpdir(), 'sap-b1-demo-'));
 
 interface Message {
   type: string;
@@ -30,12 +28,6 @@ function connector(args: string[], onMessage: (message: Message) => void): Promi
     child.on('error', reject);
     child.on('close', (code) => resolve(code ?? 1));
   });
-}
-
-function file(name: string, value: unknown): string {
-  const path = join(workDir, name);
-  writeFileSync(path, JSON.stringify(value, null, 2));
-  return path;
 }
 
 async function readOnce(
@@ -67,6 +59,9 @@ function printCounts(counts: Map<string, number>): void {
     console.log(`  ${stream.padEnd(width)}  ${String(count).padStart(8)}`);
 }
 
+// The config holds the simulator's password: it lives in a private folder, removed at the end.
+const files = privateFolder('sap-b1-demo-');
+const file = (name: string, value: unknown): string => files.writeJson(name, value);
 const sim = await startServiceLayerSimulator({ tls: true, dialect: 'v2', clockMode: 'running', loginDelayMs: 300 });
 try {
   console.log(`Service Layer simulator: ${sim.baseUrl} (company ${sim.companyDb}, self-signed certificate pinned in the config)\n`);
@@ -113,8 +108,8 @@ try {
     '  incremental streams re-read only what changed since the day the first sync started (and payments/journal entries in the re-read window);',
   );
   console.log('  master data, items and business partners are read in full every time.');
-  console.log(`\nFiles of this run (config, configured catalog, state): ${workDir}`);
   process.exitCode = first.code === 0 && second.code === 0 ? 0 : 1;
 } finally {
   await sim.stop();
+  files.remove();
 }

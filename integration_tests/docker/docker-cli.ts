@@ -15,9 +15,6 @@ export interface CommandResult {
 
 export type DockerAvailability = { ok: true; cli: string } | { ok: false; reason: string };
 
-/** REQUIRE_DOCKER=1 (set by .ci/run) turns a missing engine from a skip into a failure. */
-export const dockerRequired = process.env.REQUIRE_DOCKER === '1';
-
 export async function run(
   file: string,
   args: readonly string[],

@@ -4,7 +4,6 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server, type Socket } from 'node:net';
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +11,7 @@ import { parseAirbyteOutput, type AirbyteMessageLike } from '../../test/helpers/
 import { jsonFile, runConnector } from '../../test/helpers/connector.js';
 import { assertNoSecrets } from '../../test/helpers/protocol.js';
 import { startServiceLayerSimulator, type ServiceLayerSimulator } from '@sap-b1-airbyte/service-layer-simulator';
-import { detectDocker, docker, dockerRequired, type CommandResult } from './docker-cli.js';
+import { detectDocker, docker, type CommandResult } from './docker-cli.js';
 import { buildConnectorImage, type BuiltImage } from './build-image.js';
 import {
   containerName,
@@ -27,9 +26,11 @@ import {
 } from './containers.js';
 import { productionInstallPaths, readMetadata, readPackageJson, readSpec, repoPath } from './repo-files.js';
 import { configureStreams } from '../../test/helpers/catalog.js';
+import { requirement } from '../../test/helpers/requirements.js';
+import { startSilentListener } from '../../test/helpers/unreachable.js';
 
 const availability = await detectDocker();
-const skip = !availability.ok && !dockerRequired ? `${availability.reason} (REQUIRE_DOCKER=1 makes this a failure)` : false;
+const dockerEngine = requirement('REQUIRE_DOCKER', availability.ok ? undefined : availability.reason);
 
 /** Extra size the connector may add on top of its base image (dist, schemas, production deps). */
 const maxAddedBytes = 40 * 1024 * 1024;
@@ -56,35 +57,14 @@ function messagesOfType(messages: AirbyteMessageLike[], type: string): AirbyteMe
   return messages.filter((message) => message.type === type);
 }
 
-/** Accepts connections and never answers: keeps a connector waiting, so its container stays up. */
-async function startSilentServer(): Promise<{ port: number; close: () => Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => undefined);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return {
-    port: address.port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-describe('Docker image', { skip, timeout: 30 * 60_000 }, () => {
+describe('Docker image', { skip: dockerEngine.skip, timeout: 30 * 60_000 }, () => {
   let cli = '';
   let image: BuiltImage;
   let imageConfig: ImageConfig;
 
   before(async () => {
-    if (!availability.ok) throw new Error(`REQUIRE_DOCKER=1, but ${availability.reason}`);
-    cli = availability.cli;
+    dockerEngine.assertAvailable();
+    cli = availability.ok ? availability.cli : '';
     image = await buildConnectorImage(cli);
     imageConfig = (await inspectImage(cli, image.tag)).config;
   });
@@ -216,6 +196,27 @@ describe('Docker image', { skip, timeout: 30 * 60_000 }, () => {
       assert.equal((statuses[0]?.connectionStatus as { status: string }).status, 'FAILED');
     });
 
+    test('a config at mode 600 the container user cannot read: one config_error TRACE that says uid 1000 and how to fix it', async (t) => {
+      // As root the file is root's; otherwise it is this user's, which must then not be uid 1000.
+      if (process.getuid?.() === 1000) return t.skip('the test runs as uid 1000, the image user: its own files are readable in the container');
+      const secretFile = jsonFile('docker-private-config', config);
+      chmodSync(secretFile, 0o600);
+      const containerPath = '/data/private-config.json';
+      const result = await runImage(cli, image.tag, ['--network', 'host', '--volume', `${secretFile}:${containerPath}:ro`], [
+        'discover',
+        '--config',
+        containerPath,
+      ]);
+      noSecretsIn(result, 'discover');
+      assert.equal(result.exitCode, 1);
+      const messages = parseAirbyteOutput(result.stdout);
+      const errors = messagesOfType(messages, 'TRACE').map((m) => (m.trace as { error?: { failure_type: string; message: string } }).error);
+      assert.equal(errors.length, 1, result.stdout);
+      assert.equal(errors[0]?.failure_type, 'config_error');
+      assert.match(errors[0]?.message ?? '', /permission denied.*mode 600.*container runs as uid 1000 \(user node\).*chmod 644.*docker run --user "\$\(id -u\)"/);
+      assert.doesNotMatch(result.stderr, /at .*\(.*\.js:\d+/, 'no stack trace');
+    });
+
     test('discover with a mounted config: exactly one CATALOG, with streams', () => {
       noSecretsIn(discovered, 'discover');
       assert.equal(discovered.exitCode, 0, discovered.stderr);
@@ -287,11 +288,12 @@ describe('Docker image', { skip, timeout: 30 * 60_000 }, () => {
   });
 
   describe('heap sized to the container memory limit', () => {
-    let silent: Awaited<ReturnType<typeof startSilentServer>>;
+    let silent: Awaited<ReturnType<typeof startSilentListener>>;
     let configFile = '';
 
     before(async () => {
-      silent = await startSilentServer();
+      // Accepts connections and never answers: keeps a connector waiting, so its container stays up.
+      silent = await startSilentListener();
       configFile = jsonFile('hanging-config', {
         service_layer_url: `http://127.0.0.1:${silent.port}/b1s/v2`,
         credentials: { auth_type: 'session_login', company_db: 'SBODEMOUS', username: 'manager', password: 'not-used' },

@@ -5,7 +5,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { productionInstallPaths, readDockerfile, readMetadata, readPackageJson, readSpec, repoPath } from './repo-files.js';
 
 const metadata = readMetadata();
@@ -44,8 +44,30 @@ describe('metadata.yaml', () => {
     assert.equal(metadata.data.license, pkg.license);
   });
 
-  test('documentationUrl is the one the spec advertises', () => {
+  test('documentationUrl is the one the spec advertises: the README of this repository, in the Docker repository\'s organisation', () => {
     assert.equal(metadata.data.documentationUrl, readSpec().documentationUrl);
+    const [organisation, name] = metadata.data.dockerRepository.split('/');
+    assert.equal(metadata.data.documentationUrl, `https://github.com/${organisation}/${name}#readme`);
+  });
+
+  test('icon names an SVG file next to metadata.yaml', () => {
+    const icon = repoPath(metadata.data.icon);
+    assert.ok(existsSync(icon), `${metadata.data.icon} is missing`);
+    const svg = readFileSync(icon, 'utf8');
+    assert.match(svg, /^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    assert.doesNotMatch(svg, /<script|<image|href="http/i, 'a self-contained, static SVG');
+  });
+});
+
+describe('repository files', () => {
+  test('LICENSE is the MIT licence that package.json and metadata.yaml declare', () => {
+    assert.equal(readPackageJson().license, 'MIT');
+    assert.match(readFileSync(repoPath('LICENSE'), 'utf8'), /^MIT License\n\nCopyright \(c\) \d{4} .+\n\nPermission is hereby granted, free of charge/);
+  });
+
+  test('CHANGELOG.md has an entry for the package version', () => {
+    const version = readPackageJson().version.replaceAll('.', '\\.');
+    assert.match(readFileSync(repoPath('CHANGELOG.md'), 'utf8'), new RegExp(`^## \\[${version}\\]`, 'm'));
   });
 
   test('allowedHosts only names configuration fields that exist, the Service Layer URL first', () => {

@@ -24,6 +24,7 @@ export interface ConnectorMetadata {
     dockerImageTag: string;
     documentationUrl: string;
     githubIssueLabel: string;
+    icon: string;
     license: string;
     releaseStage: string;
     supportLevel: string;

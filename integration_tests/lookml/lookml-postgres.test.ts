@@ -29,9 +29,11 @@ import {
 } from './ground-truth.js';
 import { exploreSql, withDateFilters } from './lookml-query.js';
 import { startLookmlPipeline, SCHEMA, type LookmlPipeline } from './pipeline.js';
+import { requirement } from '../../test/helpers/requirements.js';
 import { findPostgresBin, MISSING_POSTGRES_MESSAGE } from './postgres-cluster.js';
 
-const skip = process.env.SKIP_POSTGRES === '1' ? 'SKIP_POSTGRES=1 is set' : false;
+const postgresBin = findPostgresBin();
+const postgres = requirement('REQUIRE_POSTGRES', postgresBin === undefined ? MISSING_POSTGRES_MESSAGE : undefined);
 
 type Row = Record<string, unknown>;
 
@@ -61,7 +63,7 @@ function withViewExplore(model: ParsedModel, view: string): ParsedModel {
   return { ...model, explore: { ...model.explore, __view: { $name: '__view', view_name: view } } };
 }
 
-describe('generated postgres LookML on PostgreSQL, fed by the connector from the simulator', { skip }, () => {
+describe('generated postgres LookML on PostgreSQL, fed by the connector from the simulator', { skip: postgres.skip }, () => {
   let p: LookmlPipeline | undefined;
   const pipeline = () => {
     if (!p) throw new Error('the pipeline did not start');
@@ -69,9 +71,8 @@ describe('generated postgres LookML on PostgreSQL, fed by the connector from the
   };
 
   before(async () => {
-    const bin = findPostgresBin();
-    if (!bin) throw new Error(MISSING_POSTGRES_MESSAGE);
-    p = await startLookmlPipeline({ postgresBin: bin, scale: 1 });
+    postgres.assertAvailable();
+    p = await startLookmlPipeline({ postgresBin: postgresBin!, scale: 1 });
     await p.sync();
   });
 
@@ -296,12 +297,5 @@ describe('generated postgres LookML on PostgreSQL, fed by the connector from the
     assert.equal(cancelledRows.rows[0].n, 0, 'the cancelled invoice is not in the margin');
 
     assert.deepEqual(sorted(await marginFromLookml(p)), sorted(expected));
-  });
-});
-
-describe('PostgreSQL binaries', () => {
-  it('are installed, or the PostgreSQL-backed LookML test is explicitly skipped', () => {
-    if (process.env.SKIP_POSTGRES === '1') return;
-    assert.ok(findPostgresBin(), MISSING_POSTGRES_MESSAGE);
   });
 });

@@ -131,9 +131,12 @@ export async function startLookmlPipeline(options: PipelineOptions): Promise<Loo
         }
       },
       async stop() {
-        await pgClient.end().catch(() => undefined);
-        await pgCluster.stop();
-        await simulator.stop();
+        try {
+          await pgClient.end().catch(() => undefined);
+          await pgCluster.stop();
+        } finally {
+          await simulator.stop();
+        }
       },
     };
   } catch (error) {

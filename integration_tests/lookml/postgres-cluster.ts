@@ -35,7 +35,7 @@ export function findPostgresBin(): string | undefined {
 }
 
 export const MISSING_POSTGRES_MESSAGE =
-  "PostgreSQL server binaries were not found (looked in $POSTGRES_BIN and /usr/lib/postgresql/<version>/bin). Install Debian's `postgresql` package (apt-get install postgresql; .ci/run does this on CI), or set SKIP_POSTGRES=1 to skip the PostgreSQL-backed LookML tests explicitly.";
+  "PostgreSQL server binaries were not found (looked in $POSTGRES_BIN and /usr/lib/postgresql/<version>/bin); install Debian's `postgresql` package (.ci/run does on CI)";
 
 async function uidGid(user: string): Promise<{ uid: number; gid: number }> {
   const { stdout: uid } = await run('id', ['-u', user]);

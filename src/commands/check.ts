@@ -1,49 +1,73 @@
 /**
  * check answers one question with exactly one CONNECTION_STATUS: can this config read the
  * company's books? It signs in, then reads one key from every entity set the connector would
- * read, so that a missing permission shows up now rather than in the middle of a sync.
+ * read, so that a missing permission or a misspelt custom entity set shows up now rather than in
+ * the middle of a sync. A failure that ends the run (a refused sign-in, an unreachable server)
+ * stops it at once: it is the answer, and the sign-in is not repeated.
  */
-import { asConnectorError } from '../errors.js';
+import { asConnectorError, endsRun, type ConnectorError } from '../errors.js';
 import type { MessageEmitter } from '../protocol/emitter.js';
 import { connectionStatusMessage } from '../protocol/messages.js';
-import { loadConfig } from '../config/load.js';
+import { loadConfig, settingWarnings } from '../config/load.js';
 import { ServiceLayerClient } from '../service-layer/client.js';
+import { ServiceLayerHttpError } from '../service-layer/errors.js';
 import { buildQuery } from '../service-layer/odata.js';
+import { withInteractiveRetries } from '../service-layer/settings.js';
 import { streamDefinitions } from '../streams/custom.js';
+
+type EntitySetProblem = 'no_permission' | 'unknown' | 'other';
+
+/** Which remedy an entity set's failure needs: a permission, a correct name, or what its message says. */
+function problemOf(error: ConnectorError): EntitySetProblem {
+  if (!(error instanceof ServiceLayerHttpError)) return 'other';
+  if (error.status === 403) return 'no_permission';
+  if (error.status === 404 || (error.status === 400 && error.failureType === 'config_error')) return 'unknown';
+  return 'other';
+}
 
 export async function checkCommand(configPath: string, emitter: MessageEmitter): Promise<number> {
   const logger = emitter.logger();
   let client: ServiceLayerClient | undefined;
+  // Airbyte's form shows check's message, not the log: settings that look like mistakes (a
+  // misspelt name, a start_date in the future) are named there too, whatever the outcome.
+  let notes = '';
   try {
     const config = await loadConfig(configPath, logger);
-    // check answers a person waiting at a form: a host that does not answer should say so within
-    // seconds, not after the long retry budget a scheduled sync deserves.
-    client = new ServiceLayerClient({
-      config: { ...config, max_retries: Math.min(config.max_retries, 2), max_retry_seconds: Math.min(config.max_retry_seconds, 20) },
-      logger,
-    });
+    notes = settingWarnings(config)
+      .map((warning) => ` Note: ${warning}.`)
+      .join('');
+    client = new ServiceLayerClient({ config: withInteractiveRetries(config), logger });
     await client.connect();
-    const unreadable: string[] = [];
+    const problems: Record<EntitySetProblem, string[]> = { no_permission: [], unknown: [], other: [] };
     for (const definition of streamDefinitions(config)) {
       const query = buildQuery({ select: [definition.key], top: 1 }, client.dialect);
       try {
         await client.getJson(`${definition.entitySet}?${query}`);
       } catch (error) {
-        unreadable.push(`${definition.entitySet} (${asConnectorError(error).message})`);
+        if (endsRun(error)) throw error;
+        const failure = asConnectorError(error);
+        const problem = problemOf(failure);
+        problems[problem].push(problem === 'other' ? `${definition.entitySet} (${failure.message})` : definition.entitySet);
       }
     }
-    if (unreadable.length > 0) {
-      await emitter.emit(
-        connectionStatusMessage(
-          'FAILED',
-          `Signed in, but these entity sets cannot be read; grant the user read access to them (or remove them from custom_entity_sets): ${unreadable.join('; ')}`,
-        ),
-      );
+    const findings = [
+      problems.unknown.length > 0
+        ? `this Service Layer has no entity set ${problems.unknown.join(', ')}; check the names in custom_entity_sets against its $metadata ` +
+          '(a user-defined table is U_ followed by its name) and that service_layer_url points at the right Service Layer'
+        : undefined,
+      problems.no_permission.length > 0
+        ? `the user may not read ${problems.no_permission.join(', ')}; grant the user read access to them ` +
+          '(Administration > System Initialization > Authorizations) or remove them from custom_entity_sets'
+        : undefined,
+      problems.other.length > 0 ? `these entity sets cannot be read: ${problems.other.join('; ')}` : undefined,
+    ].filter((finding): finding is string => finding !== undefined);
+    if (findings.length > 0) {
+      await emitter.emit(connectionStatusMessage('FAILED', `Signed in, but ${findings.join('. Also, ')}.${notes}`));
     } else {
-      await emitter.emit(connectionStatusMessage('SUCCEEDED'));
+      await emitter.emit(connectionStatusMessage('SUCCEEDED', notes === '' ? undefined : `Connected.${notes}`));
     }
   } catch (error) {
-    await emitter.emit(connectionStatusMessage('FAILED', asConnectorError(error).message));
+    await emitter.emit(connectionStatusMessage('FAILED', `${asConnectorError(error).message}${notes}`));
   } finally {
     await client?.close();
   }

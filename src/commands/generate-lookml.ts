@@ -5,11 +5,13 @@
  * the company's user-defined fields.
  */
 import type { AirbyteCatalog, ConfiguredAirbyteCatalog } from '../protocol/generated/airbyte-protocol.js';
-import { loadConfig } from '../config/load.js';
+import { loadConfig, type ResolvedConfig } from '../config/load.js';
 import { readJsonFile } from '../config/json-file.js';
-import { configError } from '../errors.js';
+import { configError, endsRun } from '../errors.js';
 import type { Logger } from '../logging.js';
+import type { EdmModel } from '../metadata/edmx.js';
 import { readCompanyMetadata } from '../metadata/fetch.js';
+import { withInteractiveRetries } from '../service-layer/settings.js';
 import { DIALECTS, generateLookmlProject, writeLookmlProject, type DialectName, type RefreshMode } from '../looker/lookml/index.js';
 import { offeredStreams } from './discover.js';
 
@@ -42,8 +44,7 @@ export async function generateLookmlCommand(options: GenerateLookmlOptions, logg
     catalog = (await readJsonFile(options.catalogPath, '--catalog')) as ConfiguredAirbyteCatalog;
     if (!Array.isArray((catalog as { streams?: unknown }).streams)) throw configError('The --catalog file must have a "streams" array.');
   } else {
-    const model = await readCompanyMetadata(config, logger);
-    catalog = { streams: [...offeredStreams(config, model, logger).values()].map((entry) => entry.stream) };
+    catalog = { streams: [...offeredStreams(config, await optionalCompanyMetadata(config, logger), logger).values()].map((entry) => entry.stream) };
   }
   if (options.currency === undefined) {
     logger.warn("Amounts are formatted as USD; pass --currency with your company's local currency (e.g. --currency EUR) if it is another.");
@@ -67,4 +68,18 @@ export async function generateLookmlCommand(options: GenerateLookmlOptions, logg
       (outcome.removed.length ? ` Removed ${outcome.removed.length} generated files this catalog no longer produces.` : ''),
   );
   return 0;
+}
+
+/**
+ * The company's $metadata only adds its user-defined fields to the LookML, so a Service Layer that
+ * cannot be reached (or refuses the sign-in) is a warning after a few seconds, not minutes of retries.
+ */
+async function optionalCompanyMetadata(config: ResolvedConfig, logger: Logger): Promise<EdmModel | undefined> {
+  try {
+    return await readCompanyMetadata(withInteractiveRetries(config), logger);
+  } catch (error) {
+    if (!endsRun(error)) throw error;
+    logger.warn(`The LookML is generated from the shipped schemas, without the company's user-defined fields: ${error.message}`);
+    return undefined;
+  }
 }

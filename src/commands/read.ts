@@ -2,12 +2,13 @@
  * read runs every configured stream through the engine, one entity set at a time, on one
  * Service Layer session shared by all of them. A stream that fails is reported INCOMPLETE and the
  * others still run; the process then exits non-zero so that Airbyte retries the attempt from the
- * checkpoints already emitted.
+ * checkpoints already emitted. A failure that ends the run (a refused sign-in, an unreachable
+ * server, an untrusted certificate) stops the read at once: one ERROR trace, and every stream not
+ * yet finished INCOMPLETE.
  */
-import { randomUUID } from 'node:crypto';
 import type { ConfiguredAirbyteCatalog } from '../protocol/generated/airbyte-protocol.js';
 import type { MessageEmitter } from '../protocol/emitter.js';
-import { configError } from '../errors.js';
+import { configError, endsRun } from '../errors.js';
 import { loadConfig, type ResolvedConfig } from '../config/load.js';
 import { fetchMetadata } from '../metadata/fetch.js';
 import { runLookerRefresh } from '../looker/refresh.js';
@@ -16,7 +17,7 @@ import { readJsonFile } from '../config/json-file.js';
 import { ServiceLayerClient } from '../service-layer/client.js';
 import { parseStateInput, type StreamStateBlob } from '../streams/state.js';
 import { selectStreams } from '../streams/selection.js';
-import { readGroup, reportFailure } from '../streams/engine.js';
+import { readGroup, reportFailure, reportRunFailure } from '../streams/engine.js';
 import { offeredStreams } from './discover.js';
 
 export interface ReadOptions {
@@ -33,8 +34,14 @@ export async function readCommand(options: ReadOptions, emitter: MessageEmitter)
   const states: Map<string, StreamStateBlob> = options.statePath ? parseStateInput(await readJsonFile(options.statePath, '--state')) : new Map();
 
   const client = new ServiceLayerClient({ config, logger });
+  // Streams configured and not yet finished: a failure that ends the run leaves them INCOMPLETE.
+  const unfinished = new Set(catalog.streams.map((configured) => configured.stream.name));
   try {
-    return await readStreams(config, catalog, states, client, emitter, options.signal);
+    return await readStreams(config, catalog, states, client, emitter, options.signal, unfinished);
+  } catch (error) {
+    if (options.signal.aborted || !endsRun(error)) throw error;
+    await reportRunFailure(unfinished, error, emitter);
+    return 1;
   } finally {
     await client.close();
   }
@@ -47,13 +54,9 @@ async function readStreams(
   client: ServiceLayerClient,
   emitter: MessageEmitter,
   signal: AbortSignal,
+  unfinished: Set<string>,
 ): Promise<number> {
   const logger = emitter.logger();
-  if (config.tls.mode === 'accept_self_signed') {
-    logger.warn(
-      'TLS certificate checks are off for the Service Layer (tls.mode accept_self_signed): the connection is encrypted but the server is not authenticated.',
-    );
-  }
   const model = await fetchMetadata(client, logger, signal);
   const selection = selectStreams(catalog, offeredStreams(config, model, logger), states, logger, model ? metadataColumnResolver(model) : undefined);
   for (const { stream, column } of selection.unresolvedColumns) {
@@ -65,24 +68,25 @@ async function readStreams(
     logger.warn(`Stream ${stream}: this Service Layer has no property ${property}, so column ${column} is left out.`);
   }
   let failed = false;
-  if (selection.unknownStreams.length > 0) {
+  for (const stream of selection.unknownStreams) {
     failed = true;
+    unfinished.delete(stream);
     await reportFailure(
-      selection.unknownStreams,
-      configError(`This stream is not offered by the connector with the current config (run discover again to refresh the catalog).`),
+      [stream],
+      configError(
+        `Stream "${stream}" is not offered by the connector with the current config (it may come from a removed custom_entity_sets entry or another connector); run discover again to refresh the catalog, or remove the stream from the connection.`,
+      ),
       emitter,
     );
   }
 
-  const syncId = randomUUID();
-  logger.info(`Sync ${syncId}: reading ${selection.groups.length} entity sets for ${catalog.streams.length} configured streams.`);
+  logger.info(`Reading ${selection.groups.length} entity sets for ${catalog.streams.length} configured streams.`);
   for (const group of selection.groups) {
     const ok = await readGroup(group, {
       client,
       emitter,
       logger,
       pageSize: config.page_size,
-      syncId,
       companyDb: config.credentials.auth_type === 'session_login' ? config.credentials.company_db : null,
       startDate: config.start_date,
       replaySince: config.replay_since,
@@ -90,10 +94,11 @@ async function readStreams(
       rereadWindowDays: config.reread_window_days,
       signal,
     });
+    for (const member of group.members) unfinished.delete(member.name);
     if (!ok) failed = true;
   }
   logger.info(
-    `Sync ${syncId} finished: ${client.stats.requests} Service Layer requests, ${client.stats.retries} retries, ${client.stats.logins} sign-ins.`,
+    `Read finished: ${client.stats.requests} Service Layer requests, ${client.stats.retries} retries, ${client.stats.logins} sign-ins.`,
   );
   if (config.looker?.refresh_after_read) {
     if (failed) {

@@ -7,21 +7,16 @@ import type { ErrorObject } from 'ajv';
 import type { ConnectorConfig } from '../protocol/generated/config.js';
 import { configError } from '../errors.js';
 import { redactor, type Logger } from '../logging.js';
-import { readSchema } from '../schemas.js';
 import { createAjv } from './ajv.js';
 import { readJsonFile } from './json-file.js';
+import { chosenBranch, connectionSpecification, discriminatorOf, type SpecSchema } from './spec-schema.js';
+import { configWarnings } from './warnings.js';
 
-type JsonSchema = {
-  type?: string | string[];
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-  oneOf?: JsonSchema[];
-  items?: JsonSchema;
-  const?: unknown;
-  default?: unknown;
-  airbyte_secret?: boolean;
-  [key: string]: unknown;
-};
+/**
+ * Optional dates where an empty string, as a cleared form field sends it, means "not set": all
+ * history for start_date, no replay for replay_since. The spec's pattern accepts the empty string.
+ */
+const OPTIONAL_DATES = ['start_date', 'replay_since'] as const;
 
 /** The config with every optional setting resolved to its effective value. */
 export interface ResolvedConfig extends ConnectorConfig {
@@ -33,10 +28,6 @@ export interface ResolvedConfig extends ConnectorConfig {
   max_retries: number;
   max_retry_seconds: number;
   custom_entity_sets: NonNullable<ConnectorConfig['custom_entity_sets']>;
-}
-
-export function connectionSpecification(): JsonSchema {
-  return readSchema<{ connectionSpecification: JsonSchema }>('spec.json').connectionSpecification;
 }
 
 export async function loadConfig(path: string, logger?: Logger): Promise<ResolvedConfig> {
@@ -52,12 +43,30 @@ export function parseConfig(raw: unknown, logger?: Logger): ResolvedConfig {
   // Secrets are registered before anything can fail, so that no error message can echo them.
   registerSecrets(schema, config);
 
-  const problems = [...validateOneOfProperties(schema, config), ...validateRest(schema, config)];
+  for (const name of OPTIONAL_DATES) if (config[name] === '') delete config[name];
+
+  const problems = [...validateOneOfProperties(schema, config), ...validateRest(schema, config), ...invalidDates(config)];
   if (problems.length > 0) {
     throw configError(`The config is invalid: ${problems.join('; ')}.`);
   }
-  warnAboutUnknownFields(schema, config, logger);
-  return config as unknown as ResolvedConfig;
+  const resolved = config as unknown as ResolvedConfig;
+  for (const warning of settingWarnings(resolved)) logger?.warn(`${warning}.`);
+  return resolved;
+}
+
+/** What in a valid config is probably a mistake (see warnings.ts); every command logs it, check also answers with it. */
+export function settingWarnings(config: ResolvedConfig): string[] {
+  return configWarnings(connectionSpecification(), config as unknown as Record<string, unknown>, new Date().toISOString().slice(0, 10));
+}
+
+/** The spec's pattern checks the form of a date; this checks that the day exists (no 2024-02-30). */
+function invalidDates(config: Record<string, unknown>): string[] {
+  return OPTIONAL_DATES.flatMap((name) => {
+    const value = config[name];
+    if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return [];
+    const day = new Date(`${value}T00:00:00Z`);
+    return Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== value ? [`${name} ${value} is not a day of the calendar`] : [];
+  });
 }
 
 /**
@@ -65,7 +74,7 @@ export function parseConfig(raw: unknown, logger?: Logger): ResolvedConfig {
  * Ajv's own oneOf errors list every branch's complaints; the user only cares about the branch
  * they chose, so each such property is checked against its chosen branch here.
  */
-function validateOneOfProperties(schema: JsonSchema, config: Record<string, unknown>): string[] {
+function validateOneOfProperties(schema: SpecSchema, config: Record<string, unknown>): string[] {
   const problems: string[] = [];
   for (const [name, property] of Object.entries(schema.properties ?? {})) {
     if (!property.oneOf) continue;
@@ -79,7 +88,7 @@ function validateOneOfProperties(schema: JsonSchema, config: Record<string, unkn
     const discriminator = discriminatorOf(property.oneOf);
     if (!discriminator) continue;
     const chosen = (value as Record<string, unknown>)[discriminator];
-    const branch = property.oneOf.find((b) => b.properties?.[discriminator]?.const === chosen);
+    const branch = chosenBranch(property, value as Record<string, unknown>);
     if (!branch) {
       const allowed = property.oneOf.map((b) => JSON.stringify(b.properties?.[discriminator]?.const)).join(', ');
       problems.push(
@@ -93,30 +102,29 @@ function validateOneOfProperties(schema: JsonSchema, config: Record<string, unkn
   return problems;
 }
 
-function validateRest(schema: JsonSchema, config: Record<string, unknown>): string[] {
+function validateRest(schema: SpecSchema, config: Record<string, unknown>): string[] {
   const properties = Object.fromEntries(Object.entries(schema.properties ?? {}).map(([name, property]) => [name, property.oneOf ? {} : property]));
   const validate = createAjv().compile({ ...schema, properties });
   if (validate(config)) return [];
   return formatErrors(validate.errors ?? [], '');
 }
 
-function discriminatorOf(branches: JsonSchema[]): string | undefined {
-  const first = branches[0]?.properties ?? {};
-  return Object.keys(first).find((key) => branches.every((b) => b.properties?.[key]?.const !== undefined));
-}
-
+/** One message per setting: a value that breaks several rules (pattern and length, say) is reported once. */
 function formatErrors(errors: ErrorObject[], prefix: string): string[] {
-  return errors.map((error) => {
+  const seen = new Set<string>();
+  const firstPerSetting = errors.filter((error) => {
+    const key = error.keyword === 'required' ? `${error.instancePath}/${(error.params as { missingProperty: string }).missingProperty}` : error.instancePath;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return firstPerSetting.map((error) => {
     const path = [prefix, ...error.instancePath.split('/').filter(Boolean)].filter(Boolean).join('.');
     if (error.keyword === 'required') {
       const missing = (error.params as { missingProperty: string }).missingProperty;
       return `${path ? `${path}.` : ''}${missing} is required`;
     }
-    if (error.keyword === 'additionalProperties') {
-      const extra = (error.params as { additionalProperty: string }).additionalProperty;
-      return `${path ? `${path}.` : ''}${extra} is not a known setting`;
-    }
-    const descriptor = (error.parentSchema as JsonSchema | undefined)?.pattern_descriptor;
+    const descriptor = (error.parentSchema as SpecSchema | undefined)?.pattern_descriptor;
     const described =
       (error.keyword === 'pattern' || error.keyword === 'format') && typeof descriptor === 'string'
         ? `must look like ${descriptor}`
@@ -125,7 +133,7 @@ function formatErrors(errors: ErrorObject[], prefix: string): string[] {
   });
 }
 
-function registerSecrets(schema: JsonSchema, value: unknown): void {
+function registerSecrets(schema: SpecSchema, value: unknown): void {
   if (value === null || typeof value !== 'object') return;
   if (Array.isArray(value)) {
     for (const item of value) if (schema.items) registerSecrets(schema.items, item);
@@ -139,12 +147,5 @@ function registerSecrets(schema: JsonSchema, value: unknown): void {
       if (property.airbyte_secret && typeof child === 'string') redactor.register(child);
       else registerSecrets(property, child);
     }
-  }
-}
-
-function warnAboutUnknownFields(schema: JsonSchema, config: Record<string, unknown>, logger?: Logger): void {
-  const known = new Set(Object.keys(schema.properties ?? {}));
-  for (const key of Object.keys(config)) {
-    if (!known.has(key)) logger?.warn(`Ignoring unknown config field "${key}" (is it misspelled?).`);
   }
 }

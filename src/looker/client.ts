@@ -250,8 +250,9 @@ export class LookerApiClient {
       try {
         response = await this.send(request, token, form);
       } catch (error) {
-        const { reason, worthRetrying } = describeNetworkError(error);
-        if (!request.idempotent || lastAttempt || !worthRetrying) {
+        const { reason, worthRetrying } = describeNetworkError(error, this.apiRoot);
+        if (!worthRetrying) throw configError(`Could not reach the Looker API (${label}): ${reason}.`, { cause: error });
+        if (!request.idempotent || lastAttempt) {
           throw transientError(`Could not reach the Looker API (${label}): ${reason}.`, { cause: error });
         }
         const delay = backoffDelayMs(this.retry, attempt);
@@ -361,13 +362,23 @@ function extractLookerMessage(text: string): string | undefined {
   return trimmed === '' ? undefined : trimmed.slice(0, 200);
 }
 
-/** A readable reason for a failed connection, and whether trying again could help. */
-function describeNetworkError(error: unknown): { reason: string; worthRetrying: boolean } {
+/**
+ * A readable reason for a failed connection, and whether trying again could help. A certificate
+ * the process does not trust, or a host name that does not resolve, will be the same on the next
+ * attempt: both are a setting to fix, not a reason to retry.
+ */
+function describeNetworkError(error: unknown, apiRoot: string): { reason: string; worthRetrying: boolean } {
   if (!(error instanceof Error)) return { reason: String(error), worthRetrying: true };
   if (error.name === 'TimeoutError') return { reason: 'no answer within the request timeout', worthRetrying: true };
   const cause = (error as { cause?: unknown }).cause;
   if (!(cause instanceof Error)) return { reason: error.message, worthRetrying: true };
   const code = (cause as { code?: unknown }).code;
+  if (code === 'ENOTFOUND') {
+    return {
+      reason: `the host "${new URL(apiRoot).hostname}" does not resolve (DNS lookup failed); check the host name in looker.base_url`,
+      worthRetrying: false,
+    };
+  }
   if (typeof code === 'string' && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|TLS|SSL/i.test(code)) {
     return {
       reason:

@@ -1,10 +1,12 @@
 /**
  * Reads and parses the company's $metadata once per command. It is a few megabytes and a few
- * seconds on a real server; a failure is not fatal (the shipped schemas still work), so it is
- * reported as a warning that says why, and the caller goes on without it.
+ * seconds on a real server; a failure of that document alone is not fatal (the shipped schemas
+ * still work), so it is reported as a warning that says why, and the caller goes on without it.
+ * A failure that ends the run (a refused sign-in, an unreachable server) is thrown instead: it is
+ * the message, and the shipped schemas would only hide it.
  */
 import type { Logger } from '../logging.js';
-import { asConnectorError } from '../errors.js';
+import { asConnectorError, endsRun } from '../errors.js';
 import { ServiceLayerClient } from '../service-layer/client.js';
 import type { ConnectorConfig } from '../protocol/generated/config.js';
 import { parseEdmx, type EdmModel } from './edmx.js';
@@ -21,7 +23,7 @@ export async function fetchMetadata(client: ServiceLayerClient, logger: Logger, 
     );
     return model;
   } catch (error) {
-    if (signal?.aborted) throw error;
+    if (signal?.aborted || endsRun(error)) throw error;
     logger.warn(
       `Could not read the Service Layer's $metadata, so user-defined fields and tables are not added and the shipped schemas are used: ${asConnectorError(error).message}`,
     );

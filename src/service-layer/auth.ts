@@ -1,3 +1,4 @@
+import { endsRun, type ConnectorError } from '../errors.js';
 import type { ResponseHeaders } from './http.js';
 
 /** The headers that authenticate one request, and which sign-in they came from. */
@@ -30,4 +31,31 @@ export interface Counters {
   requests: number;
   retries: number;
   logins: number;
+}
+
+/**
+ * A refused sign-in ends the command. SAP Business One locks a user after a set number of failed
+ * logons (and an identity provider may lock a client), so a refusal is remembered: every later
+ * caller, whichever stream it reads, gets the same error without another attempt. Any other
+ * run-ending failure of the sign-in (no Service Layer at the URL, an untrusted certificate) is
+ * remembered the same way; a transient one is not.
+ */
+export class SignInRefusal {
+  private refusal: ConnectorError | undefined;
+
+  /** Throws the remembered refusal, if there is one. */
+  throwIfRefused(): void {
+    if (this.refusal) throw this.refusal;
+  }
+
+  /** Runs one sign-in attempt, unless an earlier one was refused; remembers a refusal. */
+  async attempt<T>(signIn: () => Promise<T>): Promise<T> {
+    this.throwIfRefused();
+    try {
+      return await signIn();
+    } catch (error) {
+      if (endsRun(error)) this.refusal = error;
+      throw error;
+    }
+  }
 }

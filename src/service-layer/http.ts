@@ -2,7 +2,7 @@ import { promisify } from 'node:util';
 import { brotliDecompress, gunzip, inflate } from 'node:zlib';
 import type { Dispatcher } from 'undici';
 import { configError, ConnectorError, systemError } from '../errors.js';
-import { certificateError, type TlsOptions } from './tls.js';
+import { certificateError, plainHttpToTlsPort, speaksTls, type TlsOptions } from './tls.js';
 
 export interface HttpRequest {
   method: 'GET' | 'POST';
@@ -20,11 +20,25 @@ export interface HttpResponse {
   body: string;
 }
 
+/**
+ * How a failed attempt relates to reaching the host at all: 'refused' (nothing listens on the
+ * port), 'unreachable' (no answer: timeouts, no route, temporary DNS failure), or undefined when the
+ * host was reached (a reset or a body cut short). The first two draw on the run's connectivity
+ * budget (connectivity.ts), not only on the request's own retries.
+ */
+export type Reachability = 'refused' | 'unreachable' | undefined;
+
 /** A failure that a later attempt may not have: timeouts, resets, refused connections, bodies cut short. */
 export class RetryableFailure extends Error {
-  constructor(readonly reason: string, options?: { cause?: unknown }) {
+  readonly reachability: Reachability;
+
+  constructor(
+    readonly reason: string,
+    options?: { cause?: unknown; reachability?: Reachability },
+  ) {
     super(reason, options);
     this.name = 'RetryableFailure';
+    this.reachability = options?.reachability;
   }
 }
 
@@ -82,24 +96,39 @@ function innermostMessage(error: unknown): string {
   return current instanceof Error ? current.message : String(current);
 }
 
-const RETRYABLE_REASONS: Record<string, string> = {
-  ECONNRESET: 'connection reset',
-  ECONNABORTED: 'connection aborted',
-  EPIPE: 'connection closed while sending',
-  ETIMEDOUT: 'connection timed out',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  ENETDOWN: 'network down',
-  EHOSTDOWN: 'host down',
-  EAI_AGAIN: 'temporary DNS failure',
-  UND_ERR_SOCKET: 'connection closed by the server',
-  UND_ERR_CLOSED: 'connection closed',
-  UND_ERR_CONNECT_TIMEOUT: 'connect timed out',
-  UND_ERR_HEADERS_TIMEOUT: 'timed out waiting for the response',
-  UND_ERR_BODY_TIMEOUT: 'timed out reading the response body',
-  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'response body cut short',
-  ERR_STREAM_PREMATURE_CLOSE: 'response body cut short',
+/** The port a URL connects to, also when it is the scheme's default and so not written. */
+export function portOf(url: URL): string {
+  return url.port !== '' ? url.port : url.protocol === 'https:' ? '443' : '80';
+}
+
+/**
+ * The network errors a later attempt may not have: what each says, and whether it shows that the
+ * host could not be reached at all. ECONNREFUSED is classified by classifyNetworkError itself.
+ */
+const RETRYABLE_NETWORK_ERRORS: Record<string, { reason: string; reachability: Reachability }> = {
+  ECONNRESET: { reason: 'connection reset', reachability: undefined },
+  ECONNABORTED: { reason: 'connection aborted', reachability: undefined },
+  EPIPE: { reason: 'connection closed while sending', reachability: undefined },
+  ETIMEDOUT: { reason: 'connection timed out', reachability: 'unreachable' },
+  EHOSTUNREACH: { reason: 'host unreachable', reachability: 'unreachable' },
+  ENETUNREACH: { reason: 'network unreachable', reachability: 'unreachable' },
+  ENETDOWN: { reason: 'network down', reachability: 'unreachable' },
+  EHOSTDOWN: { reason: 'host down', reachability: 'unreachable' },
+  EAI_AGAIN: { reason: 'temporary DNS failure', reachability: 'unreachable' },
+  UND_ERR_SOCKET: { reason: 'connection closed by the server', reachability: undefined },
+  UND_ERR_CLOSED: { reason: 'connection closed', reachability: undefined },
+  UND_ERR_CONNECT_TIMEOUT: { reason: 'connect timed out', reachability: 'unreachable' },
+  UND_ERR_HEADERS_TIMEOUT: { reason: 'timed out waiting for the response', reachability: 'unreachable' },
+  UND_ERR_BODY_TIMEOUT: { reason: 'timed out reading the response body', reachability: undefined },
+  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: { reason: 'response body cut short', reachability: undefined },
+  ERR_STREAM_PREMATURE_CLOSE: { reason: 'response body cut short', reachability: undefined },
 };
+
+/** The connection closed without any answer: on an http:// URL, possibly a TLS port that dropped the plain request. */
+export function closedWithoutAnswer(error: unknown): boolean {
+  const codes = errorCodes(error);
+  return codes.includes('UND_ERR_SOCKET') || codes.includes('ECONNRESET');
+}
 
 /** Decides what a transport error means: a retryable failure, or a ConnectorError the user can act on. */
 export function classifyNetworkError(error: unknown, url: URL, tls: TlsOptions | undefined): RetryableFailure | ConnectorError {
@@ -118,14 +147,19 @@ export function classifyNetworkError(error: unknown, url: URL, tls: TlsOptions |
     return configError(`The host "${url.hostname}" of ${url.origin} does not resolve (DNS lookup failed). Check the host name in the configured URL.`, {
       internalMessage: detail,
       cause: error,
+      endsRun: true,
     });
   }
   if (codes.includes('ECONNREFUSED')) {
-    return new RetryableFailure(`connection refused by ${where} (is the Service Layer running, and is the port right?)`, { cause: error });
+    const port = portOf(url);
+    return new RetryableFailure(
+      `connection refused by host ${url.hostname} on port ${port}: either the server is down (the Service Layer is not running, or is restarting) or ${port} is the wrong port`,
+      { cause: error, reachability: 'refused' },
+    );
   }
   for (const code of codes) {
-    const reason = RETRYABLE_REASONS[code];
-    if (reason) return new RetryableFailure(`${reason} (${where})`, { cause: error });
+    const known = RETRYABLE_NETWORK_ERRORS[code];
+    if (known) return new RetryableFailure(`${known.reason} (${where})`, { cause: error, reachability: known.reachability });
   }
   return systemError(`Request to ${where} failed: ${detail}`, { internalMessage: codes.join(', ') || undefined, cause: error });
 }
@@ -171,7 +205,12 @@ export async function exchange(dispatcher: Dispatcher, request: HttpRequest, opt
     if (timedOut) {
       throw new RetryableFailure(`no complete response within ${Math.round(options.timeoutMs / 100) / 10} s (request_timeout_seconds)`, {
         cause: error,
+        // A server that sent its headers was reached; one that never answered may be hung or gone.
+        reachability: readingBody ? undefined : 'unreachable',
       });
+    }
+    if (!readingBody && request.url.protocol === 'http:' && closedWithoutAnswer(error) && (await speaksTls(request.url))) {
+      throw plainHttpToTlsPort(request.url);
     }
     const failure = classifyNetworkError(error, request.url, options.tls);
     if (readingBody && failure instanceof RetryableFailure) {

@@ -1,8 +1,8 @@
 import type { Dispatcher } from 'undici';
 import type { OAuth20ClientCredentials } from '../protocol/generated/config.js';
-import { configError, systemError } from '../errors.js';
+import { configError, systemError, type ConnectorError } from '../errors.js';
 import { redactor, type Logger } from '../logging.js';
-import type { Authenticator, Counters, Credentials } from './auth.js';
+import { SignInRefusal, type Authenticator, type Counters, type Credentials } from './auth.js';
 import { headerValue, type HttpResponse } from './http.js';
 import { abortable } from './retry.js';
 import type { Transport } from './transport.js';
@@ -36,6 +36,7 @@ export class ClientCredentialsAuth implements Authenticator {
   private pending: Promise<void> | undefined;
   private generation = 0;
   private closed = false;
+  private readonly refusal = new SignInRefusal();
   private readonly tokenUrl: URL;
   private readonly basicAuthorization: string;
 
@@ -67,6 +68,7 @@ export class ClientCredentialsAuth implements Authenticator {
   async credentials(signal?: AbortSignal): Promise<Credentials> {
     for (;;) {
       if (this.closed) throw systemError('The Service Layer client was used after it was closed');
+      this.refusal.throwIfRefused();
       const token = this.token;
       if (token && (token.renewAt === undefined || this.transport.env.now() < token.renewAt)) {
         return { headers: { authorization: `Bearer ${token.value}` }, generation: token.generation };
@@ -80,6 +82,7 @@ export class ClientCredentialsAuth implements Authenticator {
       await abortable(this.pending, signal);
       return;
     }
+    this.refusal.throwIfRefused();
     if (this.token && this.token.generation !== generation) return;
     this.token = undefined;
     this.logger.info('The Service Layer refused the access token (HTTP 401); requesting a new one.');
@@ -100,7 +103,7 @@ export class ClientCredentialsAuth implements Authenticator {
   private fetchToken(): Promise<void> {
     if (!this.pending) {
       const request = (async () => {
-        this.token = await this.requestToken();
+        this.token = await this.refusal.attempt(() => this.requestToken());
       })().finally(() => {
         this.pending = undefined;
       });
@@ -168,23 +171,25 @@ export class ClientCredentialsAuth implements Authenticator {
     return { done: { value: accessToken, renewAt, generation: this.generation } };
   }
 
-  private tokenRefused(response: HttpResponse, answer: Record<string, unknown>): Error {
+  /** The error for a token answer that is not a success; every config_error here ends the run (see SignInRefusal). */
+  private tokenRefused(response: HttpResponse, answer: Record<string, unknown>): ConnectorError {
     const code = typeof answer['error'] === 'string' ? answer['error'] : undefined;
     const description = typeof answer['error_description'] === 'string' ? answer['error_description'] : undefined;
     const detail = [`HTTP ${response.status}`, code, description].filter((part) => part !== undefined).join(', ');
     const where = `The token endpoint ${this.tokenUrl.host}`;
+    const refused = (message: string): ConnectorError => configError(message, { endsRun: true });
     if (code === 'invalid_client' || code === 'unauthorized_client' || response.status === 401) {
-      return configError(`${where} refused the client credentials (${detail}). Check credentials.client_id and credentials.client_secret.`);
+      return refused(`${where} refused the client credentials (${detail}). Check credentials.client_id and credentials.client_secret.`);
     }
     if (code === 'invalid_scope') {
-      return configError(`${where} refused the requested scope (${detail}). Check credentials.scope.`);
+      return refused(`${where} refused the requested scope (${detail}). Check credentials.scope.`);
     }
     if (response.status >= 300 && response.status < 400) {
       const location = headerValue(response.headers, 'location');
-      return configError(`${where} answered with a redirect (HTTP ${response.status}${location ? ` to ${location}` : ''}). Set credentials.token_url to that address.`);
+      return refused(`${where} answered with a redirect (HTTP ${response.status}${location ? ` to ${location}` : ''}). Set credentials.token_url to that address.`);
     }
     if (response.status >= 400 && response.status < 500) {
-      return configError(`${where} refused the token request (${detail}). Check credentials.token_url and the client's settings at the identity provider.`);
+      return refused(`${where} refused the token request (${detail}). Check credentials.token_url and the client's settings at the identity provider.`);
     }
     return systemError(`${where} failed the token request (${detail}).`);
   }

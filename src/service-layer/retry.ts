@@ -15,8 +15,12 @@ export interface RetryEnvironment {
   logger: Logger;
 }
 
-/** What one attempt came to: a result, or a reason to try again (with the server's Retry-After, if any). */
-export type AttemptOutcome<T> = { done: T } | { retry: string; retryAfterMs?: number };
+/**
+ * What one attempt came to: a result, or a reason to try again (with the server's Retry-After, if
+ * any, and the network failure behind it, if it was one).
+ */
+export type AttemptOutcome<T> = { done: T } | RetryOutcome;
+export type RetryOutcome = { retry: string; retryAfterMs?: number; failure?: RetryableFailure };
 
 const BASE_DELAY_MS = 1_000;
 const MAX_DELAY_MS = 60_000;
@@ -68,7 +72,12 @@ export async function withRetries<T>(
   policy: RetryPolicy,
   env: RetryEnvironment,
   attempt: () => Promise<AttemptOutcome<T>>,
-  options: { signal?: AbortSignal; onRetry?: () => void } = {},
+  options: {
+    signal?: AbortSignal;
+    onRetry?: () => void;
+    /** Sees every failed attempt and the wait before the next one; may throw to stop (the run's connectivity budget). */
+    onFailedAttempt?: (outcome: RetryOutcome, delayMs: number) => void;
+  } = {},
 ): Promise<T> {
   const started = env.now();
   for (let retries = 0; ; retries++) {
@@ -77,7 +86,7 @@ export async function withRetries<T>(
       outcome = await attempt();
     } catch (error) {
       if (!(error instanceof RetryableFailure)) throw error;
-      outcome = { retry: error.reason };
+      outcome = { retry: error.reason, failure: error };
     }
     if ('done' in outcome) return outcome.done;
 
@@ -88,8 +97,9 @@ export async function withRetries<T>(
         `The Service Layer request ${description} kept failing: ${outcome.retry} (${attempts} attempt${attempts === 1 ? '' : 's'} ` +
           `over ${seconds(elapsed)}; ${why}). The Service Layer or the network may be overloaded or down; the sync can be retried later.`,
       );
-    if (retries >= policy.maxRetries) throw giveUp(`max_retries is ${policy.maxRetries}`);
     const delay = outcome.retryAfterMs ?? backoffDelayMs(retries + 1, env.random);
+    options.onFailedAttempt?.(outcome, delay);
+    if (retries >= policy.maxRetries) throw giveUp(`max_retries is ${policy.maxRetries}`);
     if (elapsed + delay > policy.maxRetryMs) {
       throw giveUp(
         outcome.retryAfterMs !== undefined && outcome.retryAfterMs > policy.maxRetryMs - elapsed

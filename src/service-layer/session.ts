@@ -1,7 +1,7 @@
 import type { ServiceLayerLogin } from '../protocol/generated/config.js';
-import { configError, systemError, transientError } from '../errors.js';
+import { configError, systemError, transientError, type ConnectorError } from '../errors.js';
 import { redactor, type Logger } from '../logging.js';
-import type { Authenticator, Counters, Credentials } from './auth.js';
+import { SignInRefusal, type Authenticator, type Counters, type Credentials } from './auth.js';
 import { describeErrorBody, parseErrorBody } from './errors.js';
 import { headerValue, headerValues, type HttpResponse, type ResponseHeaders } from './http.js';
 import type { Transport } from './transport.js';
@@ -67,6 +67,7 @@ export class SessionLogin implements Authenticator {
   private pendingLogin: Promise<void> | undefined;
   private generation = 0;
   private closed = false;
+  private readonly refusal = new SignInRefusal();
 
   constructor(
     private readonly login: ServiceLayerLogin,
@@ -85,6 +86,7 @@ export class SessionLogin implements Authenticator {
   async credentials(signal?: AbortSignal): Promise<Credentials> {
     for (;;) {
       if (this.closed) throw systemError('The Service Layer session was used after it was closed');
+      this.refusal.throwIfRefused();
       const session = this.session;
       const now = this.transport.env.now();
       if (session && now - session.lastUsed < session.timeoutMs - idleMarginMs(session.timeoutMs)) {
@@ -100,6 +102,7 @@ export class SessionLogin implements Authenticator {
       await abortable(this.pendingLogin, signal);
       return;
     }
+    this.refusal.throwIfRefused();
     if (this.session && this.session.generation !== generation) return;
     this.session = undefined;
     await abortable(this.signIn('the Service Layer ended the session (HTTP 401)'), signal);
@@ -136,7 +139,7 @@ export class SessionLogin implements Authenticator {
         if (reason) this.logger.info(`Signing in to the Service Layer again: ${reason}`);
         // The old session still holds a license until it times out; hand it back first.
         if (previous) await this.logout(previous);
-        this.session = await this.postLogin();
+        this.session = await this.refusal.attempt(() => this.postLogin());
       })().finally(() => {
         this.pendingLogin = undefined;
       });
@@ -207,19 +210,23 @@ export class SessionLogin implements Authenticator {
     };
   }
 
-  private loginRefused(response: HttpResponse): Error {
+  /** The error for a login answer that is not a success; every config_error here ends the run (see SignInRefusal). */
+  private loginRefused(response: HttpResponse): ConnectorError {
     const details = parseErrorBody(response.body, headerValue(response.headers, 'content-type'));
     const answer = `HTTP ${response.status}, ${describeErrorBody(details)}`;
     const who = `as "${this.login.username}" in company database "${this.login.company_db}"`;
     if (response.status === 401 || response.status === 400 || response.status === 403) {
       return configError(
-        `Signing in to the Service Layer ${who} failed (${answer}). Check credentials.company_db, credentials.username and ` +
-          'credentials.password; the user must be allowed to use the Service Layer and must not be locked.',
+        `Signing in to the Service Layer ${who} failed (${answer}). Check credentials.password, credentials.company_db and ` +
+          'credentials.username; the user must be allowed to use the Service Layer and must not be locked. ' +
+          'The sign-in was not repeated, so that SAP Business One does not lock the user after repeated failed logons.',
+        { endsRun: true },
       );
     }
     if (response.status === 404 || response.status === 405) {
       return configError(
         `${this.serviceRoot.href} has no Service Layer login (${answer}). Check that service_layer_url is the Service Layer root, ending in /b1s/v1 or /b1s/v2.`,
+        { endsRun: true },
       );
     }
     if (response.status >= 300 && response.status < 400) {
@@ -227,6 +234,7 @@ export class SessionLogin implements Authenticator {
       return configError(
         `The Service Layer answered the login with a redirect (HTTP ${response.status}${location ? ` to ${location}` : ''}). ` +
           'Set service_layer_url to the address the server redirects to (for example https instead of http).',
+        { endsRun: true },
       );
     }
     return systemError(`The Service Layer failed the login ${who} (${answer}).`);

@@ -69,3 +69,16 @@ export function connectionSettings(config: ConnectorConfig): ConnectionSettings 
     maxRetryMs: positiveNumber(config.max_retry_seconds, CONNECTION_DEFAULTS.max_retry_seconds, 'max_retry_seconds') * 1000,
   };
 }
+
+/**
+ * The retry limits of a command a person waits for (check, or generate-lookml's optional $metadata
+ * read): a host that does not answer should say so within seconds, not after the long budget a
+ * scheduled sync deserves.
+ */
+export function withInteractiveRetries<T extends ConnectorConfig>(config: T): T {
+  return {
+    ...config,
+    max_retries: Math.min(config.max_retries ?? CONNECTION_DEFAULTS.max_retries, 2),
+    max_retry_seconds: Math.min(config.max_retry_seconds ?? CONNECTION_DEFAULTS.max_retry_seconds, 20),
+  };
+}

@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { rootCertificates } from 'node:tls';
+import { connect as tlsConnect, rootCertificates } from 'node:tls';
 import { Agent } from 'undici';
 import type { ConnectorConfig } from '../protocol/generated/config.js';
 import { configError, type ConnectorError } from '../errors.js';
@@ -113,34 +113,80 @@ export function certificateError(code: string, detail: string, url: URL, tls: Tl
       return configError(
         `The certificate of ${where} is not signed by the certificate in tls.certificate_pem (${detail}). ` +
           "Pin the server's current certificate, or the CA that signed it, in tls.certificate_pem.",
-        { internalMessage: code },
+        { internalMessage: code, endsRun: true },
       );
     }
     return configError(
       `The certificate of ${where} is not trusted by the public certificate authorities (${detail}). ` +
         'If the server uses a self-signed or company certificate, set tls.mode to trusted_certificate and paste that certificate ' +
         '(or its CA) into tls.certificate_pem; tls.mode accept_self_signed turns the check off (not recommended).',
-      { internalMessage: code },
+      { internalMessage: code, endsRun: true },
     );
   }
   if (DATE_CODES.has(code)) {
     return configError(
       `The certificate of ${where} is outside its validity period (${detail}). Renew the server certificate, or check the clocks of both machines.`,
-      { internalMessage: code },
+      { internalMessage: code, endsRun: true },
     );
   }
   if (NAME_CODES.has(code)) {
     return configError(
       `The certificate of ${where} was not issued for host "${url.hostname}" (${detail}). ` +
         'Use the host name the certificate names in service_layer_url, or pin a certificate issued for this host.',
-      { internalMessage: code },
+      { internalMessage: code, endsRun: true },
     );
   }
   if (NOT_TLS_CODES.has(code) && url.protocol === 'https:') {
     return configError(
       `${where} does not speak HTTPS on this port (it answered the TLS handshake with something else). Check https/http and the port in the configured URL.`,
-      { internalMessage: `${code}: ${detail}` },
+      { internalMessage: `${code}: ${detail}`, endsRun: true },
     );
   }
   return undefined;
+}
+
+/** How long the probe below waits for a TLS handshake. */
+const TLS_PROBE_TIMEOUT_MS = 5_000;
+
+/**
+ * Whether the host and port of an http:// URL complete a TLS handshake. Node and many servers close
+ * the connection without a word when a plain HTTP request reaches a TLS port (undici then reports
+ * UND_ERR_SOCKET "other side closed"), which would otherwise be retried as a dropped connection.
+ */
+export function speaksTls(url: URL): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = tlsConnect({
+      host: url.hostname,
+      port: Number(url.port || 80),
+      // Only the protocol is probed; nothing is sent over this connection.
+      rejectUnauthorized: false,
+      ...(/^[\d.]+$|:/.test(url.hostname) ? {} : { servername: url.hostname }),
+    });
+    const finish = (result: boolean): void => {
+      socket.destroy();
+      resolve(result);
+    };
+    socket.setTimeout(TLS_PROBE_TIMEOUT_MS, () => finish(false));
+    socket.once('secureConnect', () => finish(true));
+    socket.once('error', () => finish(false));
+  });
+}
+
+/**
+ * What Apache httpd ("You're speaking plain HTTP to an SSL-enabled server port") and nginx ("The
+ * plain HTTP request was sent to HTTPS port") answer, with 400, to plain HTTP on their TLS port.
+ */
+const PLAIN_HTTP_REFUSALS = /speaking plain HTTP to an SSL-enabled server port|plain HTTP request was sent to HTTPS port/i;
+
+export function isPlainHttpRefusal(url: URL, status: number, body: string): boolean {
+  return url.protocol === 'http:' && status === 400 && PLAIN_HTTP_REFUSALS.test(body);
+}
+
+/** The config_error for an http:// URL whose port speaks HTTPS: no retry can fix it. */
+export function plainHttpToTlsPort(url: URL): ConnectorError {
+  return configError(
+    `${url.hostname} speaks HTTPS on port ${url.port || 80}, but the configured URL http://${url.host}/... starts with http://. ` +
+      `Use https://${url.host}/... instead (the Service Layer listens for HTTPS; if its certificate is self-signed, also set tls).`,
+    { endsRun: true },
+  );
 }

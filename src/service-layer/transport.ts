@@ -1,9 +1,10 @@
 import type { Dispatcher } from 'undici';
-import type { TlsOptions } from './tls.js';
+import { isPlainHttpRefusal, plainHttpToTlsPort, type TlsOptions } from './tls.js';
 import { exchange, headerValue, type HttpRequest, type HttpResponse } from './http.js';
 import { withRetries, parseRetryAfter, type AttemptOutcome, type RetryEnvironment, type RetryPolicy } from './retry.js';
 import { describeErrorBody, parseErrorBody } from './errors.js';
 import type { Counters } from './auth.js';
+import { Connectivity } from './connectivity.js';
 
 /** Statuses that say "not now" rather than "not like this". */
 const TRANSIENT_STATUSES = new Set([429, 500, 502, 503, 504]);
@@ -30,8 +31,12 @@ export interface SendOptions {
  */
 export class Transport {
   private serverDate: Date | undefined;
+  /** One connectivity budget for every request of the command, whichever stream sends it. */
+  private readonly connectivity: Connectivity;
 
-  constructor(private readonly options: TransportOptions) {}
+  constructor(private readonly options: TransportOptions) {
+    this.connectivity = new Connectivity(options.policy.maxRetryMs, options.env.now);
+  }
 
   get env(): RetryEnvironment {
     return this.options.env;
@@ -45,14 +50,17 @@ export class Transport {
     return this.serverDate;
   }
 
-  /** One exchange without retries. */
+  /** One exchange without retries. Nothing is sent to a host the command has given up on. */
   async once(request: HttpRequest, options: SendOptions & { timeoutMs?: number } = {}): Promise<HttpResponse> {
+    this.connectivity.assertNotGivenUp(request.url);
     this.options.counters.requests++;
     const response = await exchange(options.dispatcher ?? this.options.dispatcher, request, {
       timeoutMs: options.timeoutMs ?? this.options.requestTimeoutMs,
       signal: options.signal,
       tls: this.options.tls,
     });
+    this.connectivity.reached(request.url);
+    if (isPlainHttpRefusal(request.url, response.status, response.body)) throw plainHttpToTlsPort(request.url);
     if (request.url.origin === this.options.serviceRoot.origin) {
       const date = headerValue(response.headers, 'date');
       const parsed = date === undefined ? Number.NaN : Date.parse(date);
@@ -73,12 +81,15 @@ export class Transport {
     options: SendOptions = {},
   ): Promise<T> {
     const { policy, env, counters } = this.options;
+    let attempt: { url: URL; startedAt: number } | undefined;
     return withRetries(
       description,
       policy,
       env,
       async () => {
-        const response = await this.once(await build(), options);
+        const request = await build();
+        attempt = { url: request.url, startedAt: env.now() };
+        const response = await this.once(request, options);
         if (TRANSIENT_STATUSES.has(response.status)) {
           const details = describeErrorBody(parseErrorBody(response.body, headerValue(response.headers, 'content-type')));
           return {
@@ -88,7 +99,15 @@ export class Transport {
         }
         return interpret(response);
       },
-      { signal: options.signal, onRetry: () => counters.retries++ },
+      {
+        signal: options.signal,
+        onRetry: () => counters.retries++,
+        onFailedAttempt: (outcome, delayMs) => {
+          if (!attempt || outcome.failure?.reachability === undefined) return;
+          const givenUp = this.connectivity.unreachable(attempt.url, outcome.failure, attempt.startedAt, delayMs);
+          if (givenUp) throw givenUp;
+        },
+      },
     );
   }
 }

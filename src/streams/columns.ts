@@ -32,16 +32,14 @@ const nullable = (type: string, extra: Partial<JsonSchemaFragment> = {}): JsonSc
 export const timestampWithoutTimezone = (): JsonSchemaFragment =>
   nullable('string', { format: 'date-time', airbyte_type: 'timestamp_without_timezone' });
 
-/** Columns every record carries so that each row can be traced back to its source and sync. */
+/**
+ * Columns every record carries so that each row can be traced back to its source. When and in
+ * which sync a record was read are Airbyte's own columns (_airbyte_extracted_at,
+ * _airbyte_meta.sync_id), so the connector does not repeat them.
+ */
 export const auditColumns: Record<string, JsonSchemaFragment> = {
   _b1_company_db: nullable('string', { description: 'SAP Business One company database the record was read from.' }),
   _b1_source_url: nullable('string', { description: 'Canonical Service Layer URL of the entity the record came from.' }),
-  _b1_sync_id: nullable('string', { description: 'Identifier of the read (sync attempt) that emitted the record.' }),
-  _b1_extracted_at: nullable('string', {
-    format: 'date-time',
-    airbyte_type: 'timestamp_with_timezone',
-    description: 'When the connector received the record from the Service Layer.',
-  }),
   _b1_record_hash: nullable('string', { description: 'SHA-256 of the source JSON of the record, to detect changes.' }),
 };
 

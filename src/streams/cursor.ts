@@ -201,3 +201,24 @@ export function completedState(
       return {};
   }
 }
+
+/**
+ * Why a stream's saved state cannot come from its cursor policy, or undefined when it can. A state
+ * the policy would not read (a change-stamp stream given only a highest key) would otherwise make
+ * the next pass read the whole history again without a word.
+ */
+export function statePolicyProblem(policy: CursorPolicy, state: StreamStateBlob): string | undefined {
+  const boundFields = Object.keys(state.pass?.bound ?? {});
+  switch (policy.kind) {
+    case 'change_stamp':
+      if (state.max_key !== undefined) return 'max_key belongs to journal entries and payments; this stream keeps {"since": "YYYY-MM-DD"}';
+      if (boundFields.some((field) => field !== 'since')) return `pass.bound has ${boundFields.join(', ')}; this stream's passes are bound by "since" only`;
+      return undefined;
+    case 'key_and_posting_window':
+      if (state.since !== undefined && state.max_key === undefined) return 'it has "since" without "max_key"; this stream keeps {"max_key": <highest key read>, "since": "YYYY-MM-DD"}';
+      if (boundFields.includes('since')) return 'pass.bound has "since"; this stream\'s passes are bound by "key_above" and "window_since"';
+      return undefined;
+    case 'none':
+      return undefined;
+  }
+}

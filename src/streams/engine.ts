@@ -4,7 +4,7 @@
  * emits each page's records and then a checkpoint per stream, and finishes with the state the
  * next read starts from. It knows entity sets only through their StreamDefinition.
  */
-import { asConnectorError, systemError, type ConnectorError } from '../errors.js';
+import { asConnectorError, endsRun, systemError, type ConnectorError } from '../errors.js';
 import type { Logger } from '../logging.js';
 import type { MessageEmitter } from '../protocol/emitter.js';
 import { errorTraceMessage, estimateMessage, recordMessage, streamStateMessage, streamStatusMessage } from '../protocol/messages.js';
@@ -20,7 +20,6 @@ export interface EngineContext {
   emitter: MessageEmitter;
   logger: Logger;
   pageSize: number;
-  syncId: string;
   companyDb: string | null;
   startDate: string | undefined;
   replaySince: string | undefined;
@@ -29,7 +28,10 @@ export interface EngineContext {
   signal: AbortSignal;
 }
 
-/** Reads one group; returns false when it failed (its streams are then INCOMPLETE). */
+/**
+ * Reads one group; returns false when it failed (its streams are then INCOMPLETE). A failure that
+ * ends the run (see ConnectorError.endsRun) is thrown instead, for the command to report once.
+ */
 export async function readGroup(group: ReadGroup, ctx: EngineContext): Promise<boolean> {
   const { emitter } = ctx;
   for (const member of group.members) await emitter.emit(streamStatusMessage(member.name, 'STARTED'));
@@ -38,7 +40,7 @@ export async function readGroup(group: ReadGroup, ctx: EngineContext): Promise<b
     for (const member of group.members) await emitter.emit(streamStatusMessage(member.name, 'COMPLETE'));
     return true;
   } catch (error) {
-    if (ctx.signal.aborted) throw error;
+    if (ctx.signal.aborted || endsRun(error)) throw error;
     const failure = asConnectorError(error);
     ctx.logger.error(`Reading ${group.definition.entitySet} failed: ${failure.message}`);
     await reportFailure(
@@ -55,6 +57,12 @@ export async function reportFailure(streams: string[], failure: ConnectorError, 
     await emitter.emit(errorTraceMessage(failure, stream));
     await emitter.emit(streamStatusMessage(stream, 'INCOMPLETE'));
   }
+}
+
+/** One cause, one error: a failure that ends the run is one ERROR trace, then every stream it stopped is INCOMPLETE. */
+export async function reportRunFailure(streams: Iterable<string>, failure: ConnectorError, emitter: MessageEmitter): Promise<void> {
+  await emitter.emit(errorTraceMessage(failure));
+  for (const stream of streams) await emitter.emit(streamStatusMessage(stream, 'INCOMPLETE'));
 }
 
 /** The company-safe current day: whatever the company's time zone, its date is not before this. */
@@ -103,8 +111,6 @@ async function runPass(group: ReadGroup, ctx: EngineContext): Promise<void> {
     }
     const pageContext: PageContext = {
       companyDb: ctx.companyDb,
-      syncId: ctx.syncId,
-      extractedAt: new Date().toISOString(),
       sourceUrlOf: (key) => `${client.serviceRoot.href}${definition.entitySet}(${keyLiteral(key as KeyValue)})`,
     };
     for (const entity of page.value) {

@@ -26,8 +26,6 @@ export interface ColumnPlan {
 /** What the audit columns of one page share. */
 export interface PageContext {
   companyDb: string | null;
-  syncId: string;
-  extractedAt: string;
   sourceUrlOf: (key: unknown) => string;
 }
 
@@ -131,10 +129,6 @@ function auditValue(name: keyof typeof auditColumns, rowHash: string, page: Page
       return page.companyDb;
     case '_b1_source_url':
       return page.sourceUrlOf(parentKey);
-    case '_b1_sync_id':
-      return page.syncId;
-    case '_b1_extracted_at':
-      return page.extractedAt;
     case '_b1_record_hash':
       return rowHash;
     default:

@@ -8,8 +8,8 @@ import type { Logger } from '../logging.js';
 import type { CatalogEntry } from './catalog.js';
 import type { JsonSchemaFragment } from './columns.js';
 import type { StreamDefinition } from './definitions.js';
-import type { StreamStateBlob } from './state.js';
-import type { SyncMode } from './cursor.js';
+import { EXPECTED_STATE_SHAPE, stateError, type StreamStateBlob } from './state.js';
+import { statePolicyProblem, type SyncMode } from './cursor.js';
 import { RecordShaper, derivedColumnSource, type ColumnPlan } from './records.js';
 
 export interface ConfiguredMember {
@@ -70,7 +70,12 @@ export function selectStreams(
       unresolved: (column) => unresolvedColumns.push({ stream: name, column }),
       missing: (column, property) => missingColumns.push({ stream: name, column, property }),
     });
-    const member: ConfiguredMember = { name, syncMode, state: states.get(name), shaper: new RecordShaper(entry.definition, entry.child, columns) };
+    const state = states.get(name);
+    const stateProblem = state === undefined ? undefined : statePolicyProblem(entry.definition.cursor, state);
+    if (stateProblem !== undefined) {
+      throw stateError(`the state of stream ${name} is not understood: ${stateProblem}. Expected ${EXPECTED_STATE_SHAPE}`);
+    }
+    const member: ConfiguredMember = { name, syncMode, state, shaper: new RecordShaper(entry.definition, entry.child, columns) };
     const group = groups.get(entry.definition) ?? { definition: entry.definition, members: [] };
     group.members.push(member);
     groups.set(entry.definition, group);

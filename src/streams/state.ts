@@ -86,19 +86,39 @@ function addStreamState(states: Map<string, StreamStateBlob>, entry: unknown, wh
   states.set(descriptor.name, validateBlob(descriptor.name, entry.stream_state));
 }
 
+/** What this connector writes, for messages about a state it cannot read. */
+export const EXPECTED_STATE_SHAPE =
+  '{"since": "YYYY-MM-DD"} for documents, items and partners, {"max_key": <highest key read>, "since": "YYYY-MM-DD"} for journal entries ' +
+  'and payments, or {} for full-refresh streams, each with a "pass" object while a read is under way';
+
+/**
+ * A field this connector does not write means the state comes from elsewhere (another connector,
+ * a hand edit): ignoring it would silently read the whole history again, so it is an error.
+ */
+function rejectUnknownFields(record: Record<string, unknown>, known: readonly string[], where: string, problem: (what: string) => never): void {
+  const unknown = Object.keys(record).filter((key) => !known.includes(key));
+  if (unknown.length > 0) problem(`${where}${unknown.map((key) => JSON.stringify(key)).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not part of this connector's state`);
+}
+
 function validateBlob(stream: string, blob: unknown): StreamStateBlob {
   if (blob === null || blob === undefined) return {};
   if (!isObject(blob)) throw stateError(`the state of stream ${stream} must be an object, got ${JSON.stringify(blob)}`);
   const problem = (what: string): never => {
-    throw stateError(`the state of stream ${stream} is not understood: ${what}`);
+    throw stateError(
+      `the state of stream ${stream} is not understood: ${what}. Expected ${EXPECTED_STATE_SHAPE}. ` +
+        'If it was written by another connector or by hand, fix it, or reset the stream in Airbyte to read it in full',
+    );
   };
+  rejectUnknownFields(blob, ['since', 'max_key', 'pass'], '', problem);
   const result: StreamStateBlob = {};
   if (blob.since !== undefined) result.since = checkDate(blob.since, 'since', problem);
   if (blob.max_key !== undefined) result.max_key = checkKey(blob.max_key, 'max_key', problem);
   if (blob.pass !== undefined) {
     if (!isObject(blob.pass)) problem('pass must be an object');
     const pass = blob.pass as Record<string, unknown>;
+    rejectUnknownFields(pass, ['bound', 'started_on', 'after_key', 'max_key'], 'in pass, ', problem);
     const bound = isObject(pass.bound) ? pass.bound : problem('pass.bound must be an object');
+    rejectUnknownFields(bound, ['since', 'key_above', 'window_since'], 'in pass.bound, ', problem);
     result.pass = {
       bound: {
         ...(bound.since !== undefined ? { since: checkDate(bound.since, 'pass.bound.since', problem) } : {}),
@@ -125,7 +145,7 @@ function checkKey(value: unknown, field: string, problem: (what: string) => neve
   return problem(`${field} must be a number or a string, got ${JSON.stringify(value)}`);
 }
 
-function stateError(what: string) {
+export function stateError(what: string) {
   return configError(`The --state file is not a valid Airbyte state: ${what}.`);
 }
 

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConfig } from '../../src/config/load.js';
+import { unreadableFileMessage } from '../../src/config/json-file.js';
 import { ConnectorError } from '../../src/errors.js';
 import { redactor } from '../../src/logging.js';
 import { snakeCase } from '../../src/metadata/naming.js';
@@ -38,10 +39,56 @@ test('an invalid config is a config_error naming the field', () => {
   }
 });
 
-test('unknown fields are reported as a warning', () => {
+function warningsOf(config: unknown): string[] {
   const warnings: string[] = [];
-  parseConfig({ ...valid, page_sise: 100 }, { debug() {}, info() {}, error() {}, warn: (m) => warnings.push(m) });
-  assert.match(warnings.join('\n'), /page_sise/);
+  parseConfig(config, { debug() {}, info() {}, error() {}, warn: (m) => warnings.push(m) });
+  return warnings;
+}
+
+test('unknown settings, top-level or nested (in the chosen option, in list items), are warnings that name them', () => {
+  const warnings = warningsOf({
+    ...valid,
+    page_sise: 100,
+    credentials: { ...valid.credentials, pasword: 'x' },
+    tls: { mode: 'trusted_certificate', certificate_pem: '-----BEGIN CERTIFICATE-----', certificate: 'x' },
+    custom_entity_sets: [{ entity_set: 'U_X', primary_key: 'Code', primary_keys: ['Code'] }],
+    looker: { base_url: 'https://l.test', client_id: 'c', client_secret: 's', datagroups: [{ model: 'm', name: 'n', modle: 'x' }] },
+  });
+  const named = warnings.map((w) => /^(\S+) is not a known setting/.exec(w)?.[1]).filter((path) => path !== undefined);
+  assert.deepEqual(named.sort(), [
+    'credentials.pasword',
+    'custom_entity_sets.0.primary_keys',
+    'looker.datagroups.0.modle',
+    'page_sise',
+    'tls.certificate',
+  ]);
+  assert.deepEqual(warningsOf(valid), [], 'a config with known settings only warns about nothing');
+});
+
+test('start_date: empty or absent means all history; a day that does not exist is an error; a future day is a warning', () => {
+  assert.equal(parseConfig({ ...valid, start_date: '' }).start_date, undefined);
+  assert.equal(parseConfig(valid).start_date, undefined);
+  assert.equal(parseConfig({ ...valid, replay_since: '' }).replay_since, undefined);
+  assert.equal(parseConfig({ ...valid, start_date: '2024-02-29' }).start_date, '2024-02-29');
+  assert.throws(() => parseConfig({ ...valid, start_date: '2023-02-29' }), /start_date 2023-02-29 is not a day of the calendar/);
+  const nextYear = new Date().getUTCFullYear() + 1;
+  assert.match(warningsOf({ ...valid, start_date: `${nextYear}-06-01` }).join('\n'), new RegExp(`start_date ${nextYear}-06-01 is in the future`));
+  assert.deepEqual(warningsOf({ ...valid, start_date: '2020-01-01' }), []);
+});
+
+test('each validation error is reported once', () => {
+  for (const [input, setting] of [
+    [{ ...valid, start_date: 'yesterday' }, 'start_date'],
+    [{ ...valid, page_size: 0.5 }, 'page_size'],
+    [{ ...valid, max_retries: -1.5 }, 'max_retries'],
+    [{ ...valid, credentials: { ...valid.credentials, password: '' } }, 'credentials.password'],
+  ] as const) {
+    assert.throws(
+      () => parseConfig(input),
+      (error: unknown) => error instanceof ConnectorError && error.message.split(setting).length - 1 === 1,
+      setting,
+    );
+  }
 });
 
 test('column names are the snake_case of SAP property names', () => {
@@ -58,4 +105,14 @@ test('column names are the snake_case of SAP property names', () => {
     Balance_FrgnCurr: 'balance_frgn_curr',
   };
   for (const [sap, column] of Object.entries(expected)) assert.equal(snakeCase(sap), column, sap);
+});
+
+test('a config file the process may not read says who owns it, who runs, and both fixes', () => {
+  const inImage = unreadableFileMessage('/data/config.json', '--config', { uid: 0, mode: 0o100600 }, 1000, true);
+  assert.match(inImage, /--config file \/data\/config\.json: permission denied\. It belongs to uid 0 and has mode 600\./);
+  assert.match(inImage, /The container runs as uid 1000 \(user node\)/);
+  assert.match(inImage, /chmod 644/);
+  assert.match(inImage, /docker run --user "\$\(id -u\)"/);
+  const onHost = unreadableFileMessage('config.json', '--config', undefined, 1001, false);
+  assert.match(onHost, /This process runs as uid 1001/);
 });

@@ -3,10 +3,8 @@
  * and state, and checks every line it prints.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { connectorEntrypoint } from './paths.js';
+import { privateFolder } from './private-folder.js';
 import { assertNoSecrets, parseAirbyteOutput, type AirbyteMessageLike } from './protocol.js';
 
 export interface ConnectorRun {
@@ -26,13 +24,13 @@ export interface RunOptions {
 }
 
 let fileCounter = 0;
-const workDir = mkdtempSync(join(tmpdir(), 'sap-b1-test-'));
+// Configs hold the simulator's password: a private folder, removed when the test process ends.
+const workFolder = privateFolder('sap-b1-test-');
+process.on('exit', () => workFolder.remove());
 
-/** Writes a JSON document to a temporary file and returns its path. */
+/** Writes a JSON document to a temporary file (mode 0600) and returns its path. */
 export function jsonFile(name: string, value: unknown): string {
-  const path = join(workDir, `${++fileCounter}-${name}.json`);
-  writeFileSync(path, JSON.stringify(value, null, 2));
-  return path;
+  return workFolder.writeJson(`${++fileCounter}-${name}.json`, value);
 }
 
 export function runConnector(args: string[], options: RunOptions = {}): Promise<ConnectorRun> {

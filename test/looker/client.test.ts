@@ -124,6 +124,21 @@ describe('failures', () => {
     assert.equal(calls.length, 0);
   });
 
+  test('a host that does not resolve is a config error naming looker.base_url, tried once', async () => {
+    let attempts = 0;
+    const dnsFailing = (async () => {
+      attempts += 1;
+      throw fetchFailed('ENOTFOUND', 'getaddrinfo ENOTFOUND looker.acme.test');
+    }) as typeof fetch;
+    const sleeps: number[] = [];
+    await assert.rejects(
+      client(dnsFailing, { t: 0 }, sleeps).request({ method: 'GET', path: '/user', idempotent: true }),
+      (e: unknown) => e instanceof ConnectorError && e.failureType === 'config_error' && /does not resolve.*looker\.base_url/.test(e.message),
+    );
+    assert.equal(attempts, 1);
+    assert.deepEqual(sleeps, []);
+  });
+
   test('403 names the missing permission, other 4xx carry Looker\'s message and status', async () => {
     const { fetchStub } = stubLooker((url) =>
       url.pathname.endsWith('/forbidden')

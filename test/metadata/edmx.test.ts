@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { ConnectorError } from '../../src/errors.js';
 import { elementTypeName, parseEdmx } from '../../src/metadata/edmx.js';
-import { REFERENCE_DIR, REFERENCE_DOCUMENTS, edmx4, referenceDocument, referenceModel, referenceXml } from './reference-documents.js';
+import { referencePath } from '../helpers/paths.js';
+import { REFERENCE_DOCUMENTS, edmx4, reference, referenceDocument, referenceModel, referenceXml } from './reference-documents.js';
 
 /** Independent counts straight from the text, to check the parser against. */
 function countTags(xml: string, tag: string): number {
@@ -52,10 +53,12 @@ interface EntitiesSummary {
   types: Record<string, Record<string, Record<string, string | null>>>;
   enums: Record<string, Record<string, [string, string | null][]>>;
 }
-const summary = JSON.parse(readFileSync(`${REFERENCE_DIR}derived/entities-summary.json`, 'utf8')) as EntitiesSummary;
+let summaryCache: EntitiesSummary | undefined;
+const summary = (): EntitiesSummary =>
+  (summaryCache ??= JSON.parse(readFileSync(referencePath('sap-b1', 'derived', 'entities-summary.json'), 'utf8')) as EntitiesSummary);
 
 for (const document of REFERENCE_DOCUMENTS) {
-  describe(`real $metadata ${document.label}`, () => {
+  describe(`real $metadata ${document.label}`, { skip: reference.skip }, () => {
     const xml = referenceXml(document);
     const model = referenceModel(document);
 
@@ -127,14 +130,14 @@ for (const document of REFERENCE_DOCUMENTS) {
     if (document.summaryKey !== undefined) {
       const summaryKey = document.summaryKey;
       test('agrees with derived/entities-summary.json (entity types, keys, selected field types)', () => {
-        for (const [entitySet, perDocument] of Object.entries(summary.entity_sets)) {
+        for (const [entitySet, perDocument] of Object.entries(summary().entity_sets)) {
           const expected = perDocument[summaryKey];
           if (expected === undefined) continue;
           const type = model.entityTypeOfSet(entitySet);
           assert.equal(type?.name, expected.entity_type, entitySet);
           assert.deepEqual(type.key, expected.key, entitySet);
         }
-        for (const [typeName, fields] of Object.entries(summary.types)) {
+        for (const [typeName, fields] of Object.entries(summary().types)) {
           const type = model.structuredType(typeName);
           assert.ok(type !== undefined, typeName);
           for (const [field, perDocument] of Object.entries(fields)) {
@@ -142,7 +145,7 @@ for (const document of REFERENCE_DOCUMENTS) {
             assert.equal(type.properties.get(field)?.type ?? null, expected, `${typeName}.${field}`);
           }
         }
-        for (const [enumName, perDocument] of Object.entries(summary.enums)) {
+        for (const [enumName, perDocument] of Object.entries(summary().enums)) {
           const expected = perDocument[summaryKey];
           if (expected === undefined) continue;
           const members = model.enumType(enumName)?.members.map((member) => [member.name, member.value ?? null]) ?? null;
@@ -153,7 +156,7 @@ for (const document of REFERENCE_DOCUMENTS) {
   });
 }
 
-describe('quirks of the real documents', () => {
+describe('quirks of the real documents', { skip: reference.skip }, () => {
   test('enum member values: database characters (v1 with mapping info), integers (v2), none (plain v1)', () => {
     assert.deepEqual(referenceModel(referenceDocument('v1-sap-sdk')).enumType('BoYesNoEnum')?.members, [
       { name: 'tNO', value: 'N' },
@@ -301,11 +304,11 @@ describe('documents that are not EDMX give a readable system_error', () => {
   test('empty body', () => assertSystemError('  \n', /the document is empty/));
   test('JSON error body', () => assertSystemError('{"error":{"code":-1,"message":{"value":"Invalid session"}}}', /not XML/));
   test('HTML page from a proxy', () => assertSystemError('<html><body><h1>502 Bad Gateway</h1></body></html>', /root element is <html>, not <edmx:Edmx>/));
-  test('truncated real document (cut in the middle of a tag)', () => {
+  test('truncated real document (cut in the middle of a tag)', { skip: reference.skip }, () => {
     const xml = referenceXml(referenceDocument('v2-gregorwolf'));
     assertSystemError(xml.slice(0, Math.floor(xml.length / 2)), /not well-formed XML \(line \d+, column \d+: .+\).*truncated/);
   });
-  test('truncated real document (only the closing tags missing)', () => {
+  test('truncated real document (only the closing tags missing)', { skip: reference.skip }, () => {
     const xml = referenceXml(referenceDocument('v1-gregorwolf'));
     assertSystemError(xml.slice(0, xml.lastIndexOf('</edmx:DataServices>')), /not well-formed XML/);
   });

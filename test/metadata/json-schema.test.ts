@@ -5,7 +5,7 @@ import addFormatsModule from 'ajv-formats';
 import { parseEdmx, type EdmProperty } from '../../src/metadata/edmx.js';
 import { columnSchema, edmValueKind, isUnsupportedEdmType, propertySchema, type ColumnSchema } from '../../src/metadata/json-schema.js';
 import { structuredColumns } from '../../src/metadata/udf.js';
-import { edmx4, referenceDocument, referenceModel } from './reference-documents.js';
+import { edmx4, reference, referenceDocument, referenceModel } from './reference-documents.js';
 
 // ajv-formats is CommonJS; under NodeNext its plugin function sits on .default.
 const addFormats = (addFormatsModule as unknown as { default: (ajv: Ajv) => Ajv }).default;
@@ -130,7 +130,7 @@ describe('EDM type to Airbyte JSON schema', () => {
   });
 });
 
-describe('the same property maps to the same column schema in v1 (OData v3) and v2 (OData v4)', () => {
+describe('the same property maps to the same column schema in v1 (OData v3) and v2 (OData v4)', { skip: reference.skip }, () => {
   test('same company (gregorwolf): every property of every type', () => {
     const v1 = referenceModel(referenceDocument('v1-gregorwolf'));
     const v2 = referenceModel(referenceDocument('v2-gregorwolf'));

@@ -1,12 +1,13 @@
 /**
  * The four real Service Layer `$metadata` documents under ../shared/reference/sap-b1/metadata,
- * read and parsed at most once per test process (each test file runs in its own process).
+ * read and parsed at most once per test process (each test file runs in its own process). Tests
+ * that use them take `{ skip: reference.skip }`.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseEdmx, type EdmModel } from '../../src/metadata/edmx.js';
+import { referencePath } from '../helpers/paths.js';
 
-export const REFERENCE_DIR = fileURLToPath(new URL('../../../shared/reference/sap-b1/', import.meta.url));
+export { reference } from '../helpers/paths.js';
 
 export interface ReferenceDocument {
   /** Short label used in test names. */
@@ -40,7 +41,7 @@ const models = new Map<string, EdmModel>();
 export function referenceXml(document: ReferenceDocument): string {
   let text = texts.get(document.file);
   if (text === undefined) {
-    text = readFileSync(`${REFERENCE_DIR}metadata/${document.file}`, 'utf8');
+    text = readFileSync(referencePath('sap-b1', 'metadata', document.file), 'utf8');
     texts.set(document.file, text);
   }
   return text;

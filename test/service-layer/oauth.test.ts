@@ -170,6 +170,11 @@ test('refused client credentials are a config_error with the provider’s error,
   });
   assert.equal(provider.tokenRequests.length, 1);
   assertNoSecrets(logger, [CLIENT_SECRET]);
+  // The refusal is remembered: no second token request, whichever request asks next.
+  await assert.rejects(client.getJson('Items'), /invalid_client/);
+  await assert.rejects(client.getText('$metadata'), /invalid_client/);
+  assert.equal(provider.tokenRequests.length, 1);
+  assert.equal(provider.dataRequests.length, 0);
 });
 
 test('a token endpoint answering 503 is retried', async (t) => {

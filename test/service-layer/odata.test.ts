@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { ConnectorError } from '../../src/errors.js';
 import { buildQuery, parseCollectionPage, stringLiteral } from '../../src/service-layer/odata.js';
+import { reference, referencePath } from '../helpers/paths.js';
 
 test('parseCollectionPage reads a v2 (OData v4) page: value, @odata.nextLink, @odata.count', () => {
   const page = parseCollectionPage<{ DocEntry: number }>(
@@ -31,10 +32,8 @@ test('parseCollectionPage accepts the other dialect’s spelling, and a last pag
   assert.deepEqual(parseCollectionPage({ value: [{ a: 1 }] }, 'v2'), { value: [{ a: 1 }], nextLink: undefined, count: undefined });
 });
 
-const RECORDED_ITEMS = new URL('../../../shared/reference/sap-b1/samples/v2_items_top5_b1sl-python.json', import.meta.url);
-
-test('parseCollectionPage reads the recorded real Items page', { skip: !existsSync(RECORDED_ITEMS) && 'the shared reference samples are not next to this clone' }, () => {
-  const body: unknown = JSON.parse(readFileSync(RECORDED_ITEMS, 'utf8'));
+test('parseCollectionPage reads the recorded real Items page', { skip: reference.skip }, () => {
+  const body: unknown = JSON.parse(readFileSync(referencePath('sap-b1', 'samples', 'v2_items_top5_b1sl-python.json'), 'utf8'));
   const page = parseCollectionPage<{ ItemCode: string }>(body, 'v2');
   assert.equal(page.value.length, 5);
   assert.equal(typeof page.value[0]!.ItemCode, 'string');

@@ -188,7 +188,7 @@ test('a refused connection is retried, then reported as a transient_error', asyn
   await assert.rejects(client.connect(), (error: unknown) => {
     assert.ok(error instanceof ConnectorError);
     assert.equal(error.failureType, 'transient_error');
-    assert.match(error.message, /connection refused by 127\.0\.0\.1/);
+    assert.match(error.message, /connection refused by host 127\.0\.0\.1 on port \d+/);
     return true;
   });
   assert.equal(client.stats.retries, 2);
@@ -205,13 +205,15 @@ test('a host that does not resolve is a config_error; refused and reset connecti
   assert.ok(notFound instanceof ConnectorError);
   assert.equal(notFound.failureType, 'config_error');
   assert.match(notFound.message, /"no-such-host\.invalid" of http:\/\/no-such-host\.invalid:50000 does not resolve/);
+  assert.ok(notFound.endsRun, 'a host that does not resolve ends the run');
 
   const refusedOnAllAddresses = new AggregateError(
     [Object.assign(new Error('connect ECONNREFUSED ::1:50000'), { code: 'ECONNREFUSED' }), Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:50000'), { code: 'ECONNREFUSED' })],
   );
   const refused = classifyNetworkError(new TypeError('fetch failed', { cause: refusedOnAllAddresses }), url, undefined);
   assert.ok(refused instanceof RetryableFailure);
-  assert.match(refused.reason, /connection refused/);
+  assert.match(refused.reason, /connection refused by host no-such-host\.invalid on port 50000/);
+  assert.equal(refused.reachability, 'refused');
 
   const reset = classifyNetworkError(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }), url, undefined);
   assert.ok(reset instanceof RetryableFailure);

@@ -200,6 +200,24 @@ test('wrong credentials are a config_error naming the fields, with the SAP code 
   assertNoSecrets(logger, [wrong]);
 });
 
+test('a refused sign-in ends the run: later and concurrent callers get the same error without another login', async (t) => {
+  const sl = await startFakeServiceLayer({ login: () => ({ status: 401, body: sapError('v2', -304, 'Fail to NONE-SSO login from SLD.') }) });
+  t.after(() => sl.close());
+  const client = new ServiceLayerClient({ config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
+  t.after(() => client.close());
+  const first = await client.getJson('Invoices').catch((error: unknown) => error);
+  assert.ok(first instanceof ConnectorError && first.endsRun && first.failureType === 'config_error', String(first));
+  const later = await Promise.allSettled([client.getJson('Items'), client.getJson('Warehouses'), client.getText('$metadata'), client.connect()]);
+  for (const outcome of later) {
+    assert.equal(outcome.status, 'rejected');
+    assert.equal((outcome as PromiseRejectedResult).reason, first, 'the remembered refusal, not a new attempt');
+  }
+  assert.deepEqual(
+    sl.requests.map((r) => `${r.method} ${r.url}`),
+    ['POST /b1s/v2/Login'],
+  );
+});
+
 test('a login answered with 503 is retried, then succeeds', async (t) => {
   const sl = await startFakeServiceLayer({
     login: (_request, count) => (count === 1 ? { status: 503, body: '<html><title>503 Service Unavailable</title></html>', headers: { 'content-type': 'text/html' } } : undefined),

@@ -149,6 +149,46 @@ test('https:// against a plain HTTP port is a config_error about the scheme', as
   });
 });
 
+test('http:// against an HTTPS port is a config_error saying to use https://, at the first attempt', async (t) => {
+  // A Node TLS server, like many, closes the connection without a word on a plain HTTP request
+  // (undici: UND_ERR_SOCKET "other side closed"), which must not be retried as a dropped connection.
+  const client = new ServiceLayerClient({
+    config: sessionConfig(`${server.origin.replace('https:', 'http:')}/b1s/v2`, { max_retries: 5 }),
+    logger: captureLogger(),
+    ...fakeTime().options,
+  });
+  t.after(() => client.close());
+  await assertPlainHttpToTlsPort(client.connect());
+  assert.equal(client.stats.retries, 0);
+});
+
+/** The run-ending config_error that says to use https://, and is not mistaken for a refused sign-in. */
+async function assertPlainHttpToTlsPort(attempt: Promise<unknown>): Promise<void> {
+  const error = await attempt.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  assert.ok(error instanceof ConnectorError, String(error));
+  assert.equal(error.failureType, 'config_error');
+  assert.ok(error.endsRun);
+  assert.match(error.message, /speaks HTTPS on port \d+.*Use https:\/\/127\.0\.0\.1:\d+/);
+  assert.doesNotMatch(error.message, /credentials/);
+}
+
+test("http:// answered with Apache's or nginx's 400 for plain HTTP on a TLS port is the same config_error", async (t) => {
+  for (const body of [
+    '<html><head><title>400 Bad Request</title></head><body><p>Your browser sent a request that this server could not understand.<br />Reason: You&#39;re speaking plain HTTP to an SSL-enabled server port.</p></body></html>',
+    '<html><head><title>400 The plain HTTP request was sent to HTTPS port</title></head><body></body></html>',
+  ]) {
+    const proxy = await startFakeServer(() => ({ status: 400, body, headers: { 'content-type': 'text/html' } }));
+    t.after(() => proxy.close());
+    const client = new ServiceLayerClient({ config: sessionConfig(`${proxy.origin}/b1s/v2`), logger: captureLogger(), ...fakeTime().options });
+    t.after(() => client.close());
+    await assertPlainHttpToTlsPort(client.connect());
+    assert.equal(proxy.requests.length, 1);
+  }
+});
+
 test('an OAuth token endpoint on another host name gets the same TLS settings, with public CAs trusted besides a pin', async (t) => {
   // localhost and 127.0.0.1 are different host names for the client, though the same server here.
   const tokenOrigin = server.origin.replace('127.0.0.1', 'localhost');

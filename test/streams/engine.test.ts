@@ -56,7 +56,6 @@ function run(streamName: string, pages: Page[]) {
     emitter: new MessageEmitter(out),
     logger: silentLogger,
     pageSize: 2,
-    syncId: 'sync-1',
     companyDb: 'SBO',
     startDate: undefined,
     replaySince: undefined,

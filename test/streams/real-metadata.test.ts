@@ -13,9 +13,10 @@ import { collectionItemType } from '../../src/metadata/udf.js';
 import { shippedStreams } from '../../src/streams/definitions.js';
 import { sapColumns, type JsonSchemaFragment } from '../../src/streams/columns.js';
 import { customerSchemas } from '../../src/streams/customer-schemas.js';
-import { referencePath } from '../helpers/paths.js';
+import { reference, referencePath } from '../helpers/paths.js';
 
-const documents = readdirSync(referencePath('sap-b1', 'metadata')).filter((name) => /\.(xml|edmx)$/.test(name));
+const skip = reference.skip;
+const documents = skip ? [] : readdirSync(referencePath('sap-b1', 'metadata')).filter((name) => /\.(xml|edmx)$/.test(name));
 const models = new Map<string, EdmModel>(documents.map((name) => [name, parseEdmx(readFileSync(referencePath('sap-b1', 'metadata', name), 'utf8'))]));
 
 /** JSON types a column may have for a given EDM value kind. */
@@ -64,7 +65,7 @@ function expectedGaps(document: string): string[] {
   return document.includes('gregorwolf') ? ['Payment.CancelStatus'] : [];
 }
 
-test('four real $metadata documents are available', () => {
+test('four real $metadata documents are available', { skip }, () => {
   assert.equal(models.size, 4, documents.join(', '));
   assert.ok([...models.values()].some((m) => m.version === 'v3'));
   assert.ok([...models.values()].some((m) => m.version === 'v4'));
@@ -105,7 +106,7 @@ for (const [document, model] of models) {
   });
 }
 
-test('a shipped column the company lacks is left out with a warning, and its user-defined fields are added', () => {
+test('a shipped column the company lacks is left out with a warning, and its user-defined fields are added', { skip }, () => {
   const older = [...models.entries()].find(([name]) => name.includes('sap-archive-sdk'))![1];
   const warnings: string[] = [];
   const logger = { debug() {}, info() {}, error() {}, warn: (message: string) => warnings.push(message) };

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseStateInput } from '../../src/streams/state.js';
+import { statePolicyProblem } from '../../src/streams/cursor.js';
+import { shippedStreams } from '../../src/streams/definitions.js';
 import { ConnectorError } from '../../src/errors.js';
 
 const blob = { since: '2026-11-20' };
@@ -49,6 +51,11 @@ test('anything else is a config_error that says what is wrong', () => {
     [{ invoices: 'yesterday' }, /state of stream invoices must be an object/],
     [{ invoices: { pass: { bound: {}, started_on: 'x' } } }, /pass.started_on/],
     [{ journal_entries: { max_key: { a: 1 } } }, /max_key must be a number or a string/],
+    // Another connector's cursor, or a typo: never a silent full re-read.
+    [{ invoices: { updated_at: '2026-11-20T10:00:00' } }, /state of stream invoices is not understood: "updated_at" is not part of this connector's state\. Expected \{"since"/],
+    [{ invoices: { since: '2026-11-20', cursor: 1 } }, /invoices.*"cursor" is not part/],
+    [{ invoices: { pass: { bound: { since: '2026-11-20' }, started_on: '2026-11-21', afterKey: 4 } } }, /in pass, "afterKey"/],
+    [{ invoices: { pass: { bound: { from: '2026-11-20' }, started_on: '2026-11-21' } } }, /in pass\.bound, "from"/],
   ];
   for (const [input, message] of cases) {
     assert.throws(
@@ -57,4 +64,17 @@ test('anything else is a config_error that says what is wrong', () => {
       `input ${JSON.stringify(input)}`,
     );
   }
+});
+
+test("a state of another cursor policy's shape is named, with what the stream keeps", () => {
+  const documents = shippedStreams.find((definition) => definition.name === 'invoices')!.cursor;
+  const journal = shippedStreams.find((definition) => definition.name === 'journal_entries')!.cursor;
+  const items = shippedStreams.find((definition) => definition.name === 'items')!.cursor;
+  assert.match(statePolicyProblem(documents, { max_key: 7 }) ?? '', /keeps \{"since": "YYYY-MM-DD"\}/);
+  assert.match(statePolicyProblem(documents, { pass: { bound: { key_above: 3 }, started_on: '2026-11-20' } }) ?? '', /bound by "since" only/);
+  assert.match(statePolicyProblem(journal, { since: '2026-11-20' }) ?? '', /without "max_key"/);
+  assert.equal(statePolicyProblem(documents, { since: '2026-11-20' }), undefined);
+  assert.equal(statePolicyProblem(journal, { max_key: 7, since: '2026-11-20' }), undefined);
+  assert.equal(statePolicyProblem(journal, {}), undefined, 'an empty state is a first read');
+  assert.equal(statePolicyProblem(items, {}), undefined);
 });

@@ -35,8 +35,12 @@ describe('determinism and scale', () => {
 
   test('a larger scale grows linearly, serves key-paged and deep pages, and keeps memory flat', async () => {
     const small = await startServiceLayerSimulator({ scale: 1 });
-    const invoicesAtOne = small.count('Invoices');
-    await small.stop();
+    let invoicesAtOne: number;
+    try {
+      invoicesAtOne = small.count('Invoices');
+    } finally {
+      await small.stop();
+    }
     global.gc?.();
     const heapBefore = process.memoryUsage().heapUsed;
     const sim = await startServiceLayerSimulator({ scale: 40 });
