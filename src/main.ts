@@ -16,6 +16,7 @@ import { discoverCommand } from './commands/discover.js';
 import { readCommand } from './commands/read.js';
 import { lookerRefreshCommand } from './commands/looker-refresh.js';
 import { generateLookmlCommand } from './commands/generate-lookml.js';
+import { generateManifestCommand } from './commands/generate-manifest.js';
 import { plainLogger } from './logging.js';
 
 const emitter = new MessageEmitter(process.stdout);
@@ -120,10 +121,21 @@ await yargs(hideBin(process.argv))
         ),
       ),
   )
+  .command(
+    'generate-manifest',
+    'Write manifest.yaml, the declarative form of this connector for Airbyte Cloud. Prints plain lines.',
+    {
+      config: configOption,
+      catalog: { type: 'string', describe: 'Configured catalog of the connection; default: every stream discover offers.' },
+      out: { type: 'string', demandOption: true, describe: 'Folder to write manifest.yaml into.' },
+    },
+    (args) =>
+      runPlain(() => generateManifestCommand({ configPath: args.config, catalogPath: args.catalog, outDir: args.out }, plainLogger(process.stdout))),
+  )
   .command('looker-refresh', 'Tell Looker that a sync has landed (datagroups, PDTs, schedules).', { config: configOption }, (args) =>
     runPlain(() => lookerRefreshCommand(args.config, plainLogger(process.stdout))),
   )
-  .demandCommand(1, 'Name a command: spec, check, discover, read, generate-lookml or looker-refresh.')
+  .demandCommand(1, 'Name a command: spec, check, discover, read, generate-lookml, generate-manifest or looker-refresh.')
   .strict()
   .help()
   .alias('help', 'h')
