@@ -148,6 +148,8 @@ describe('the generated manifest on the Service Layer simulator', () => {
       assert.equal(new Set(stock.records.map((r) => r['item_code'])).size, items, dialect);
       assert.equal(stock.urls.length, Math.ceil(items / 7) + (items % 7 === 0 ? 1 : 0), `${dialect}: one request per page of items`);
       assert.match(stock.urls[1]!, new RegExp(`/b1s/${dialect}/Items\\?.*\\$skip=7`), dialect);
+      // The link is followed as it is: each query option once.
+      for (const option of ['select', 'orderby']) assert.equal(stock.urls[1]!.split(`${option}=`).length, 2, `${dialect} ${option}`);
       assert.equal(stock.logins, 1);
     }
   });

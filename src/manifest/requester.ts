@@ -6,9 +6,12 @@
  *
  * The URL is url_base + path rather than `url`: a next link is joined to url_base
  * (http_requester.py, _get_url and _join_url), and only the service root makes a relative link
- * resolve where the Service Layer means it. The query options are request_parameters; on the pages
- * after the first, the engine drops those the next link already carries with the same value
- * (HttpClient._dedupe_query_params, which compares the decoded link query with the parameters).
+ * resolve where the Service Layer means it. The query options go on the first page only: a next
+ * link already carries the whole query, so it is followed verbatim, as the image follows it. (The
+ * engine would drop an option the link repeats with the same decoded value,
+ * HttpClient._dedupe_query_params, but a server that spells an option differently in its link
+ * would then get it twice.) An option that renders empty is dropped
+ * (interpolated_request_input_provider.py), and next_page_token is empty on the first page only.
  */
 import { pageSizePreference } from '../service-layer/odata.js';
 import type { StreamDefinition } from '../streams/definitions.js';
@@ -20,6 +23,10 @@ export function serviceRootTemplate(): string {
   return template(configPath('service_layer_url'));
 }
 
+function firstPageOnly(value: string): string {
+  return `{% if not next_page_token %}${value}{% endif %}`;
+}
+
 export interface EntitySetRequest {
   definition: StreamDefinition;
   /** The properties to $select, in order, without duplicates. */
@@ -29,11 +36,12 @@ export interface EntitySetRequest {
 }
 
 export function requester(request: EntitySetRequest): Component {
-  const parameters: Record<string, string> = {
+  const options: Record<string, string> = {
     $select: request.select.join(','),
     $orderby: `${request.definition.key} asc`,
   };
-  if (request.filter !== undefined) parameters['$filter'] = request.filter;
+  if (request.filter !== undefined) options['$filter'] = request.filter;
+  const parameters = Object.fromEntries(Object.entries(options).map(([name, value]) => [name, firstPageOnly(value)]));
   return {
     type: 'HttpRequester',
     url_base: serviceRootTemplate(),

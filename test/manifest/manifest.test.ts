@@ -12,6 +12,7 @@ import { configuredEntries } from '../../src/commands/generate-manifest.js';
 import { generateManifest, MINIMUM_ENGINE_VERSION } from '../../src/manifest/document.js';
 import { manifestYaml } from '../../src/manifest/yaml.js';
 import type { Logger } from '../../src/logging.js';
+import { interpolateOption } from '../helpers/declarative/interpolation.js';
 import { resolveReferences } from '../helpers/declarative/references.js';
 import { definitionsByType, unknownProperties, untypedComponents } from './components.js';
 import { manifestSchema, manifestValidator, skipWithoutSchema } from './reference.js';
@@ -114,6 +115,7 @@ describe('the generated manifest', () => {
       [['doc_entry', 'doc_total', 'updated_at']],
     );
     const document = generateManifest(chosen).document as { streams: { retriever: { requester: { request_parameters: Record<string, string> } } }[] };
-    assert.equal(document.streams[0]!.retriever.requester.request_parameters['$select'], 'DocEntry,UpdateDate,UpdateTime,DocTotal');
+    const select = document.streams[0]!.retriever.requester.request_parameters['$select']!;
+    assert.equal(interpolateOption(select, { config, next_page_token: null }), 'DocEntry,UpdateDate,UpdateTime,DocTotal');
   });
 });

@@ -27,6 +27,18 @@ describe('paging', () => {
     assert.equal(stops({ value: [], '@odata.nextLink': 'Invoices?$skip=20' }), true);
   });
 
+  test('sends the query options with the first page only: a next link carries the whole query', () => {
+    const invoices = shippedStreams.find((d) => d.name === 'invoices')!;
+    const parameters = (requester({ definition: invoices, select: ['DocEntry', 'DocTotal'], filter: "UpdateDate ge '{{ stream_interval.start_time }}'" }) as Any)['request_parameters'] as Record<string, string>;
+    const first = { config: {}, next_page_token: null, stream_interval: { start_time: '2026-11-01' } };
+    const later = { ...first, next_page_token: { next_page_token: 'Invoices?$skip=20' } };
+    assert.deepEqual(
+      Object.fromEntries(Object.entries(parameters).map(([name, value]) => [name, interpolateOption(value, first)])),
+      { $select: 'DocEntry,DocTotal', $orderby: 'DocEntry asc', $filter: "UpdateDate ge '2026-11-01'" },
+    );
+    for (const value of Object.values(parameters)) assert.equal(interpolateOption(value, later), null);
+  });
+
   test('asks for the configured page size with Prefer: odata.maxpagesize', () => {
     const invoices = shippedStreams.find((d) => d.name === 'invoices')!;
     const headers = (requester({ definition: invoices, select: ['DocEntry'], filter: undefined }) as Any)['request_headers'];
