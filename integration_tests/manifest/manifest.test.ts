@@ -57,20 +57,9 @@ describe('the generated manifest on the Service Layer simulator', () => {
     sim = await startSimulator({ scale: 0.2 });
     const udt = sim.entitySets.find((name) => name.startsWith('U_'));
     assert.ok(udt, 'the simulator serves a user-defined table');
-    const config = configFor(sim, {
-      custom_entity_sets: [
-        { entity_set: udt, primary_key: 'Code' },
-        {
-          entity_set: 'PurchaseDeliveryNotes',
-          stream_name: 'receipts_by_config',
-          primary_key: 'DocEntry',
-          cursor_date_property: 'UpdateDate',
-          cursor_time_property: 'UpdateTime',
-          line_collection: 'DocumentLines',
-          line_key: 'LineNum',
-        },
-      ],
-    });
+    // A configured entity set with a change date but no change time, and lines.
+    const orders = { entity_set: 'PurchaseOrders', stream_name: 'orders_by_date', primary_key: 'DocEntry', cursor_date_property: 'UpdateDate', line_collection: 'DocumentLines', line_key: 'LineNum' };
+    const config = configFor(sim, { custom_entity_sets: [{ entity_set: udt, primary_key: 'Code' }, orders] });
     const configPath = jsonFile('config', config);
     const secrets = [sim.password];
     session = { sim, config, configPath, secrets, streams: await discover(configPath, secrets) };
@@ -127,7 +116,7 @@ describe('the generated manifest on the Service Layer simulator', () => {
       ['invoices', 'invoice_lines', 'doc_entry', 'doc_entry'],
       ['journal_entries', 'journal_entry_lines', 'jdt_num', 'jdt_num'],
       ['items', 'item_warehouse_stock', 'item_code', 'item_code'],
-      ['receipts_by_config', 'receipts_by_config_lines', 'doc_entry', 'doc_entry'],
+      ['orders_by_date', 'orders_by_date_lines', 'doc_entry', 'doc_entry'],
     ] as const) {
       const headers = new Map([...byStream.get(parent)!.values()].map((record) => [record[parentKey], record['_b1_record_hash']]));
       for (const line of byStream.get(child)!.values()) {

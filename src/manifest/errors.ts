@@ -15,64 +15,53 @@ const SERVICE_LAYER_MESSAGE =
   "{% set error = response.get('error', {}) if response is mapping else {} %}{% set message = error.get('message') if error is mapping else none %}" +
   "{{ message.get('value') if message is mapping else (message or 'no error message') }}";
 
-function backoff(): Component[] {
-  return [
-    { type: 'WaitTimeFromHeader', header: 'Retry-After', regex: '([-+]?\\d+)' },
-    { type: 'ExponentialBackoffStrategy', factor: 2 },
-  ];
+function errorHandler(responseFilters: Component[]): Component {
+  return {
+    type: 'DefaultErrorHandler',
+    max_retries: MAX_RETRIES,
+    backoff_strategies: [
+      { type: 'WaitTimeFromHeader', header: 'Retry-After', regex: '([-+]?\\d+)' },
+      { type: 'ExponentialBackoffStrategy', factor: 2 },
+    ],
+    response_filters: responseFilters,
+  };
+}
+
+function fail(httpCodes: number[], failureType: 'config_error' | 'transient_error', errorMessage: string): Component {
+  return { type: 'HttpResponseFilter', http_codes: httpCodes, action: 'FAIL', failure_type: failureType, error_message: errorMessage };
 }
 
 export function loginErrorHandler(): Component {
   const who = `as ${template(configPath('credentials', 'username'))} in company database ${template(configPath('credentials', 'company_db'))}`;
-  return {
-    type: 'DefaultErrorHandler',
-    max_retries: MAX_RETRIES,
-    backoff_strategies: backoff(),
-    response_filters: [
-      {
-        type: 'HttpResponseFilter',
-        http_codes: [400, 401, 403],
-        action: 'FAIL',
-        failure_type: 'config_error',
-        error_message:
-          `Signing in to the Service Layer ${who} failed (${SERVICE_LAYER_MESSAGE}). Check credentials.company_db, credentials.username and ` +
-          'credentials.password; the user must be allowed to use the Service Layer and must not be locked.',
-      },
-      {
-        type: 'HttpResponseFilter',
-        http_codes: [404, 405],
-        action: 'FAIL',
-        failure_type: 'config_error',
-        error_message: 'There is no Service Layer login at this address. Check that service_layer_url is the Service Layer root, ending in /b1s/v1 or /b1s/v2.',
-      },
-    ],
-  };
+  return errorHandler([
+    fail(
+      [400, 401, 403],
+      'config_error',
+      `Signing in to the Service Layer ${who} failed (${SERVICE_LAYER_MESSAGE}). Check credentials.company_db, credentials.username and ` +
+        'credentials.password; the user must be allowed to use the Service Layer and must not be locked.',
+    ),
+    fail(
+      [404, 405],
+      'config_error',
+      'There is no Service Layer login at this address. Check that service_layer_url is the Service Layer root, ending in /b1s/v1 or /b1s/v2.',
+    ),
+  ]);
 }
 
 export function dataErrorHandler(): Component {
-  return {
-    type: 'DefaultErrorHandler',
-    max_retries: MAX_RETRIES,
-    backoff_strategies: backoff(),
-    response_filters: [
-      {
-        // The engine cannot sign in again before the session's renewal time (a forced refresh is
-        // only wired for OAuth tokens), so the attempt ends and Airbyte's next attempt signs in anew.
-        type: 'HttpResponseFilter',
-        http_codes: [401],
-        action: 'FAIL',
-        failure_type: 'transient_error',
-        error_message:
-          `The Service Layer ended the session (${SERVICE_LAYER_MESSAGE}); the next attempt signs in again. If this repeats, the Service Layer ` +
-          'may run on several nodes behind a load balancer that does not keep sessions on one node: the manifest cannot send the ROUTEID cookie.',
-      },
-      {
-        type: 'HttpResponseFilter',
-        http_codes: [400, 403, 404],
-        action: 'FAIL',
-        failure_type: 'config_error',
-        error_message: `The Service Layer refused the request (${SERVICE_LAYER_MESSAGE}). Check that the user may read this object and that the entity set exists on this server.`,
-      },
-    ],
-  };
+  return errorHandler([
+    // The engine cannot sign in again before the session's renewal time (a forced refresh is only
+    // wired for OAuth tokens), so the attempt ends and Airbyte's next attempt signs in anew.
+    fail(
+      [401],
+      'transient_error',
+      `The Service Layer ended the session (${SERVICE_LAYER_MESSAGE}); the next attempt signs in again. If this repeats, the Service Layer ` +
+        'may run on several nodes behind a load balancer that does not keep sessions on one node: the manifest cannot send the ROUTEID cookie.',
+    ),
+    fail(
+      [400, 403, 404],
+      'config_error',
+      `The Service Layer refused the request (${SERVICE_LAYER_MESSAGE}). Check that the user may read this object and that the entity set exists on this server.`,
+    ),
+  ]);
 }

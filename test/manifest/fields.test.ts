@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { columnTemplate, recordTransformations } from '../../src/manifest/fields.js';
 import type { ManifestColumn } from '../../src/manifest/columns.js';
+import { columnSchema } from '../../src/metadata/json-schema.js';
+import type { JsonSchemaFragment } from '../../src/streams/columns.js';
 import { shippedStreams } from '../../src/streams/definitions.js';
 import { interpolate } from '../helpers/declarative/interpolation.js';
 
@@ -24,59 +26,51 @@ function value(column: ManifestColumn, record: Record<string, unknown>, isChild 
   return interpolate(template, { record, config });
 }
 
-const text = { type: ['null', 'string'] };
-const integer = { type: ['null', 'integer'] };
-const number = { type: ['null', 'number'] };
-const boolean = { type: ['null', 'boolean'] };
-const date = { type: ['null', 'string'], format: 'date' };
-const time = { type: ['null', 'string'], format: 'time', airbyte_type: 'time_without_timezone' };
+// The column schemas the connector publishes (metadata/json-schema.ts columnSchema).
+const fragment = (kind: Parameters<typeof columnSchema>[0]): JsonSchemaFragment => ({ ...columnSchema(kind, 'X') });
+const text = fragment('string');
+const integer = fragment('integer');
+const number = fragment('number');
+const boolean = fragment('boolean');
+const date = fragment('date');
+const time = fragment('time_without_timezone');
+
+/** Each Service Layer value of the property, with the value the column must get. */
+function assertValues(column: ManifestColumn, cases: [unknown, unknown][]): void {
+  const property = (column.source as { property: string }).property;
+  for (const [input, expected] of cases) {
+    assert.deepEqual(value(column, input === undefined ? {} : { [property]: input }), expected, `${property} ${JSON.stringify(input)}`);
+  }
+}
 
 describe('column values', () => {
-  test('text stays text, also when it looks like a number, a literal or None', () => {
-    const column = sapColumn('CardCode', text);
-    assert.equal(value(column, { CardCode: '00123' }), '00123');
-    assert.equal(value(column, { CardCode: '123' }), '123');
-    assert.equal(value(column, { CardCode: '1e5' }), '1e5');
-    assert.equal(value(column, { CardCode: 'None' }), 'None');
-    assert.equal(value(column, { CardCode: "it's \"quoted\"" }), 'it\'s "quoted"');
-    assert.equal(value(column, { CardCode: 'Müller\nGmbH' }), 'Müller\nGmbH');
-    assert.equal(value(column, { CardCode: '' }), '');
-    assert.equal(value(column, { CardCode: null }), null);
-    assert.equal(value(column, {}), null);
-  });
-
-  test('numbers stay numbers; a fraction in an integer column is not an integer', () => {
-    assert.equal(value(sapColumn('DocEntry', integer), { DocEntry: 42 }), 42);
-    assert.equal(value(sapColumn('DocEntry', integer), { DocEntry: 4.5 }), null);
-    assert.equal(value(sapColumn('DocTotal', number), { DocTotal: 1130.5 }), 1130.5);
-    assert.equal(value(sapColumn('DocTotal', number), { DocTotal: 0 }), 0);
-    assert.equal(value(sapColumn('DocTotal', number), { DocTotal: 'x' }), null);
-  });
-
-  test('tYES and tNO become booleans', () => {
-    const column = sapColumn('Cancelled', boolean);
-    assert.equal(value(column, { Cancelled: 'tYES' }), true);
-    assert.equal(value(column, { Cancelled: 'tNO' }), false);
-    assert.equal(value(column, { Cancelled: true }), true);
-    assert.equal(value(column, { Cancelled: 'maybe' }), null);
-    assert.equal(value(column, { Cancelled: null }), null);
-  });
-
-  test('dates of both dialects become ISO dates', () => {
-    const column = sapColumn('DocDate', date);
-    assert.equal(value(column, { DocDate: '2024-01-15T00:00:00Z' }), '2024-01-15');
-    assert.equal(value(column, { DocDate: '2024-01-15' }), '2024-01-15');
-    assert.equal(value(column, { DocDate: '20240115' }), '2024-01-15');
-    assert.equal(value(column, { DocDate: null }), null);
-  });
-
-  test('times become HH:MM:SS', () => {
-    const column = sapColumn('DocTime', time);
-    assert.equal(value(column, { DocTime: '10:15' }), '10:15:00');
-    assert.equal(value(column, { DocTime: '10:15:30' }), '10:15:30');
-    assert.equal(value(column, { DocTime: '10:15:30.123' }), '10:15:30');
-    assert.equal(value(column, { DocTime: null }), null);
-  });
+  const cases: [string, ManifestColumn, [unknown, unknown][]][] = [
+    [
+      'text stays text, also when it looks like a number, a literal or None',
+      sapColumn('CardCode', text),
+      [
+        ['00123', '00123'],
+        ['123', '123'],
+        ['1e5', '1e5'],
+        ['None', 'None'],
+        ["it's \"quoted\"", 'it\'s "quoted"'],
+        ['Müller\nGmbH', 'Müller\nGmbH'],
+        ['', ''],
+        [null, null],
+        [undefined, null],
+      ],
+    ],
+    ['integers stay integers; a fraction is not one', sapColumn('DocEntry', integer), [[42, 42], [4.5, null]]],
+    ['amounts stay numbers', sapColumn('DocTotal', number), [[1130.5, 1130.5], [0, 0], ['x', null]]],
+    ['tYES and tNO become booleans', sapColumn('Cancelled', boolean), [['tYES', true], ['tNO', false], [true, true], ['maybe', null], [null, null]]],
+    [
+      'dates of both dialects become ISO dates',
+      sapColumn('DocDate', date),
+      [['2024-01-15T00:00:00Z', '2024-01-15'], ['2024-01-15', '2024-01-15'], ['20240115', '2024-01-15'], [null, null]],
+    ],
+    ['times become HH:MM:SS', sapColumn('DocTime', time), [['10:15', '10:15:00'], ['10:15:30', '10:15:30'], ['10:15:30.123', '10:15:30'], [null, null]]],
+  ];
+  for (const [name, column, values] of cases) test(name, () => assertValues(column, values));
 
   test('updated_at combines the change date and time, company-local', () => {
     const column: ManifestColumn = { column: 'updated_at', source: { kind: 'updated_at' }, schema: {} };

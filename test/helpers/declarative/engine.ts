@@ -6,7 +6,7 @@
  */
 import { interpolate, interpolateBoolean, interpolateOption } from './interpolation.js';
 import type { Globals, Scope } from './jinja.js';
-import { isMapping, str, type PyValue } from './python-values.js';
+import { isMapping, str, strftime, type PyValue } from './python-values.js';
 
 type Component = Record<string, unknown> & { type?: string };
 
@@ -94,17 +94,6 @@ function parseDatetime(text: string, format: string): Date | undefined {
   return new Date(Date.UTC(part('%Y', 1970), part('%m', 1) - 1, part('%d', 1), part('%H', 0), part('%M', 0), part('%S', 0)));
 }
 
-function formatDatetime(date: Date, format: string): string {
-  const pad = (n: number): string => String(n).padStart(2, '0');
-  return format
-    .replaceAll('%Y', String(date.getUTCFullYear()))
-    .replaceAll('%m', pad(date.getUTCMonth() + 1))
-    .replaceAll('%d', pad(date.getUTCDate()))
-    .replaceAll('%H', pad(date.getUTCHours()))
-    .replaceAll('%M', pad(date.getUTCMinutes()))
-    .replaceAll('%S', pad(date.getUTCSeconds()));
-}
-
 /** ISO 8601 durations of days, hours, minutes and seconds (isodate.parse_duration). */
 export function durationMs(text: string): number {
   const match = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/.exec(text);
@@ -146,7 +135,7 @@ function cursorRun(incremental: Component | undefined, state: Record<string, unk
     let latest = syncStart;
     return {
       hasSlice: lower < now,
-      slice: { start_time: formatDatetime(lower, format), end_time: formatDatetime(now, format) },
+      slice: { start_time: strftime(lower, format), end_time: strftime(now, format) },
       observe(record) {
         const value = record[cursorField];
         if (value === undefined || value === null) throw new Error(`Could not find cursor field ${cursorField} in record`);
@@ -154,7 +143,7 @@ function cursorRun(incremental: Component | undefined, state: Record<string, unk
         if (!parsed) throw new Error(`${cursorField} ${String(value)} matches none of ${recordFormats.join(', ')}`);
         if (parsed > latest) latest = parsed;
       },
-      finalState: () => ({ [cursorField]: formatDatetime(latest, format) }),
+      finalState: () => ({ [cursorField]: strftime(latest, format) }),
     };
   }
   if (incremental.type === 'IncrementingCountCursor') {

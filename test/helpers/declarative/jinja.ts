@@ -6,7 +6,7 @@
  * does not know is an error, so a template it cannot evaluate fails the test instead of passing.
  */
 import { createHash } from 'node:crypto';
-import { PyDatetime, equals, isMapping, isTuple, repr, str, truthy, tuple, type PyValue } from './python-values.js';
+import { PyDatetime, equals, isMapping, isTuple, repr, str, strftime, truthy, tuple, type PyValue } from './python-values.js';
 
 type Token = { kind: 'name' | 'string' | 'number' | 'op'; text: string; value?: string | number };
 
@@ -113,30 +113,28 @@ class ExpressionParser {
     return value;
   }
 
-  private or(): Node {
-    let left = this.and();
-    while (this.isWord('or')) {
-      this.position++;
-      left = { type: 'binary', op: 'or', left, right: this.and() };
+  /** One precedence level of left-associative operators, spelt as words (and, or) or symbols. */
+  private level(operators: string[], next: () => Node): Node {
+    let left = next();
+    for (;;) {
+      const token = this.tokens[this.position];
+      const word = token?.kind === 'name' && operators.includes(token.text);
+      if (!word && !operators.some((op) => this.peek(op))) return left;
+      const op = this.take(word ? undefined : token!.text).text;
+      left = { type: 'binary', op, left, right: next() };
     }
-    return left;
+  }
+
+  private or(): Node {
+    return this.level(['or'], () => this.and());
   }
 
   private and(): Node {
-    let left = this.not();
-    while (this.isWord('and')) {
-      this.position++;
-      left = { type: 'binary', op: 'and', left, right: this.not() };
-    }
-    return left;
+    return this.level(['and'], () => this.not());
   }
 
   private not(): Node {
-    if (this.isWord('not')) {
-      this.position++;
-      return { type: 'unary', op: 'not', value: this.not() };
-    }
-    return this.compare();
+    return this.prefix(() => this.isWord('not'), 'not', () => this.compare());
   }
 
   private compare(): Node {
@@ -157,38 +155,26 @@ class ExpressionParser {
   }
 
   private concat(): Node {
-    let left = this.additive();
-    while (this.peek('~')) {
-      this.position++;
-      left = { type: 'binary', op: '~', left, right: this.additive() };
-    }
-    return left;
+    return this.level(['~'], () => this.additive());
   }
 
   private additive(): Node {
-    let left = this.multiplicative();
-    while (this.peek('+') || this.peek('-')) {
-      const op = this.take().text;
-      left = { type: 'binary', op, left, right: this.multiplicative() };
-    }
-    return left;
+    return this.level(['+', '-'], () => this.multiplicative());
   }
 
   private multiplicative(): Node {
-    let left = this.unary();
-    while (this.peek('%') || this.peek('*') || this.peek('/')) {
-      const op = this.take().text;
-      left = { type: 'binary', op, left, right: this.unary() };
-    }
-    return left;
+    return this.level(['%', '*', '/'], () => this.unary());
   }
 
   private unary(): Node {
-    if (this.peek('-')) {
-      this.position++;
-      return { type: 'unary', op: '-', value: this.unary() };
-    }
-    return this.postfix();
+    return this.prefix(() => this.peek('-') !== undefined, '-', () => this.postfix());
+  }
+
+  /** A prefix operator that may repeat (not not x, - - x), binding tighter than what follows it. */
+  private prefix(present: () => boolean, op: string, next: () => Node): Node {
+    if (!present()) return next();
+    this.position++;
+    return { type: 'unary', op, value: this.prefix(present, op, next) };
   }
 
   private postfix(): Node {
@@ -397,16 +383,9 @@ export interface Globals {
   now: () => Date;
 }
 
+/** The engine's day_delta macro (macros.py): now plus some days, formatted. */
 function dayDelta(now: Date, days: number, format: string): string {
-  const date = new Date(now.getTime() + days * 86_400_000);
-  const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
-  return format
-    .replaceAll('%Y', String(date.getUTCFullYear()))
-    .replaceAll('%m', pad(date.getUTCMonth() + 1))
-    .replaceAll('%d', pad(date.getUTCDate()))
-    .replaceAll('%H', pad(date.getUTCHours()))
-    .replaceAll('%M', pad(date.getUTCMinutes()))
-    .replaceAll('%S', pad(date.getUTCSeconds()));
+  return strftime(new Date(now.getTime() + days * 86_400_000), format);
 }
 
 function evaluate(node: Node, scope: Scope, globals: Globals): PyValue | undefined {

@@ -241,3 +241,15 @@ export function literalEval(text: string): PyValue | undefined {
     throw error;
   }
 }
+
+/** datetime.strftime for the directives manifests use, in UTC. */
+export function strftime(date: Date, format: string): string {
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return format
+    .replaceAll('%Y', String(date.getUTCFullYear()))
+    .replaceAll('%m', pad(date.getUTCMonth() + 1))
+    .replaceAll('%d', pad(date.getUTCDate()))
+    .replaceAll('%H', pad(date.getUTCHours()))
+    .replaceAll('%M', pad(date.getUTCMinutes()))
+    .replaceAll('%S', pad(date.getUTCSeconds()));
+}
