@@ -16,6 +16,9 @@
 ARG BASE_IMAGE=node:26-bookworm-slim
 
 # Production dependencies only, in their own stage so that the final image never sees dev tooling.
+# --workspaces=false: the simulators under integration_tests/ are npm workspaces of package.json
+# but deliberately not in the build context; npm documents that this setting makes install
+# commands ignore workspaces altogether, so neither they nor their dependencies reach the image.
 FROM ${BASE_IMAGE} AS production-dependencies
 ARG NPM_REGISTRY=
 WORKDIR /app
@@ -23,7 +26,7 @@ COPY package.json package-lock.json ./
 RUN --mount=type=secret,id=ca_cert \
     if [ -s /run/secrets/ca_cert ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/ca_cert; fi; \
     if [ -n "$NPM_REGISTRY" ]; then export npm_config_registry="$NPM_REGISTRY"; fi; \
-    npm ci --omit=dev --ignore-scripts --no-audit --no-fund --update-notifier=false
+    npm ci --workspaces=false --omit=dev --ignore-scripts --no-audit --no-fund --update-notifier=false
 
 # Compiles the connector: type generation from schemas/, then tsc into dist/.
 FROM ${BASE_IMAGE} AS build
@@ -33,7 +36,7 @@ COPY package.json package-lock.json ./
 RUN --mount=type=secret,id=ca_cert \
     if [ -s /run/secrets/ca_cert ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/ca_cert; fi; \
     if [ -n "$NPM_REGISTRY" ]; then export npm_config_registry="$NPM_REGISTRY"; fi; \
-    npm ci --no-audit --no-fund --update-notifier=false
+    npm ci --workspaces=false --no-audit --no-fund --update-notifier=false
 COPY tsconfig.json ./
 COPY schemas ./schemas
 COPY src ./src

@@ -104,7 +104,10 @@ await yargs(hideBin(process.argv))
       dialect: { type: 'string', demandOption: true, choices: ['bigquery', 'snowflake', 'postgres'], describe: 'SQL dialect of the destination.' },
       connection: { type: 'string', demandOption: true, describe: 'Name of the Looker connection to the destination.' },
       schema: { type: 'string', demandOption: true, describe: 'Dataset or schema the destination writes to.' },
-      model: { type: 'string', describe: 'Model name (default sap_business_one).' },
+      model: { type: 'string', describe: 'Model name (default sap_business_one); also the folder of the generated files.' },
+      currency: { type: 'string', describe: "ISO 4217 code of the company's local currency, for amount formats (default USD)." },
+      persist: { type: 'boolean', default: false, describe: 'Persist the derived tables (PDTs), rebuilt when the caching datagroup triggers.' },
+      refresh: { type: 'string', choices: ['sql_trigger', 'looker_refresh'], describe: 'What tells Looker about syncs: the SQL-triggered datagroup (default) or looker-refresh.' },
     },
     (args) =>
       runPlain(() =>
@@ -117,6 +120,9 @@ await yargs(hideBin(process.argv))
             connection: args.connection,
             schema: args.schema,
             model: args.model,
+            currency: args.currency,
+            persist: args.persist,
+            refresh: args.refresh,
           },
           plainLogger(process.stdout),
         ),

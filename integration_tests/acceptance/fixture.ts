@@ -4,8 +4,7 @@
  * emitted with the simulator's ground truth.
  */
 import assert from 'node:assert/strict';
-import { startServiceLayerSimulator } from '../service-layer/index.js';
-import type { ServiceLayerSimulator, SimulatorOptions } from '../service-layer/src/types.js';
+import { startServiceLayerSimulator, type ServiceLayerSimulator, type SimulatorOptions } from '@sap-b1-airbyte/service-layer-simulator';
 import { jsonFile, runConnector, type ConnectorRun } from '../../test/helpers/connector.js';
 import { configureStreams } from '../../test/helpers/catalog.js';
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { jsonFile } from '../../test/helpers/connector.js';
 import { connectorEntrypoint } from '../../test/helpers/paths.js';
-import { startLookerSimulator, type LookerSimulator } from '../looker/simulator.js';
+import { startLookerSimulator, type LookerSimulator } from '@sap-b1-airbyte/looker-api-simulator';
 import { configuredCatalog, openSession, read, type Session } from './fixture.js';
 
 const CLIENT_SECRET = 'looker-client-secret-4711';

@@ -13,8 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
-import { startServiceLayerSimulator } from '../service-layer/index.js';
-import type { ServiceLayerSimulator } from '../service-layer/src/types.js';
+import { startServiceLayerSimulator, type ServiceLayerSimulator } from '@sap-b1-airbyte/service-layer-simulator';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const entrypoint = join(repoRoot, 'dist', 'main.js');

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import split2 from 'split2';
-import { startServiceLayerSimulator } from '../service-layer/index.js';
+import { startServiceLayerSimulator } from '@sap-b1-airbyte/service-layer-simulator';
 import { configureStreams } from '../../test/helpers/catalog.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseAirbyteOutput, type AirbyteMessageLike } from '../../test/helpers/protocol.js';
 import { jsonFile, runConnector } from '../../test/helpers/connector.js';
 import { assertNoSecrets } from '../../test/helpers/protocol.js';
-import { startServiceLayerSimulator, type ServiceLayerSimulator } from '../service-layer/index.js';
+import { startServiceLayerSimulator, type ServiceLayerSimulator } from '@sap-b1-airbyte/service-layer-simulator';
 import { detectDocker, docker, dockerRequired, type CommandResult } from './docker-cli.js';
 import { buildConnectorImage, type BuiltImage } from './build-image.js';
 import {
@@ -25,7 +25,7 @@ import {
   runImage,
   type ImageConfig,
 } from './containers.js';
-import { readMetadata, readPackageJson, readSpec, repoPath } from './repo-files.js';
+import { productionInstallPaths, readMetadata, readPackageJson, readSpec, repoPath } from './repo-files.js';
 import { configureStreams } from '../../test/helpers/catalog.js';
 
 const availability = await detectDocker();
@@ -134,19 +134,19 @@ describe('Docker image', { skip, timeout: 30 * 60_000 }, () => {
       const [appEntries = '', modules = ''] = listing.stdout.split('---\n');
       assert.deepEqual(appEntries.trim().split('\n').sort(), ['dist', 'entrypoint.sh', 'node_modules', 'package.json', 'schemas']);
       const installed = new Set(modules.trim().split('\n'));
-      const lock = JSON.parse(readFileSync(repoPath('package-lock.json'), 'utf8')) as {
-        packages: Record<string, { dev?: boolean }>;
-      };
-      for (const [path, entry] of Object.entries(lock.packages)) {
+      const production = productionInstallPaths();
+      const lock = JSON.parse(readFileSync(repoPath('package-lock.json'), 'utf8')) as { packages: Record<string, unknown> };
+      for (const path of Object.keys(lock.packages)) {
         const match = path.match(/^node_modules\/((?:@[^/]+\/)?[^/]+)$/);
         if (!match?.[1]) continue;
         const scopeOrName = match[1].split('/')[0] ?? '';
-        if (entry.dev) {
+        if (!production.has(path)) {
           if (!match[1].startsWith('@')) assert.ok(!installed.has(match[1]), `dev dependency ${match[1]} is in the image`);
         } else {
           assert.ok(installed.has(scopeOrName), `production dependency ${match[1]} is missing from the image`);
         }
       }
+      assert.ok(!installed.has('@sap-b1-airbyte'), 'the simulator workspaces are in the image');
       const { sizeBytes } = await inspectImage(cli, image.tag);
       const baseSize = (await inspectImage(cli, image.baseImage ?? 'node:26-bookworm-slim')).sizeBytes;
       t.diagnostic(`image ${(sizeBytes / 1e6).toFixed(1)} MB, of which ${((sizeBytes - baseSize) / 1e6).toFixed(1)} MB on top of the base image`);

@@ -5,7 +5,8 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readDockerfile, readMetadata, readPackageJson, readSpec } from './repo-files.js';
+import { readFileSync } from 'node:fs';
+import { productionInstallPaths, readDockerfile, readMetadata, readPackageJson, readSpec, repoPath } from './repo-files.js';
 
 const metadata = readMetadata();
 const dockerfile = readDockerfile();
@@ -77,5 +78,14 @@ describe('Dockerfile', () => {
     // Node 26 became Active LTS on 2026-10-28; 24 is in maintenance and 20 is end-of-life.
     assert.match(dockerfile.baseImage, /^node:26-[a-z]+-slim$/);
     assert.equal(metadata.data.connectorBuildOptions, undefined, 'see the comment in metadata.yaml');
+  });
+
+  test('installs without the simulator workspaces, which are not in the build context', () => {
+    const installs = readFileSync(repoPath('Dockerfile'), 'utf8').match(/^\s*npm ci .*$/gm) ?? [];
+    assert.equal(installs.length, 2);
+    for (const install of installs) assert.match(install, /--workspaces=false/);
+    const production = productionInstallPaths();
+    for (const runtime of ['undici', 'ajv', 'yargs', 'split2', 'fast-xml-parser']) assert.ok(production.has(`node_modules/${runtime}`), runtime);
+    for (const path of production) assert.doesNotMatch(path, /@sap-b1-airbyte|selfsigned|typescript|tsx/, 'a simulator or dev tool among the production dependencies');
   });
 });

@@ -83,3 +83,37 @@ export function readDockerfile(): DockerfileDeclarations {
     labels,
   };
 }
+
+interface LockedPackage {
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+}
+
+/**
+ * Install paths (`node_modules/x`, `node_modules/x/node_modules/y`) of what `npm ci --omit=dev`
+ * installs for the connector: the closure of the root package's dependencies in package-lock.json,
+ * resolved the way Node looks modules up. The lock's own `dev` flags cannot say this: the
+ * simulator workspaces count as production dependants, but the image is built without them.
+ */
+export function productionInstallPaths(): Set<string> {
+  const lock = JSON.parse(readFileSync(repoPath('package-lock.json'), 'utf8')) as { packages: Record<string, LockedPackage> };
+  const resolve = (from: string, name: string): string | undefined => {
+    for (let dir = from; ; dir = dir.slice(0, Math.max(0, dir.lastIndexOf('/node_modules/')))) {
+      const candidate = `${dir === '' ? '' : `${dir}/`}node_modules/${name}`;
+      if (lock.packages[candidate] !== undefined) return candidate;
+      if (dir === '') return undefined;
+    }
+  };
+  const found = new Set<string>();
+  const visit = (from: string): void => {
+    const entry = lock.packages[from] ?? {};
+    for (const name of Object.keys({ ...entry.dependencies, ...entry.optionalDependencies })) {
+      const path = resolve(from, name);
+      if (path === undefined || found.has(path)) continue;
+      found.add(path);
+      visit(path);
+    }
+  };
+  visit('');
+  return found;
+}

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { runLookerRefresh, type LookerConfig, type LookerRefreshOptions } from '../../src/looker/refresh.js';
 import { CaptureLogger } from './capture-logger.js';
 import { FakeClock } from './fake-clock.js';
-import { startLookerSimulator, type LookerSimulator, type LookerSimulatorOptions } from './simulator.js';
+import { startLookerSimulator, type LookerSimulator, type LookerSimulatorOptions } from '@sap-b1-airbyte/looker-api-simulator';
 
 const CLIENT_ID = 'refresh-client-id';
 const CLIENT_SECRET = 'Sup3r-s3cret-client-value';
@@ -65,7 +65,9 @@ describe('token cache', () => {
     assert.equal(outcome.ok, true, JSON.stringify(outcome));
     assert.equal(sim.counters.logins, 1);
     assert.equal(sim.counters.logouts, 1);
-    const authenticated = sim.requests.filter((r) => r.route !== '/login');
+    assert.equal(sim.requests[0]?.route, '/versions', 'the API host is checked first, without credentials');
+    assert.equal(sim.requests[0]?.authorization, undefined);
+    const authenticated = sim.requests.filter((r) => r.route !== '/login' && r.route !== '/versions');
     assert.ok(authenticated.length >= 12, `expected many calls, saw ${authenticated.length}`);
     assert.equal(new Set(authenticated.map((r) => r.authorization)).size, 1, 'every call reuses the one token');
     assert.ok(sim.requests.every((r) => r.status !== 401));
@@ -291,7 +293,21 @@ describe('credentials', () => {
     assert.deepEqual(outcome.scheduledPlans.map((p) => p.status), ['skipped']);
     assert.equal(sim.counters.refusedLogins, 1, 'a refusal is not retried');
     assert.equal(sim.counters.logouts, 0, 'nothing to log out of');
-    assert.equal(sim.requests.length, 1);
+    assert.deepEqual(sim.requests.map((r) => r.route), ['/versions', '/login']);
+  });
+
+  test('a base URL that is not a Looker API host is reported as such, before any credentials are sent', async () => {
+    const { sim, logger } = await setup();
+    const outcome = await runLookerRefresh(
+      { base_url: `${sim.baseUrl}/not-looker`, client_id: CLIENT_ID, client_secret: CLIENT_SECRET, datagroups: [{ model: 'sap_b1', name: 'sap_b1_sync' }] },
+      logger,
+    );
+    assert.equal(outcome.ok, false);
+    assert.equal(outcome.failure?.failureType, 'config_error');
+    assert.match(outcome.failure?.message ?? '', /\/not-looker is not a Looker API host: GET \/api\/4\.0\/versions answered HTTP 404\. Set base_url to the instance's API host/);
+    assert.doesNotMatch(outcome.failure?.message ?? '', /credentials/);
+    assert.deepEqual(outcome.datagroups.map((d) => d.status), ['skipped']);
+    assert.equal(sim.counters.logins + sim.counters.refusedLogins, 0, 'no login was attempted');
   });
 
   test('an unreachable Looker is a transient failure, not a crash', async () => {
@@ -305,7 +321,7 @@ describe('credentials', () => {
     });
     assert.equal(outcome.ok, false);
     assert.equal(outcome.failure?.failureType, 'transient_error');
-    assert.match(outcome.failure?.message ?? '', /Could not reach the Looker API \(POST \/login\).*ECONNREFUSED/);
+    assert.match(outcome.failure?.message ?? '', /Could not reach the Looker API \(GET \/versions\).*ECONNREFUSED/);
     assert.deepEqual(clock.sleeps, [1000, 2000, 4000, 8000]);
   });
 });

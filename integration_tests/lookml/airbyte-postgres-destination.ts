@@ -5,30 +5,103 @@
  *   _airbyte_extracted_at timestamptz from the record's emitted_at, _airbyte_loaded_at,
  *   _airbyte_data jsonb, _airbyte_meta jsonb, _airbyte_generation_id bigint);
  * - one final table per stream in the target schema, named after the stream, with the four
- *   metadata columns and one typed column per schema property: string varchar, integer bigint,
- *   number decimal, boolean boolean, date date, timestamp with/without time zone
- *   timestamptz/timestamp, time time, anything else jsonb (the destination's toDialectType);
+ *   metadata columns and one typed column per schema property, typed as Airbyte types it (below);
  *   values typed with CAST(_airbyte_data ->> 'column' AS type);
  * - incremental append_dedup: rows are appended, then deduplicated by primary key keeping the
  *   row with the greatest cursor (NULLs last), then the latest _airbyte_extracted_at;
  *   full refresh overwrite: the final table holds exactly the last sync's rows.
+ *
+ * The column types follow Airbyte's own code, not the LookML generator's idea of them (a test
+ * oracle must not share the code it tests): the JSON schema is read as AirbyteType.fromJsonSchema
+ * and AirbyteProtocolType.fromJson do in the destinations' typing-and-deduping base (airbytehq/
+ * airbyte, typing_deduping), and mapped as JdbcSqlGenerator.toDialectType with the Postgres
+ * generator's override (STRING is an unbounded VARCHAR): NUMBER decimal(38, 9), INTEGER bigint,
+ * dates and times to their types, objects, arrays, oneOf and anything unrecognised to jsonb; a
+ * union of types takes the widest (Union.chooseType).
  */
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { ConfiguredAirbyteCatalog, ConfiguredAirbyteStream } from '../../src/protocol/generated/airbyte-protocol.js';
-import { columnKind, type ColumnKind } from '../../src/looker/lookml/tables.js';
 
-const POSTGRES_TYPES: Record<ColumnKind, string> = {
-  string: 'varchar',
-  integer: 'bigint',
-  number: 'decimal',
-  boolean: 'boolean',
-  date: 'date',
-  timestamp_tz: 'timestamp with time zone',
-  timestamp_ntz: 'timestamp',
-  time: 'time',
-  json: 'jsonb',
+/** AirbyteProtocolType, in Airbyte's order of precedence within a union (widest first). */
+const PROTOCOL_TYPES = ['STRING', 'DATE', 'TIME_WITHOUT_TIMEZONE', 'TIME_WITH_TIMEZONE', 'TIMESTAMP_WITHOUT_TIMEZONE', 'TIMESTAMP_WITH_TIMEZONE', 'NUMBER', 'INTEGER', 'BOOLEAN', 'UNKNOWN'] as const;
+type ProtocolType = (typeof PROTOCOL_TYPES)[number];
+type AirbyteType = { protocol: ProtocolType } | { kind: 'struct' | 'array' | 'one_of' } | { union: AirbyteType[] };
+
+interface JsonSchema {
+  type?: string | string[];
+  format?: string;
+  airbyte_type?: string;
+  properties?: Record<string, JsonSchema>;
+  oneOf?: JsonSchema[];
+}
+
+/** AirbyteProtocolType.fromJson: one JSON type with its format and airbyte_type. */
+function protocolType(schema: JsonSchema & { type: string }): ProtocolType {
+  const { type, format, airbyte_type: airbyteType } = schema;
+  if (type === 'boolean') return 'BOOLEAN';
+  if (type === 'integer') return 'INTEGER';
+  if (type === 'number') return airbyteType === 'integer' ? 'INTEGER' : 'NUMBER';
+  if (type === 'string') {
+    if (format === 'date') return 'DATE';
+    if (format === 'time') {
+      if (airbyteType === 'time_without_timezone') return 'TIME_WITHOUT_TIMEZONE';
+      if (airbyteType === 'time_with_timezone') return 'TIME_WITH_TIMEZONE';
+      return 'UNKNOWN';
+    }
+    if (format === 'date-time') {
+      if (airbyteType === 'timestamp_without_timezone') return 'TIMESTAMP_WITHOUT_TIMEZONE';
+      if (airbyteType === undefined || airbyteType === 'timestamp_with_timezone') return 'TIMESTAMP_WITH_TIMEZONE';
+      return 'UNKNOWN';
+    }
+    return 'STRING';
+  }
+  return 'UNKNOWN';
+}
+
+/** AirbyteType.fromJsonSchema for a column's schema. */
+function airbyteType(schema: JsonSchema): AirbyteType {
+  const { type } = schema;
+  if (typeof type === 'string') {
+    if (type === 'object') return { kind: 'struct' };
+    if (type === 'array') return { kind: 'array' };
+    return { protocol: protocolType({ ...schema, type }) };
+  }
+  if (Array.isArray(type)) {
+    const options = [...new Set(type.filter((t) => t !== 'null'))];
+    if (options.length === 1) return airbyteType({ ...schema, type: options[0]! });
+    return { union: options.map((option) => airbyteType({ ...schema, type: option })) };
+  }
+  if (schema.oneOf) return { kind: 'one_of' };
+  if (schema.properties) return { kind: 'struct' };
+  return { protocol: 'UNKNOWN' };
+}
+
+/** Union.chooseType: arrays, then objects, then the protocol type earliest in precedence. */
+function chooseType(options: AirbyteType[]): AirbyteType {
+  const rank = (t: AirbyteType) => ('kind' in t ? (t.kind === 'array' ? -2 : t.kind === 'struct' ? -1 : Number.MAX_SAFE_INTEGER) : 'protocol' in t ? PROTOCOL_TYPES.indexOf(t.protocol) : Number.MAX_SAFE_INTEGER);
+  return options.length ? options.reduce((best, t) => (rank(t) < rank(best) ? t : best)) : { protocol: 'UNKNOWN' };
+}
+
+const POSTGRES_TYPES: Record<ProtocolType, string> = {
+  STRING: 'varchar',
+  NUMBER: 'decimal(38, 9)',
+  INTEGER: 'bigint',
+  BOOLEAN: 'boolean',
+  TIMESTAMP_WITH_TIMEZONE: 'timestamp with time zone',
+  TIMESTAMP_WITHOUT_TIMEZONE: 'timestamp',
+  TIME_WITH_TIMEZONE: 'time with time zone',
+  TIME_WITHOUT_TIMEZONE: 'time',
+  DATE: 'date',
+  UNKNOWN: 'jsonb',
 };
+
+/** The Postgres column type Airbyte's Postgres destination creates for a column's JSON schema. */
+export function postgresColumnType(schema: JsonSchema): string {
+  let type = airbyteType(schema);
+  if ('union' in type) type = chooseType(type.union);
+  return 'protocol' in type ? POSTGRES_TYPES[type.protocol] : 'jsonb';
+}
 
 export interface SyncRecord {
   stream: string;
@@ -52,7 +125,7 @@ export class AirbytePostgresDestination {
 
   private columns(stream: ConfiguredAirbyteStream): { name: string; type: string }[] {
     const properties = (stream.stream.json_schema as { properties: Record<string, object> }).properties;
-    return Object.entries(properties).map(([name, fragment]) => ({ name, type: POSTGRES_TYPES[columnKind(fragment)] }));
+    return Object.entries(properties).map(([name, fragment]) => ({ name, type: postgresColumnType(fragment) }));
   }
 
   private finalTable(name: string): string {

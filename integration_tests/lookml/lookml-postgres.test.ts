@@ -2,14 +2,32 @@
  * The generated postgres LookML, run for real: the Service Layer simulator (demo company, scale
  * 1) is read by the built connector, loaded into PostgreSQL 15 as Airbyte's Postgres
  * destination would, and the SQL of the generated derived tables, dimensions, measures, joins
- * and datagroup trigger is executed. Gross margin by region must equal the margin computed
- * directly from the simulator's records to the cent, before and after SAP changes a document.
+ * and datagroup trigger is executed. The numbers are tied out, to the cent, to ground truth
+ * computed from the simulator's own records (ground-truth.ts) and across explores: margin by
+ * region, revenue and cost of goods against the ledger, net income, cost-center allocation,
+ * payment totals and open receivables and payables, before and after SAP changes documents.
+ *
+ * The simulator's books are not complete yet (issue 11): cancelled documents keep their journal
+ * entry without a reversal, and credit notes are not applied to invoices. The tie-outs name the
+ * adjustment where that matters; the ones that need complete books (open items against the
+ * control accounts, inventory value against the inventory accounts, batches) are not here yet.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { referenceProblems, type ParsedModel } from '../../test/looker-lookml/parsed-project.js';
-import { cents, marginByRegion, receivedQuantity, stockOnHand, totalDebit, type MarginCents } from './ground-truth.js';
-import { exploreSql } from './lookml-query.js';
+import { presentationProblems, referenceProblems, type ParsedModel } from '../../test/looker-lookml/parsed-project.js';
+import {
+  cents,
+  ledgerByMonth,
+  marginByRegion,
+  openInvoicesByPartner,
+  postedByCancelledSalesDocument,
+  receivedQuantity,
+  stockOnHand,
+  totalDebit,
+  totalPaid,
+  type MarginCents,
+} from './ground-truth.js';
+import { exploreSql, withDateFilters } from './lookml-query.js';
 import { startLookmlPipeline, SCHEMA, type LookmlPipeline } from './pipeline.js';
 import { findPostgresBin, MISSING_POSTGRES_MESSAGE } from './postgres-cluster.js';
 
@@ -64,16 +82,113 @@ describe('generated postgres LookML on PostgreSQL, fed by the connector from the
   it('generates a consistent model for the configured streams, with every explore', () => {
     const { model, notes } = pipeline();
     assert.deepEqual(referenceProblems(model), []);
-    assert.deepEqual(notes, []);
-    assert.deepEqual(Object.keys(model.explore ?? {}).sort(), ['general_ledger', 'incoming_cash', 'inventory', 'outgoing_cash', 'purchasing', 'sales_margin']);
+    assert.deepEqual(presentationProblems(model), []);
+    assert.equal(notes.length, 2, notes.join('\n'));
+    assert.match(notes.join('\n'), /lacks the distribution_rule_lines stream[\s\S]*without the financial_years stream/);
+    assert.deepEqual(Object.keys(model.explore ?? {}).sort(), [
+      'general_ledger',
+      'incoming_cash',
+      'inventory_aging',
+      'outgoing_cash',
+      'payables_aging',
+      'profit_and_loss',
+      'purchasing',
+      'receivables_aging',
+      'sales_margin',
+    ]);
   });
 
-  it('gross margin, revenue and cost by region equal the ground truth to the cent', async () => {
+  it('net revenue, posted cost of goods and gross margin by region equal the ground truth to the cent', async () => {
     const p = pipeline();
     const expected = marginByRegion(p.simulator);
     assert.ok(expected.size >= 3, 'the demo company has customers in several regions');
     assert.notDeepEqual(sorted(marginByRegion(p.simulator, { includeCancelled: true })), sorted(expected), 'the data has cancelled invoices that would change the margin');
     assert.deepEqual(sorted(await marginFromLookml(p)), sorted(expected));
+  });
+
+  it("ties the margin's revenue and cost of goods to the profit and loss and to the ledger, month by month", async () => {
+    const p = pipeline();
+    const byMonth = (rows: Row[], index: number) => new Map(rows.map((r) => [String(r.d0), cents(r[`m${index}`])]));
+    const margin = await p.query('sales_margin', { dimensions: ['sales_margin_lines.posting_month'], measures: ['sales_margin_lines.revenue', 'sales_margin_lines.cost_of_goods'] });
+    const pnl = await p.query('profit_and_loss', { dimensions: ['profit_and_loss_lines.posting_month'], measures: ['profit_and_loss_lines.revenue'] });
+    const pnlCost = await p.query('profit_and_loss', {
+      dimensions: ['profit_and_loss_lines.posting_month'],
+      measures: ['profit_and_loss_lines.amount'],
+      filters: { 'account_hierarchy.level_2_name': 'Cost of Goods Sold' },
+    });
+    const ledger = ledgerByMonth(p.simulator);
+    // Not business activity in the margin: entries of cancelled documents (the simulator posts no
+    // reversal yet) and manual journal entries to revenue or cost-of-goods accounts.
+    const cancelled = ledgerByMonth(p.simulator, postedByCancelledSalesDocument(p.simulator));
+    const manual = ledgerByMonth(p.simulator, (e) => e.OriginalJournal === 'ttJournalEntry');
+    assert.ok([...cancelled.values()].some((m) => m.revenue !== 0), 'cancelled invoices posted revenue: the adjustment is exercised');
+    const months = [...ledger.keys()].sort();
+    assert.ok(months.length >= 6, `several months of data: ${months.join(', ')}`);
+    for (const month of months) {
+      const lookml = { marginRevenue: byMonth(margin, 0).get(month) ?? 0, marginCost: byMonth(margin, 1).get(month) ?? 0, pnlRevenue: byMonth(pnl, 0).get(month) ?? 0, pnlCost: byMonth(pnlCost, 0).get(month) ?? 0 };
+      const adjust = (m: Map<string, { revenue: number; costOfGoods: number }>, key: 'revenue' | 'costOfGoods') => m.get(month)?.[key] ?? 0;
+      assert.equal(lookml.pnlRevenue, ledger.get(month)!.revenue, `${month}: profit and loss revenue equals the revenue accounts' movement`);
+      assert.equal(lookml.pnlCost, ledger.get(month)!.costOfGoods, `${month}: profit and loss cost of goods equals the cost-of-goods accounts' movement`);
+      assert.equal(lookml.marginRevenue, lookml.pnlRevenue - adjust(cancelled, 'revenue') - adjust(manual, 'revenue'), `${month}: margin revenue ties to the profit and loss`);
+      assert.equal(lookml.marginCost, lookml.pnlCost - adjust(cancelled, 'costOfGoods') - adjust(manual, 'costOfGoods'), `${month}: margin cost of goods ties to the profit and loss`);
+    }
+  });
+
+  it('net income per year equals the movement of the profit-and-loss accounts, and cost-center allocations add up to it', async () => {
+    const p = pipeline();
+    const ledger = ledgerByMonth(p.simulator);
+    const years = new Map<string, number>();
+    for (const [month, m] of ledger) years.set(month.slice(0, 4), (years.get(month.slice(0, 4)) ?? 0) + m.netIncome);
+    const rows = await p.query('profit_and_loss', { dimensions: ['profit_and_loss_lines.fiscal_year'], measures: ['profit_and_loss_lines.net_income', 'profit_and_loss_lines.revenue', 'profit_and_loss_lines.expenses'] });
+    assert.deepEqual(new Map(rows.map((r) => [String(r.d0), cents(r.m0)])), years);
+    for (const r of rows) assert.equal(cents(r.m1) - cents(r.m2), cents(r.m0), 'revenue less expenses is net income');
+    const [total] = await p.query('profit_and_loss', { measures: ['profit_and_loss_lines.net_income'] });
+    for (const dimension of ['profit_and_loss_lines.cost_center_1', 'profit_and_loss_lines.cost_center_2', 'account_hierarchy.level_1_name']) {
+      const parts = await p.query('profit_and_loss', { dimensions: [dimension], measures: ['profit_and_loss_lines.net_income'] });
+      assert.ok(parts.length >= 2, dimension);
+      assert.equal(
+        parts.reduce((sum, r) => sum + cents(r.m0), 0),
+        cents(total!.m0),
+        `net income by ${dimension} adds up to the total`,
+      );
+    }
+  });
+
+  it('totals payments by every means of payment as the payment records add them up', async () => {
+    const p = pipeline();
+    for (const [explore, view, entitySet] of [
+      ['incoming_cash', 'payment_total', 'IncomingPayments'],
+      ['outgoing_cash', 'payment_total', 'VendorPayments'],
+    ] as const) {
+      const [row] = await p.query(explore, { measures: [`${view}.total_paid`] });
+      assert.equal(cents(row!.m0), totalPaid(p.simulator, entitySet), explore);
+      const sources = await p.query(explore, { dimensions: [`${view}.total_source`], measures: [`${view}.total_paid`] });
+      assert.deepEqual(sources.map((r) => r.d0), ['journal entry'], `${explore}: every payment's total comes from its journal entry`);
+    }
+  });
+
+  it("ages open invoices as SAP reports them open, per customer and vendor, and nothing before the first posting", async () => {
+    const p = pipeline();
+    const future = '2099-12-31';
+    for (const [explore, view, partner, entitySet, kind] of [
+      ['receivables_aging', 'receivable_movements', 'card_code', 'Invoices', 'invoice'],
+      ['payables_aging', 'payable_movements', 'card_code', 'PurchaseInvoices', 'purchase_invoice'],
+    ] as const) {
+      const rows = await p.query(explore, {
+        dimensions: [`${view}.${partner}`],
+        measures: [`${view}.open_amount`],
+        filters: { [`${view}.item_kind`]: kind },
+        dateFilters: { as_of_date: future },
+      });
+      const open = new Map(rows.map((r): [string, number] => [String(r.d0), cents(r.m0)]).filter(([, amount]) => amount !== 0));
+      const expected = openInvoicesByPartner(p.simulator, entitySet);
+      assert.ok(expected.size > 0, `${entitySet}: some are open`);
+      assert.deepEqual(new Map([...open].sort()), new Map([...expected].sort()), explore);
+      const buckets = await p.query(explore, { dimensions: [`${view}.aging_bucket`], measures: [`${view}.open_amount`], dateFilters: { as_of_date: future } });
+      assert.deepEqual(buckets.map((r) => r.d0).filter((b) => cents(buckets.find((x) => x.d0 === b)!.m0) !== 0), ['Over 120 days'], 'in 2099 everything is long overdue');
+      const [before] = await p.query(explore, { measures: [`${view}.open_amount`], dateFilters: { as_of_date: '2000-01-01' } });
+      assert.equal(cents(before!.m0), 0, 'nothing was open before the first posting');
+    }
   });
 
   it('runs every dimension and measure of every view', async () => {
@@ -95,6 +210,18 @@ describe('generated postgres LookML on PostgreSQL, fed by the connector from the
     }
   });
 
+  it('has a unique primary key in every view, as symmetric aggregates in Looker need', async () => {
+    const p = pipeline();
+    for (const [name, view] of Object.entries(p.model.view ?? {})) {
+      const key = Object.values(view.dimension ?? {}).find((d) => d.primary_key)!;
+      const table = view.sql_table_name ? view.sql_table_name.trim() : `(${withDateFilters(view.derived_table!.sql!)})`;
+      const distinct = exploreSql(withViewExplore(p.model, name), '__view', { dimensions: [`${name}.${key.$name}`] });
+      const { rows } = await p.client.query(`SELECT (SELECT COUNT(*) FROM ${table} AS t)::int AS all_rows, (SELECT COUNT(*) FROM (${distinct}) AS k)::int AS keys`);
+      assert.ok(rows[0].all_rows > 0, `${name} has rows`);
+      assert.equal(rows[0].keys, rows[0].all_rows, `${name}: ${key.$name} is unique`);
+    }
+  });
+
   it('runs the joins of every explore', async () => {
     const p = pipeline();
     const joined = async (explore: string, dimensions: string[], measures: string[] = []) => {
@@ -104,25 +231,28 @@ describe('generated postgres LookML on PostgreSQL, fed by the connector from the
     };
     const byCostCenter = await joined(
       'sales_margin',
-      ['cost_center_1.center_name', 'cost_center_2.center_name', 'item_group.group_name', 'warehouse.warehouse_name', 'revenue_account.name', 'sales_margin_lines.doc_date'],
+      ['cost_center_1.center_name', 'cost_center_2.center_name', 'item_group.group_name', 'warehouse.warehouse_name', 'account.name', 'sales_margin_lines.posting_date'],
       ['sales_margin_lines.gross_margin', 'sales_margin_lines.gross_margin_pct', 'sales_margin_lines.document_count'],
     );
-    assert.ok(byCostCenter.every((r) => r.d0 !== null && r.d1 !== null && r.d2 !== null && r.d3 !== null && r.d4 !== null), 'every margin line finds its cost centers, item group, warehouse and account');
+    assert.ok(byCostCenter.every((r) => r.d0 !== null && r.d1 !== null && r.d2 !== null && r.d3 !== null && r.d4 !== null), 'every margin row finds its cost centers, item group, warehouse and account');
     await joined('sales_margin', ['invoice.doc_num', 'invoice_line.u_promo_code', 'credit_note.doc_num', 'credit_note_line.item_code', 'customer.u_segment']);
+    await joined('profit_and_loss', ['account_hierarchy.level_1_name', 'account_hierarchy.level_2_name', 'account.name', 'cost_center_1.center_name', 'journal_entry.memo', 'profit_and_loss_lines.fiscal_period'], ['profit_and_loss_lines.amount']);
+    await joined('receivables_aging', ['customer.card_name', 'receivable_movements.aging_bucket'], ['receivable_movements.open_amount', 'receivable_movements.overdue_amount', 'receivable_movements.average_days_past_due']);
+    await joined('payables_aging', ['vendor.card_name', 'payable_movements.aging_bucket'], ['payable_movements.open_amount']);
     await joined('purchasing', ['vendor.card_name', 'item.item_name', 'item_group.group_name', 'warehouse.warehouse_name'], ['purchase_lines.received_quantity', 'purchase_lines.open_order_quantity']);
-    await joined('general_ledger', ['gl_account.name', 'cost_center_1.center_code', 'cost_center_2.center_code', 'journal_entry.memo'], ['journal_entry_lines.balance']);
-    await joined('incoming_cash', ['customer.u_region'], ['incoming_payments.total_paid', 'incoming_payments.count']);
+    await joined('general_ledger', ['gl_account.name', 'account_hierarchy.level_2_name', 'cost_center_1.center_code', 'cost_center_2.center_code', 'journal_entry.memo'], ['journal_entry_lines.balance']);
+    await joined('incoming_cash', ['customer.u_region'], ['payment_total.total_paid', 'payment_total.paid_by_check_or_card', 'incoming_payments.cash_paid', 'incoming_payments.count']);
     await joined('incoming_cash', ['settlement.sum_applied', 'invoice.doc_num', 'credit_note.doc_num']);
     await joined('outgoing_cash', ['vendor.card_name', 'settlement.sum_applied', 'purchase_invoice.doc_num']);
-    await joined('inventory', ['inventory_age_layers.age_bucket', 'item_group.group_name', 'warehouse.warehouse_name', 'stock.committed'], ['inventory_age_layers.on_hand_value', 'inventory_age_layers.average_age_days']);
+    await joined('inventory_aging', ['inventory_age_layers.age_bucket', 'inventory_age_layers.inflow_kind', 'item_group.group_name', 'warehouse.warehouse_name', 'stock.committed'], ['inventory_age_layers.on_hand_value', 'inventory_age_layers.average_age_days']);
   });
 
   it('splits stock on hand into FIFO layers that add up to InStock, and counts received quantities', async () => {
     const p = pipeline();
-    const rows = await p.query('inventory', { dimensions: ['inventory_age_layers.item_code', 'inventory_age_layers.warehouse_code'], measures: ['inventory_age_layers.on_hand_quantity'] });
+    const rows = await p.query('inventory_aging', { dimensions: ['inventory_age_layers.item_code', 'inventory_age_layers.warehouse_code'], measures: ['inventory_age_layers.on_hand_quantity'] });
     const layered = new Map(rows.map((r) => [`${String(r.d0)}|${String(r.d1)}`, Math.round(Number(r.m0) * 1000)]));
     assert.deepEqual([...layered].sort(), [...stockOnHand(p.simulator)].sort());
-    const buckets = await p.query('inventory', { dimensions: ['inventory_age_layers.age_bucket'], measures: ['inventory_age_layers.on_hand_quantity'] });
+    const buckets = await p.query('inventory_aging', { dimensions: ['inventory_age_layers.age_bucket'], measures: ['inventory_age_layers.on_hand_quantity'] });
     assert.ok(buckets.length >= 2, `stock falls in several age buckets: ${JSON.stringify(buckets)}`);
     const [received] = await p.query('purchasing', { measures: ['purchase_lines.received_quantity'] });
     assert.equal(Math.round(Number(received!.m0) * 1000), receivedQuantity(p.simulator));

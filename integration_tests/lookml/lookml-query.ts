@@ -5,9 +5,12 @@
  * measures aggregate (sum, count, count_distinct, number over other measures), and only the
  * joins the query needs (and the joins those go through, and always_join) are added.
  *
+ * Templated date filters ({% date_start f %}) become the timestamp literal Looker writes for
+ * PostgreSQL, or NULL when the filter is not set, as Looker documents for date_start.
+ *
  * Deliberately small: Looker's symmetric aggregates are not reproduced, so a query whose joins
  * fan out (one_to_many) with measures is refused rather than computed wrongly, and only the raw
- * and date time frames of dimension groups are supported.
+ * date and month time frames of dimension groups are supported.
  */
 import { baseViewOf, exploreAliases, references, type ParsedField, type ParsedModel, type ParsedView } from '../../test/looker-lookml/parsed-project.js';
 
@@ -16,6 +19,20 @@ export interface ExploreQuery {
   dimensions?: string[];
   /** "alias.field" of measures. */
   measures?: string[];
+  /** "alias.field" of dimensions -> the value they must equal (a WHERE condition). */
+  filters?: Record<string, string | number>;
+  /** Templated date filters of the base view -> a date (YYYY-MM-DD). */
+  dateFilters?: Record<string, string>;
+}
+
+/** Replaces {% date_start f %} and {% date_end f %} as Looker does for a single-day filter value. */
+export function withDateFilters(sql: string, values: Record<string, string> = {}): string {
+  return sql.replace(/\{%\s*(date_start|date_end)\s+([a-z0-9_]+)\s*%\}/g, (_m, edge: string, name: string) => {
+    const value = values[name];
+    if (value === undefined) return 'NULL';
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new Error(`Date filter ${name} must be YYYY-MM-DD, got ${value}`);
+    return edge === 'date_start' ? `TIMESTAMP '${value}'` : `(TIMESTAMP '${value}' + INTERVAL '1 day')`;
+  });
 }
 
 const q = (identifier: string) => `"${identifier}"`;
@@ -36,7 +53,7 @@ export function exploreSql(model: ParsedModel, exploreName: string, query: Explo
 
   /** Expands ${TABLE}, ${field} and ${view.field} in SQL written inside view `alias`. */
   const expand = (alias: string, sql: string, stack: string[]): string =>
-    sql.replace(/\$\{([A-Za-z0-9_]+)(?:\.([a-z0-9_]+))?\}/g, (_m, first: string, second: string | undefined) => {
+    withDateFilters(sql, query.dateFilters).replace(/\$\{([A-Za-z0-9_]+)(?:\.([a-z0-9_]+))?\}/g, (_m, first: string, second: string | undefined) => {
       if (first === 'TABLE' && second === undefined) {
         used.add(alias);
         return q(alias);
@@ -66,6 +83,8 @@ export function exploreSql(model: ParsedModel, exploreName: string, query: Explo
       if (inner === undefined) throw new Error(`Dimension ${key} has no sql`);
       if (timeframe === undefined || timeframe === 'raw') return inner;
       if (timeframe === 'date') return field.datatype === 'date' ? inner : `CAST(${inner} AS DATE)`;
+      // Looker shows a month as YYYY-MM.
+      if (timeframe === 'month') return `TO_CHAR(${inner}, 'YYYY-MM')`;
       throw new Error(`Time frame ${timeframe} of ${key} is not supported by this translator`);
     }
     switch (field.type) {
@@ -102,7 +121,13 @@ export function exploreSql(model: ParsedModel, exploreName: string, query: Explo
     });
   const dimensions = selected(query.dimensions, 'dimension');
   const measures = selected(query.measures, 'measure');
-  const where = explore.sql_always_where ? expand(base, explore.sql_always_where.trim(), []) : undefined;
+  const conditions = Object.entries(query.filters ?? {}).map(([ref, value]) => {
+    const [alias, name] = ref.split('.') as [string, string];
+    if (findField(alias, name).kind !== 'dimension') throw new Error(`${ref} is not a dimension`);
+    return `${fieldSql(alias, name, [])} = ${typeof value === 'number' ? value : `'${value.replace(/'/g, "''")}'`}`;
+  });
+  if (explore.sql_always_where) conditions.unshift(expand(base, explore.sql_always_where.trim(), []));
+  const where = conditions.length ? conditions.join(' AND ') : undefined;
 
   // Joins needed: used aliases, what their sql_on refers to, always_join; in the explore's order.
   for (const name of explore.always_join ?? []) used.add(name);
@@ -117,7 +142,7 @@ export function exploreSql(model: ParsedModel, exploreName: string, query: Explo
       if (!view) throw new Error(`Join ${name} of ${exploreName} has no view`);
       const on = expand(name, join.sql_on!.trim(), []);
       const type = join.type === 'inner' ? 'INNER JOIN' : 'LEFT JOIN';
-      joinClauses.set(name, `${type} ${tableOf(view)} AS ${q(name)} ON ${on}`);
+      joinClauses.set(name, `${type} ${tableOf(view, query.dateFilters)} AS ${q(name)} ON ${on}`);
       if (measures.length && (join.relationship === 'one_to_many' || join.relationship === 'many_to_many')) {
         throw new Error(`Join ${name} fans out (${join.relationship}); this translator does not reproduce symmetric aggregates`);
       }
@@ -131,15 +156,15 @@ export function exploreSql(model: ParsedModel, exploreName: string, query: Explo
   const select = [...dimensions.map((d, i) => `${d} AS d${i}`), ...measures.map((m, i) => `${m} AS m${i}`)];
   return [
     `SELECT ${select.join(',\n  ')}`,
-    `FROM ${tableOf(viewOf(base))} AS ${q(base)}`,
+    `FROM ${tableOf(viewOf(base), query.dateFilters)} AS ${q(base)}`,
     ...orderedJoins,
     ...(where ? [`WHERE ${where}`] : []),
     ...(dimensions.length ? [`GROUP BY ${dimensions.map((_d, i) => i + 1).join(', ')}`, `ORDER BY ${dimensions.map((_d, i) => i + 1).join(', ')}`] : []),
   ].join('\n');
 }
 
-function tableOf(view: ParsedView): string {
+function tableOf(view: ParsedView, dateFilters?: Record<string, string>): string {
   if (view.sql_table_name) return view.sql_table_name.trim();
-  if (view.derived_table?.sql) return `(\n${view.derived_table.sql.trim()}\n)`;
+  if (view.derived_table?.sql) return `(\n${withDateFilters(view.derived_table.sql.trim(), dateFilters)}\n)`;
   throw new Error(`View ${view.$name} has neither sql_table_name nor derived_table`);
 }

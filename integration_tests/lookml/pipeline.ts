@@ -10,12 +10,12 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type pg from 'pg';
 import type { AirbyteCatalog, ConfiguredAirbyteCatalog } from '../../src/protocol/generated/airbyte-protocol.js';
-import { generateLookmlProject } from '../../src/looker/lookml/index.js';
+import { allProjectFiles, generateLookmlProject } from '../../src/looker/lookml/index.js';
 import { jsonFile, lastStates, runConnector, type ConnectorRun } from '../../test/helpers/connector.js';
 import { connectorEntrypoint, repoRoot } from '../../test/helpers/paths.js';
 import { configuredCatalog } from '../../test/looker-lookml/catalogs.js';
 import { parseProject, type ParsedModel } from '../../test/looker-lookml/parsed-project.js';
-import { startServiceLayerSimulator, type ServiceLayerSimulator } from '../service-layer/index.js';
+import { startServiceLayerSimulator, type ServiceLayerSimulator } from '@sap-b1-airbyte/service-layer-simulator';
 import { AirbytePostgresDestination, type SyncRecord } from './airbyte-postgres-destination.js';
 import { exploreSql, type ExploreQuery } from './lookml-query.js';
 import { startPostgresCluster, type PostgresCluster } from './postgres-cluster.js';
@@ -98,7 +98,8 @@ export async function startLookmlPipeline(options: PipelineOptions): Promise<Loo
     await destination.setup();
 
     const project = generateLookmlProject({ catalog: configured, dialect: 'postgres', connection: 'warehouse', schema: SCHEMA });
-    const { model } = await parseProject(project.files);
+    const files = allProjectFiles(project);
+    const { model } = await parseProject(files);
 
     let state: unknown[] | undefined;
     let syncs = 0;
@@ -111,7 +112,7 @@ export async function startLookmlPipeline(options: PipelineOptions): Promise<Loo
       client,
       configured,
       model,
-      files: project.files,
+      files,
       notes: project.notes,
       async sync() {
         const args = ['read', '--config', config, '--catalog', catalogFile, ...(state ? ['--state', jsonFile('lookml-state', state)] : [])];

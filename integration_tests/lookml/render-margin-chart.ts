@@ -1,45 +1,74 @@
 /**
- * Renders integration_tests/lookml/margin-by-region.svg for the README: gross margin by region
- * and by cost center of the simulator's demo company (default seed and scale), computed by the
- * same pipeline the PostgreSQL test runs (connector -> Airbyte-style Postgres tables ->
- * generated LookML's SQL). Needs the PostgreSQL server binaries.
+ * Renders integration_tests/lookml/lookml-demo.svg for the README: from the simulator's demo
+ * company (default seed and scale), gross margin by region and by product-line cost center,
+ * open receivables by aging bucket, and stock value by warehouse and by age, computed by the same
+ * pipeline the PostgreSQL test runs (connector -> Airbyte-style Postgres tables -> generated
+ * LookML's SQL). Needs the PostgreSQL server binaries.
  *
  *   npx tsx integration_tests/lookml/render-margin-chart.ts [output.svg]
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { SIMULATOR_DEFAULTS } from '../service-layer/index.js';
+import { SIMULATOR_DEFAULTS } from '@sap-b1-airbyte/service-layer-simulator';
+import type { ExploreQuery } from './lookml-query.js';
 import { startLookmlPipeline } from './pipeline.js';
 import { findPostgresBin, MISSING_POSTGRES_MESSAGE } from './postgres-cluster.js';
 import { barChartSvg, type Bar } from './svg-bar-chart.js';
 
-const STREAMS = ['invoices', 'invoice_lines', 'credit_notes', 'credit_note_lines', 'business_partners', 'cost_centers'];
-
-const output = process.argv[2] ?? fileURLToPath(new URL('./margin-by-region.svg', import.meta.url));
+const output = process.argv[2] ?? fileURLToPath(new URL('./lookml-demo.svg', import.meta.url));
 const bin = findPostgresBin();
 if (!bin) {
   process.stderr.write(`${MISSING_POSTGRES_MESSAGE}\n`);
   process.exit(1);
 }
 
-const pipeline = await startLookmlPipeline({ postgresBin: bin, streams: STREAMS });
+const pipeline = await startLookmlPipeline({ postgresBin: bin });
 try {
   await pipeline.sync();
-  const bars = async (dimension: string, label: (value: unknown) => string): Promise<Bar[]> => {
-    const rows = await pipeline.query('sales_margin', { dimensions: [dimension], measures: ['sales_margin_lines.gross_margin', 'sales_margin_lines.gross_margin_pct'] });
-    return rows
-      .map((r) => ({ label: label(r.d0), value: Number(r.m0), note: `${(Number(r.m1) * 100).toFixed(1)} %` }))
-      .sort((a, b) => b.value - a.value);
+  const lastPosting = [...pipeline.simulator.groundTruth('Invoices')].map((d) => String(d.DocDate)).sort().at(-1)!;
+  type Row = Record<string, unknown>;
+  const first = (fallback: string) => (r: Row) => (r.d0 === null ? fallback : String(r.d0));
+  const second = (r: Row) => String(r.d1);
+  const bars = async (explore: string, question: ExploreQuery, label: (row: Row) => string, note?: (row: Row) => string, order: 'value' | 'query' = 'value'): Promise<Bar[]> => {
+    const rows = await pipeline.query(explore, question);
+    const result = rows.map((r) => ({ label: label(r), value: Number(r.m0), ...(note ? { note: note(r) } : {}) }));
+    return order === 'value' ? result.sort((a, b) => b.value - a.value) : result;
   };
+  const pct = (r: Row) => `${(Number(r.m1) * 100).toFixed(1)} %`;
+  const margin = { measures: ['sales_margin_lines.gross_margin', 'sales_margin_lines.gross_margin_pct'] };
   const svg = barChartSvg(
-    'Gross margin by region and cost center',
+    'SAP Business One demo company in Looker: margin, receivables, inventory',
     [
-      `Simulator demo company (seed ${SIMULATOR_DEFAULTS.seed}, scale ${SIMULATOR_DEFAULTS.scale}): invoices less credit notes, cancelled documents excluded.`,
-      "Read by the connector, loaded as Airbyte's Postgres destination would, queried via the generated LookML.",
+      `Simulator demo company (seed ${SIMULATOR_DEFAULTS.seed}, scale ${SIMULATOR_DEFAULTS.scale}), read by the connector, loaded as Airbyte's Postgres destination would,`,
+      `queried through the generated LookML. Amounts in USD; cancelled documents excluded; aging as of ${lastPosting}.`,
     ],
     [
-      { title: 'By region (customer U_Region): gross margin in local currency, gross margin %', bars: await bars('sales_margin_lines.region', (v) => (v === null ? '(no region)' : String(v))) },
-      { title: 'By cost center of dimension 2 (product line)', bars: await bars('cost_center_2.center_name', (v) => (v === null ? '(none)' : String(v))) },
+      {
+        title: 'Gross margin by region (customer U_Region): net revenue less posted cost of goods, gross margin %',
+        bars: await bars('sales_margin', { dimensions: ['sales_margin_lines.region'], ...margin }, first('(no region)'), pct),
+      },
+      {
+        title: 'Gross margin by cost center of dimension 2 (product line)',
+        bars: await bars('sales_margin', { dimensions: ['cost_center_2.center_name'], ...margin }, first('(none)'), pct),
+      },
+      {
+        title: `Open receivables by aging bucket as of ${lastPosting}`,
+        bars: await bars(
+          'receivables_aging',
+          { dimensions: ['receivable_movements.aging_bucket_order', 'receivable_movements.aging_bucket'], measures: ['receivable_movements.open_amount'], dateFilters: { as_of_date: lastPosting } },
+          second,
+          undefined,
+          'query',
+        ),
+      },
+      {
+        title: 'Stock value by warehouse',
+        bars: await bars('inventory_aging', { dimensions: ['warehouse.warehouse_name'], measures: ['inventory_age_layers.on_hand_value'] }, first('(none)')),
+      },
+      {
+        title: 'Stock value by age of its FIFO layer (days since it came in)',
+        bars: await bars('inventory_aging', { dimensions: ['inventory_age_layers.age_bucket_order', 'inventory_age_layers.age_bucket'], measures: ['inventory_age_layers.on_hand_value'] }, second, undefined, 'query'),
+      },
     ],
   );
   writeFileSync(output, svg);

@@ -1,5 +1,5 @@
 /**
- * npm run simulator -- --port P [--tls] [--dialect v1|v2] [--scale N] [--latency-ms N] [--seed N] ...
+ * npm run simulator -- --port P [--tls] [--dialect v1|v2] [--scale N] [--latency-ms N] [--seed N] [--workers N] ...
  *
  * Starts the Service Layer simulator, prints one line with its base URL, company database, user and password,
  * and serves until SIGINT or SIGTERM. With --tls the self-signed certificate is written to --cert-out (default
@@ -25,8 +25,12 @@ async function main(): Promise<void> {
     .option('dialect', { choices: ['v1', 'v2'] as const, default: 'v2' as const, describe: 'Service root printed: /b1s/v1 (OData v3) or /b1s/v2 (OData v4); both are served' })
     .option('scale', { type: 'number', default: 1, describe: 'Data volume; 1 is about 2000 invoices, grows linearly' })
     .option('seed', { type: 'number', default: 1, describe: 'Seed of the generated company' })
-    .option('latency-ms', { type: 'number', default: 0, describe: 'Delay added to every request' })
-    .option('login-delay-ms', { type: 'number', default: CLI_LOGIN_DELAY_MS, describe: 'Extra delay of Login (real servers take seconds)' })
+    .option('latency-ms', { type: 'number', default: 0, describe: 'Network delay added to every request (holds no worker)' })
+    .option('login-delay-ms', { type: 'number', default: CLI_LOGIN_DELAY_MS, describe: 'Extra delay of Login, holding no worker (real logins take seconds)' })
+    .option('workers', { type: 'number', describe: 'Worker processes shared by all sessions (default: no limit)' })
+    .option('request-cost-ms', { type: 'number', default: 0, describe: 'Work of every request on its worker' })
+    .option('record-cost-micros', { type: 'number', default: 0, describe: 'Work per record serialised into an answer (microseconds)' })
+    .option('login-cost-ms', { type: 'number', default: 0, describe: 'Work of a Login on its worker, on top of --request-cost-ms' })
     .option('session-timeout-minutes', { type: 'number', default: 30, describe: 'Idle timeout of sessions' })
     .option('clock-start', { type: 'string', describe: "Company-local start of the clock, 'YYYY-MM-DDTHH:MM:SS' (default: the library's fixed date)" })
     .option('clock-mode', { choices: ['running', 'frozen'] as const, default: 'running' as const, describe: 'Whether the server clock follows real time' })
@@ -47,6 +51,10 @@ async function main(): Promise<void> {
     seed: argv.seed,
     latencyMs: argv['latency-ms'],
     loginDelayMs: argv['login-delay-ms'],
+    workers: argv.workers,
+    requestCostMs: argv['request-cost-ms'],
+    recordCostMicros: argv['record-cost-micros'],
+    loginCostMs: argv['login-cost-ms'],
     sessionTimeoutMinutes: argv['session-timeout-minutes'],
     clockStart: argv['clock-start'],
     clockMode: argv['clock-mode'],

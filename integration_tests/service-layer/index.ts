@@ -1,8 +1,9 @@
 /**
  * SAP Business One Service Layer simulator: a library for tests (start it on a free loopback port, drive it)
- * and, through cli.ts, a command. See README.md in this folder.
+ * and, through cli.ts, a command. The package's only entry point: see README.md in this folder.
  */
 export { startServiceLayerSimulator, DEFAULTS as SIMULATOR_DEFAULTS } from './src/simulator.js';
+export { serviceLayerMetadata } from './src/metadata.js';
 export type {
   Dialect,
   FaultKind,
@@ -12,6 +13,7 @@ export type {
   MutationResult,
   RequestLogEntry,
   ServiceLayerSimulator,
+  ServiceTiming,
   SimulatorClock,
   SimulatorOptions,
   SimulatorStats,

@@ -10,8 +10,10 @@ import { readJsonFile } from '../config/json-file.js';
 import { configError } from '../errors.js';
 import type { Logger } from '../logging.js';
 import { readCompanyMetadata } from '../metadata/fetch.js';
-import { DIALECTS, generateLookmlProject, writeLookmlProject, type DialectName } from '../looker/lookml/index.js';
+import { DIALECTS, generateLookmlProject, writeLookmlProject, type DialectName, type RefreshMode } from '../looker/lookml/index.js';
 import { offeredStreams } from './discover.js';
+
+export const REFRESH_MODES: readonly RefreshMode[] = ['sql_trigger', 'looker_refresh'];
 
 export interface GenerateLookmlOptions {
   configPath: string;
@@ -21,11 +23,18 @@ export interface GenerateLookmlOptions {
   connection: string;
   schema: string;
   model: string | undefined;
+  /** ISO 4217 code of the company's local currency; USD (with a warning) when not given. */
+  currency: string | undefined;
+  persist: boolean;
+  refresh: string | undefined;
 }
 
 export async function generateLookmlCommand(options: GenerateLookmlOptions, logger: Logger): Promise<number> {
   if (!(DIALECTS as readonly string[]).includes(options.dialect)) {
     throw configError(`--dialect must be one of ${DIALECTS.join(', ')}, got "${options.dialect}".`);
+  }
+  if (options.refresh !== undefined && !(REFRESH_MODES as readonly string[]).includes(options.refresh)) {
+    throw configError(`--refresh must be one of ${REFRESH_MODES.join(', ')}, got "${options.refresh}".`);
   }
   const config = await loadConfig(options.configPath, logger);
   let catalog: AirbyteCatalog | ConfiguredAirbyteCatalog;
@@ -36,17 +45,26 @@ export async function generateLookmlCommand(options: GenerateLookmlOptions, logg
     const model = await readCompanyMetadata(config, logger);
     catalog = { streams: [...offeredStreams(config, model, logger).values()].map((entry) => entry.stream) };
   }
+  if (options.currency === undefined) {
+    logger.warn("Amounts are formatted as USD; pass --currency with your company's local currency (e.g. --currency EUR) if it is another.");
+  }
   const project = generateLookmlProject({
     catalog,
     dialect: options.dialect as DialectName,
     connection: options.connection,
     schema: options.schema,
     ...(options.model ? { modelName: options.model } : {}),
+    ...(options.currency ? { currency: options.currency } : {}),
+    persistDerivedTables: options.persist,
+    ...(options.refresh ? { refresh: options.refresh as RefreshMode } : {}),
   });
   for (const note of project.notes) logger.warn(note);
-  await writeLookmlProject(project.files, options.outDir);
+  const outcome = await writeLookmlProject(project, options.outDir);
+  for (const warning of outcome.warnings) logger.warn(warning);
   logger.info(
-    `Wrote ${project.files.size} LookML files to ${options.outDir} (${options.dialect}, connection ${options.connection}, schema ${options.schema}).`,
+    `Wrote ${outcome.written.length} LookML files to ${options.outDir} (${options.dialect}); generated views and explores are in ${project.generatedDir}/.` +
+      (outcome.kept.length ? ` Kept your ${outcome.kept.join(' and ')}.` : '') +
+      (outcome.removed.length ? ` Removed ${outcome.removed.length} generated files this catalog no longer produces.` : ''),
   );
   return 0;
 }

@@ -150,6 +150,40 @@ export class LookerApiClient {
     return (await readJson(response, `${request.method} ${request.path}`)) as T;
   }
 
+  /**
+   * Checks that the base URL is a Looker API host offering 4.0, before logging in. Looker answers
+   * 404 both to a path it does not serve and to refused credentials, so without this a mistyped
+   * host reads as a wrong password. GET /versions needs no token (operation "versions" of the API
+   * 4.0 spec) and answers an ApiVersion with supported_versions.
+   */
+  async checkApiHost(): Promise<void> {
+    const request: LookerRequest = { method: 'GET', path: '/versions', idempotent: true };
+    const response = await this.exchange(request, undefined);
+    if (response.status === 429 || response.status >= 500) throw await this.errorFor(request, response);
+    const text = await response.text().catch(() => '');
+    let versions: unknown;
+    try {
+      versions = (JSON.parse(text) as { supported_versions?: unknown }).supported_versions;
+    } catch {
+      versions = undefined;
+    }
+    const host = this.apiRoot.slice(0, -LOOKER_API_PREFIX.length);
+    if (!response.ok || !Array.isArray(versions)) {
+      throw new LookerApiError(
+        'config_error',
+        `${host} is not a Looker API host: GET ${LOOKER_API_PREFIX}/versions answered HTTP ${response.status}` +
+          `${response.ok ? " without Looker's list of API versions" : ''}. Set base_url to the instance's API host: ` +
+          'https://<instance>.cloud.looker.com for Looker in the cloud, usually https://<host>:19999 for a self-hosted Looker (Admin > General > Settings, API Host URL).',
+        response.status,
+        undefined,
+      );
+    }
+    const offered = versions.map((v) => (v as { version?: unknown } | null)?.version).filter((v): v is string => typeof v === 'string');
+    if (!offered.includes('4.0')) {
+      throw new LookerApiError('config_error', `The Looker at ${host} does not offer API 4.0 (it offers ${offered.join(', ') || 'none'}); looker-refresh needs API 4.0.`, response.status, undefined);
+    }
+  }
+
   /** Ends the API session. Never throws: a failed logout only leaves a token that expires by itself. */
   async logout(): Promise<void> {
     const token = this.token;

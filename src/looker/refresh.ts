@@ -110,7 +110,8 @@ export async function runLookerRefresh(looker: LookerConfig, logger: Logger, opt
 
   try {
     try {
-      // Logging in first separates "Looker will not talk to us" (nothing can work) from item failures.
+      // A wrong host, then refused credentials, then item failures: each said for what it is.
+      await client.checkApiHost();
       await client.request({ method: 'GET', path: '/user', query: { fields: 'id' }, idempotent: true });
     } catch (error) {
       const failure = asConnectorError(error);

@@ -3,14 +3,12 @@
  * $metadata is the Service Layer simulator's (the food distributor, with user-defined fields
  * such as U_Region on business partners), and reduced catalogs a user might configure.
  */
+import { serviceLayerMetadata } from '@sap-b1-airbyte/service-layer-simulator';
 import type { AirbyteCatalog, AirbyteStream, ConfiguredAirbyteCatalog } from '../../src/protocol/generated/airbyte-protocol.js';
 import { offeredStreams } from '../../src/commands/discover.js';
 import { parseConfig } from '../../src/config/load.js';
 import { silentLogger } from '../../src/logging.js';
 import { parseEdmx } from '../../src/metadata/edmx.js';
-import { ENTITY_SET_ORDER } from '../../integration_tests/service-layer/src/company/company.js';
-import { metadataDocument } from '../../integration_tests/service-layer/src/model/metadata-xml.js';
-import { SchemaModel } from '../../integration_tests/service-layer/src/model/schema.js';
 import { configureStreams } from '../helpers/catalog.js';
 
 const config = parseConfig({
@@ -23,7 +21,7 @@ let cached: AirbyteCatalog | undefined;
 /** What discover answers for the simulator's company (its v2 $metadata, as served). */
 export function discoverCatalog(): AirbyteCatalog {
   if (!cached) {
-    const model = parseEdmx(metadataDocument(SchemaModel.load(), 'v2', ENTITY_SET_ORDER));
+    const model = parseEdmx(serviceLayerMetadata('v2'));
     cached = { streams: [...offeredStreams(config, model, silentLogger).values()].map((entry) => entry.stream) };
   }
   return structuredClone(cached);

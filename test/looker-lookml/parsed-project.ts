@@ -1,13 +1,19 @@
 /**
  * Reads a generated LookML project back with the independent lookml-parser from the registry
- * and checks it the way Looker's validator would for what we use: every file parses, every
- * explore's views and joins exist, every ${view.field} and ${field} reference resolves, every
- * view has one primary key, and only documented parameters appear where we put them.
+ * and checks it the way Looker's validator would for what we use: every file parses, manifest
+ * constants (@{NAME}) are defined and substituted as Looker does, every explore's views and joins
+ * exist, every ${view.field} and ${field} reference, drill field and set member resolves, every
+ * templated filter read in SQL exists, every view has one primary key, and only documented
+ * parameters appear where we put them.
  */
 import lookmlParser from 'lookml-parser';
 
 export interface ParsedField {
   $name: string;
+  label?: string;
+  description?: string;
+  group_label?: string;
+  drill_fields?: string[];
   type?: string;
   sql?: string;
   primary_key?: boolean;
@@ -27,6 +33,9 @@ export interface ParsedView {
   dimension?: Record<string, ParsedField>;
   dimension_group?: Record<string, ParsedField>;
   measure?: Record<string, ParsedField>;
+  filter?: Record<string, ParsedField>;
+  set?: Record<string, { $name: string; fields?: string[] }>;
+  drill_fields?: string[];
   [key: string]: unknown;
 }
 
@@ -62,8 +71,39 @@ export interface ParsedModel {
 
 const quiet = { log() {}, warn() {}, error() {} };
 
-/** Parses every file; throws with the parser's message when any file does not parse. */
-export async function parseProject(files: Map<string, string>): Promise<{ model: ParsedModel; files: Record<string, Record<string, unknown>> }> {
+/** The constants of manifest.lkml, by name. */
+function manifestConstants(files: Map<string, string>): Map<string, string> {
+  const manifest = files.get('manifest.lkml');
+  if (manifest === undefined) return new Map();
+  const parsed = lookmlParser.parse(manifest) as { constant?: Record<string, { value?: string }> };
+  return new Map(Object.entries(parsed.constant ?? {}).map(([name, c]) => [name, c.value ?? '']));
+}
+
+/**
+ * Substitutes @{NAME} with the manifest's constants, as Looker does before reading the LookML;
+ * throws naming any constant the manifest lacks.
+ */
+export function withConstants(files: Map<string, string>): Map<string, string> {
+  const constants = manifestConstants(files);
+  const out = new Map<string, string>();
+  for (const [path, content] of files) {
+    out.set(
+      path,
+      path === 'manifest.lkml'
+        ? content
+        : content.replace(/@\{([A-Za-z0-9_]+)\}/g, (_m, name: string) => {
+            const value = constants.get(name);
+            if (value === undefined) throw new Error(`${path} uses constant @{${name}}, which manifest.lkml does not define`);
+            return value;
+          }),
+    );
+  }
+  return out;
+}
+
+/** Parses every file (constants substituted); throws with the parser's message when any file does not parse. */
+export async function parseProject(raw: Map<string, string>): Promise<{ model: ParsedModel; files: Record<string, Record<string, unknown>> }> {
+  const files = withConstants(raw);
   const project = await lookmlParser.parseFiles({ source: [...files].map(([path, content]) => ({ path, content })), fileOutput: 'by-name', console: quiet });
   const errors = project.errors ?? [];
   if (errors.length) {
@@ -72,7 +112,7 @@ export async function parseProject(files: Map<string, string>): Promise<{ model:
   for (const [name, file] of Object.entries(project.file)) {
     if ('error' in file) throw new Error(`LookML parse error in ${name}: ${String(file.error)}`);
   }
-  const models = Object.values(project.model) as ParsedModel[];
+  const models = Object.values(project.model).filter((m) => !('error' in m)) as ParsedModel[];
   if (models.length !== 1) throw new Error(`Expected one model, found ${models.length}`);
   return { model: models[0]!, files: project.file };
 }
@@ -113,12 +153,19 @@ const ALLOWED: Record<string, Set<string>> = {
   datagroup: new Set(['label', 'description', 'sql_trigger', 'max_cache_age']),
   explore: new Set(['view_name', 'from', 'label', 'description', 'always_join', 'sql_always_where', 'join']),
   join: new Set(['from', 'view_label', 'type', 'relationship', 'sql_on']),
-  view: new Set(['sql_table_name', 'derived_table', 'dimension', 'dimension_group', 'measure', 'label']),
+  view: new Set(['sql_table_name', 'derived_table', 'dimension', 'dimension_group', 'measure', 'filter', 'set', 'drill_fields', 'label']),
   derived_table: new Set(['sql', 'datagroup_trigger']),
-  dimension: new Set(['primary_key', 'hidden', 'type', 'label', 'group_label', 'description', 'value_format_name', 'value_format', 'order_by_field', 'sql']),
+  dimension: new Set(['primary_key', 'hidden', 'type', 'label', 'group_label', 'description', 'value_format_name', 'value_format', 'order_by_field', 'drill_fields', 'sql']),
   dimension_group: new Set(['hidden', 'type', 'timeframes', 'datatype', 'convert_tz', 'label', 'group_label', 'description', 'sql']),
-  measure: new Set(['hidden', 'type', 'label', 'description', 'value_format_name', 'value_format', 'sql']),
+  measure: new Set(['hidden', 'type', 'label', 'group_label', 'description', 'value_format_name', 'value_format', 'drill_fields', 'sql']),
+  filter: new Set(['type', 'label', 'description']),
+  set: new Set(['fields']),
 };
+
+/** Templated filters a SQL text reads: {% date_start x %}, {% condition x %}... */
+export function templatedFilters(sql: string): string[] {
+  return [...sql.matchAll(/\{%\s*(?:date_start|date_end|condition|parameter)\s+([a-z0-9_]+)\s*%\}/g)].map((m) => m[1]!);
+}
 
 function checkKeys(kind: string, name: string, node: Record<string, unknown>, problems: string[]): void {
   for (const key of Object.keys(node)) {
@@ -144,12 +191,28 @@ export function referenceProblems(model: ParsedModel): string[] {
     for (const kind of ['dimension', 'dimension_group', 'measure'] as const) {
       for (const [fieldName, field] of Object.entries(view[kind] ?? {})) checkKeys(kind, `${name}.${fieldName}`, field, problems);
     }
+    for (const [setName, set] of Object.entries(view.set ?? {})) checkKeys('set', `${name}.${setName}`, set, problems);
+    for (const [filterName, filter] of Object.entries(view.filter ?? {})) checkKeys('filter', `${name}.${filterName}`, filter, problems);
     const own = fieldNames(view);
+    const sets = new Set(Object.keys(view.set ?? {}));
+    const ownFieldList = (where: string, list: string[] | undefined) => {
+      for (const entry of list ?? []) {
+        if (entry.includes('.')) continue; // resolved in the explores that join the view
+        if (entry.endsWith('*') ? !sets.has(entry.slice(0, -1)) : !own.has(entry)) problems.push(`view ${name}, ${where}: ${entry} is not a field or set of the view`);
+      }
+    };
+    ownFieldList('drill_fields', view.drill_fields);
+    for (const [setName, set] of Object.entries(view.set ?? {})) ownFieldList(`set ${setName}`, set.fields);
     for (const field of allFields(view)) {
       for (const ref of references(field.sql ?? '')) {
         if (ref.view === undefined && !own.has(ref.field)) problems.push(`view ${name}, field ${field.$name}: \${${ref.field}} is not a field of the view`);
       }
+      ownFieldList(`field ${field.$name} drill_fields`, field.drill_fields);
       if (field.type !== 'count' && field.sql === undefined) problems.push(`view ${name}, field ${field.$name}: no sql`);
+    }
+    const sqlTexts = [view.derived_table?.sql ?? '', ...allFields(view).map((f) => f.sql ?? '')];
+    for (const filter of sqlTexts.flatMap(templatedFilters)) {
+      if (!view.filter?.[filter]) problems.push(`view ${name}: SQL reads templated filter ${filter}, which the view does not define`);
     }
   }
 
@@ -181,7 +244,34 @@ export function referenceProblems(model: ParsedModel): string[] {
       const view = views[viewName];
       if (!view) continue;
       for (const field of allFields(view)) resolve(`field ${alias}.${field.$name}`, (field.sql ?? '').replace(/\$\{[a-z0-9_]+\}/g, ''));
+      const lists = [view.drill_fields, ...Object.values(view.set ?? {}).map((s) => s.fields), ...allFields(view).map((f) => f.drill_fields)];
+      for (const entry of lists.flatMap((l) => l ?? []).filter((e) => e.includes('.'))) resolve(`drill or set of ${alias}`, `\${${entry.replace(/\*$/, '')}}`);
     }
   }
   return problems;
+}
+
+/** Visible fields (not hidden) without a label or a description: Looker would show raw names or nothing. */
+export function presentationProblems(model: ParsedModel): string[] {
+  const problems: string[] = [];
+  for (const [name, view] of Object.entries(model.view ?? {})) {
+    for (const field of [...allFields(view), ...Object.values(view.filter ?? {})]) {
+      if (field.hidden) continue;
+      if (!field.label) problems.push(`${name}.${field.$name}: no label`);
+      if (!field.description) problems.push(`${name}.${field.$name}: no description`);
+    }
+  }
+  return problems;
+}
+
+/** The fields an explore shows in its field picker: visible fields of its base view and joins (a dimension group counts once). */
+export function visibleFields(model: ParsedModel, exploreName: string): string[] {
+  const explore = model.explore?.[exploreName];
+  if (!explore) throw new Error(`No explore ${exploreName}`);
+  const fields: string[] = [];
+  for (const [alias, viewName] of exploreAliases(exploreName, explore)) {
+    const view = model.view?.[viewName];
+    for (const field of [...allFields(view ?? ({} as ParsedView)), ...Object.values(view?.filter ?? {})]) if (!field.hidden) fields.push(`${alias}.${field.$name}`);
+  }
+  return fields;
 }

@@ -177,3 +177,27 @@ describe('clock', () => {
     assert.equal(api.nowNotAheadOfServerSeconds(), Math.floor(clock.t / 1000));
   });
 });
+
+describe('API host check', () => {
+  const version = (v: string) => ({ version: v, full_version: `${v}.0`, status: 'current', swagger_url: `/api/${v}/swagger.json` });
+
+  test('a Looker offering API 4.0 passes, without a token', async () => {
+    const { fetchStub, calls } = stubLooker(() => Response.json({ current_version: version('4.0'), supported_versions: [version('3.1'), version('4.0')] }));
+    await client(fetchStub).checkApiHost();
+    assert.deepEqual(calls, [{ method: 'GET', path: '/api/4.0/versions', authorization: undefined }]);
+  });
+
+  test('a host that is not Looker, or answers a page instead of the versions, is a config error naming base_url', async () => {
+    for (const answer of [new Response('Not Found', { status: 404 }), new Response('<html>sign in</html>', { status: 200 }), Response.json({ ok: true })]) {
+      const { fetchStub } = stubLooker(() => answer);
+      await assert.rejects(client(fetchStub).checkApiHost(), (e: unknown) => e instanceof ConnectorError && e.failureType === 'config_error' && /https:\/\/looker\.acme\.test is not a Looker API host/.test(e.message));
+    }
+  });
+
+  test('a Looker without API 4.0 is told so; an overloaded one is a transient failure', async () => {
+    const { fetchStub } = stubLooker(() => Response.json({ supported_versions: [version('3.1')] }));
+    await assert.rejects(client(fetchStub).checkApiHost(), /does not offer API 4\.0 \(it offers 3\.1\)/);
+    const busy = stubLooker(() => new Response('', { status: 503 }));
+    await assert.rejects(client(busy.fetchStub).checkApiHost(), (e: unknown) => e instanceof ConnectorError && e.failureType === 'transient_error');
+  });
+});

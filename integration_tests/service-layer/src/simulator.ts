@@ -10,6 +10,7 @@ import { parseLocalDateTime } from './model/dates.js';
 import { keyPicker } from './keys.js';
 import { SchemaModel } from './model/schema.js';
 import { Mutator } from './store/mutations.js';
+import { ServerCapacity } from './server/capacity.js';
 import { ServerClock } from './server/clock.js';
 import { FaultInjector } from './server/faults.js';
 import { RequestHandler } from './server/handler.js';
@@ -25,6 +26,10 @@ export const DEFAULTS = {
   scale: 1,
   latencyMs: 0,
   loginDelayMs: 0,
+  workers: Infinity,
+  requestCostMs: 0,
+  recordCostMicros: 0,
+  loginCostMs: 0,
   sessionTimeoutMinutes: 30,
   companyDb: 'SBO_FOODCO',
   username: 'manager',
@@ -48,8 +53,10 @@ export async function startServiceLayerSimulator(options: SimulatorOptions = {})
   if (o.clockMode !== 'running' && o.clockMode !== 'frozen') throw new Error(`clockMode must be 'running' or 'frozen'`);
   if (!Number.isInteger(o.seed)) throw new Error(`seed must be an integer, got ${o.seed}`);
   if (!(o.scale > 0)) throw new Error(`scale must be a positive number, got ${o.scale}`);
-  nonNegative('latencyMs', o.latencyMs);
-  nonNegative('loginDelayMs', o.loginDelayMs);
+  for (const name of ['latencyMs', 'loginDelayMs', 'requestCostMs', 'recordCostMicros', 'loginCostMs'] as const) nonNegative(name, o[name]);
+  if (!(o.workers === Infinity || (Number.isInteger(o.workers) && o.workers >= 1))) {
+    throw new Error(`workers must be a positive integer or Infinity, got ${o.workers}`);
+  }
   if (!(o.sessionTimeoutMinutes > 0)) throw new Error('sessionTimeoutMinutes must be positive');
   const clockStartMs = parseLocalDateTime(o.clockStart);
 
@@ -60,6 +67,7 @@ export async function startServiceLayerSimulator(options: SimulatorOptions = {})
   const sessions = new SessionStore(clock, o.sessionTimeoutMinutes);
   const faults = new FaultInjector();
   const mutator = new Mutator(company, schema, clock);
+  const capacity = new ServerCapacity({ workers: o.workers, requestCostMs: o.requestCostMs, recordCostMicros: o.recordCostMicros, loginCostMs: o.loginCostMs });
   const handler = new RequestHandler(
     {
       companyDb: o.companyDb,
@@ -77,6 +85,7 @@ export async function startServiceLayerSimulator(options: SimulatorOptions = {})
     sessions,
     faults,
     mutator,
+    capacity,
   );
 
   const certificate = options.tls ? await selfSignedCertificate() : undefined;
@@ -89,7 +98,11 @@ export async function startServiceLayerSimulator(options: SimulatorOptions = {})
   const server: Server = certificate
     ? createHttpsServer({ cert: certificate.certPem, key: certificate.keyPem }, listener)
     : createHttpServer(listener);
-  server.keepAliveTimeout = 5000;
+  // Longer than any pause a test makes between two requests on one connection. Tests run their
+  // client in the simulator's own process: a synchronous stretch longer than the idle timeout (a
+  // big groundTruth() on a loaded machine) lets the client reuse a socket whose idle timer fires
+  // before the request's bytes are read, and the server then resets a live request.
+  server.keepAliveTimeout = 65_000;
   const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
@@ -132,7 +145,13 @@ export async function startServiceLayerSimulator(options: SimulatorOptions = {})
     entitySets: ENTITY_SET_ORDER,
     expireAllSessions: () => sessions.expireAll(),
     get stats() {
-      return { logins: sessions.logins, logouts: sessions.logouts, activeSessions: sessions.active };
+      return {
+        logins: sessions.logins,
+        failedLogins: sessions.failedLogins,
+        logouts: sessions.logouts,
+        activeSessions: sessions.active,
+        ...capacity.stats(sessions.logins),
+      };
     },
     stop() {
       stopped ??= new Promise<void>((resolve) => {

@@ -13,10 +13,24 @@ export interface SimulatorOptions {
   seed?: number;
   /** 1 = demo size (about 2000 invoices of about 4 lines); volume grows linearly. Default 1. */
   scale?: number;
-  /** Added to every request. Default 0. */
+  /**
+   * Network time added to every request before it reaches the server. It holds neither a worker nor the
+   * session's turn (see "Server capacity" in the README). Default 0.
+   */
   latencyMs?: number;
-  /** Extra time a successful or failed Login takes. Default 0. */
+  /** Extra time a successful or failed Login takes, like latencyMs outside the server's workers. Default 0. */
   loginDelayMs?: number;
+  /**
+   * Worker processes serving requests, shared by all sessions; a request waits in arrival order for a free one.
+   * A positive integer, or Infinity for no limit. Default Infinity.
+   */
+  workers?: number;
+  /** Work of every request on its worker, in milliseconds, before the answer is built. Default 0. */
+  requestCostMs?: number;
+  /** Work per record serialised into an answer, in microseconds; the simulator's own serialising runs during it. Default 0. */
+  recordCostMicros?: number;
+  /** Work of a Login on its worker, in milliseconds, on top of requestCostMs. Default 0. */
+  loginCostMs?: number;
   /** Idle timeout of a session on the simulator clock. Default 30. */
   sessionTimeoutMinutes?: number;
   companyDb?: string;
@@ -104,12 +118,45 @@ export interface RequestLogEntry {
   dataRequestNumber?: number;
   /** Simulator clock when the request arrived. */
   clock: string;
+  /** Login order (1 = the first successful Login) of the session whose cookie the request carried; never its id. */
+  session?: number;
+  /** Records serialised into the answer (collections and single entities). */
+  records?: number;
+  /** When a worker served it; absent for answers given before a worker (faults that replace the answer, paths outside /b1s). */
+  timing?: ServiceTiming;
+}
+
+/** Milliseconds since the simulator started, on a monotonic clock. */
+export interface ServiceTiming {
+  /** When the request reached the server's queues (after latencyMs). */
+  queuedMs: number;
+  /** When a worker started on it: after every earlier request of its session finished and a worker was free. */
+  startedMs: number;
+  /** When the worker had written the answer (or the client had gone). */
+  finishedMs: number;
 }
 
 export interface SimulatorStats {
+  /** Successful logins. */
   logins: number;
+  /** Logins refused for wrong credentials. */
+  failedLogins: number;
   logouts: number;
   activeSessions: number;
+  /** Requests a worker served: all but faults that replace the answer and paths outside /b1s. */
+  requestsServed: number;
+  /** Requests on a worker right now. */
+  requestsInService: number;
+  /** The most requests on workers at once; never more than `workers`. */
+  maxConcurrentRequests: number;
+  /** The most requests waiting for a free worker at once. */
+  maxWaitingForWorker: number;
+  /** The most requests of one session waiting for its turn at once (0 when no client overlapped its requests). */
+  maxWaitingOnSession: number;
+  /** Worker time used, in milliseconds: the sum over served requests of start to finish. */
+  workerBusyMs: number;
+  /** Requests served per session, in login order: element 0 is the first session's count (Login itself not counted). */
+  requestsPerSession: readonly number[];
 }
 
 export interface KeyPicker {

@@ -1,17 +1,24 @@
 /**
- * What every part of the generator shares: the dialect, the destination schema, the tables the
- * catalog has, and the pieces each subject area (margin, purchasing, ledger...) contributes to
- * the project. Subjects ask here whether a table or column exists, so that a stream the user
+ * What every part of the generator shares: the dialect, how SQL names the destination schema, the
+ * tables the catalog has, the stream table's parent/child relations, the currency format and the
+ * persistence of derived tables, and the pieces each subject area (margin, ledger...) contributes
+ * to the project. Subjects ask here whether a table or column exists, so that a stream the user
  * deselected never becomes a reference to a view that is not there.
  */
+import type { StreamRelation } from '../../streams/relations.js';
 import type { SqlDialect } from './dialect.js';
+import type { AmountFormat } from './fields.js';
 import type { LookmlNode } from './lookml-text.js';
 import type { DestinationTable } from './tables.js';
 
 export interface GeneratorContext {
   dialect: SqlDialect;
-  schema: string;
+  /** How SQL names the destination schema: the manifest constant, e.g. @{SAP_B1_SCHEMA}. */
+  schemaSql: string;
   tables: ReadonlyMap<string, DestinationTable>;
+  relations: readonly StreamRelation[];
+  /** Format of amounts in the company's local currency. */
+  amount: AmountFormat;
   /** The datagroup that derived tables persist with, when they are persisted at all. */
   persistWith: string | undefined;
 }
@@ -22,13 +29,19 @@ export interface DerivedView {
   body: LookmlNode[];
 }
 
+/** An explore and the name of the file it is written to (without folder and extension). */
+export interface ExploreFile {
+  name: string;
+  node: LookmlNode;
+}
+
 /** What a subject area adds to the project. */
 export interface SubjectContribution {
   derivedViews: DerivedView[];
-  explores: LookmlNode[];
-  /** Measures and dimensions added to stream views, by view (stream) name. */
+  explores: ExploreFile[];
+  /** Measures, dimensions and sets added to stream views, by view (stream) name. */
   viewFields: { view: string; fields: LookmlNode[] }[];
-  /** What was left out and why; written as comments in the model file. */
+  /** What was left out and why; written as comments in the explore files and printed. */
   notes: string[];
 }
 
@@ -53,7 +66,7 @@ export function missingColumns(ctx: GeneratorContext, table: string, columns: re
 
 /** A final table, schema-qualified and quoted for the dialect. */
 export function tableSql(ctx: GeneratorContext, table: string): string {
-  return ctx.dialect.table(ctx.schema, table);
+  return ctx.dialect.table(ctx.schemaSql, table);
 }
 
 /** A column of a final table under a SQL alias, e.g. l."line_total". */
@@ -64,4 +77,9 @@ export function columnSql(ctx: GeneratorContext, alias: string, column: string):
 /** A column of the view's own table in LookML, e.g. ${TABLE}."line_total". */
 export function tableColumn(ctx: GeneratorContext, column: string): string {
   return `\${TABLE}.${ctx.dialect.column(column)}`;
+}
+
+/** A column of a final table when the catalog has it, else a typed NULL. */
+export function columnOrNull(ctx: GeneratorContext, table: string, alias: string, column: string, kind: Parameters<SqlDialect['type']>[0]): string {
+  return hasColumns(ctx, table, [column]) ? columnSql(ctx, alias, column) : `CAST(NULL AS ${ctx.dialect.type(kind)})`;
 }

@@ -5,7 +5,11 @@
  * the parent's hash (and stamp) from the last time it was read. Lines whose parent hash equals
  * the parent's current hash are exactly the current lines. Cancelled documents, and the
  * cancellation documents SAP posts against them, are not business activity.
+ *
+ * Which stream is whose child, and by which key, comes from the connector's stream table
+ * (src/streams/definitions.ts), never from a second declaration here.
  */
+import type { StreamRelation } from '../../streams/relations.js';
 import { columnSql, hasColumns, type GeneratorContext } from './context.js';
 
 export const RECORD_HASH = '_b1_record_hash';
@@ -13,43 +17,60 @@ export const PARENT_RECORD_HASH = '_b1_parent_record_hash';
 const UPDATED_AT = 'updated_at';
 const PARENT_UPDATED_AT = 'parent_updated_at';
 
-/** A header stream and the stream of its rows (document lines, payment invoices, stock per warehouse). */
-export interface ParentChild {
-  parent: string;
-  child: string;
-  /** Key column of the parent, and the column that carries it in the child. */
-  parentKey: string;
-  childParentKey: string;
+/** The relation that makes `child` a child stream, if the stream table has one. */
+export function relationOfChild(ctx: GeneratorContext, child: string): StreamRelation | undefined {
+  return ctx.relations.find((r) => r.child === child);
+}
+
+/** The child stream made of a parent's collection (e.g. the DocumentLines of invoices). */
+export function childRelation(ctx: GeneratorContext, parent: string, collection: string): StreamRelation | undefined {
+  return ctx.relations.find((r) => r.parent === parent && r.collection === collection);
 }
 
 /** The parent column and child column that must be equal for a child row to be current, if the catalog has them. */
-export function currentVersionColumns(ctx: GeneratorContext, pc: ParentChild): { parent: string; child: string } | undefined {
-  if (hasColumns(ctx, pc.parent, [RECORD_HASH]) && hasColumns(ctx, pc.child, [PARENT_RECORD_HASH])) return { parent: RECORD_HASH, child: PARENT_RECORD_HASH };
-  if (hasColumns(ctx, pc.parent, [UPDATED_AT]) && hasColumns(ctx, pc.child, [PARENT_UPDATED_AT])) return { parent: UPDATED_AT, child: PARENT_UPDATED_AT };
+export function currentVersionColumns(ctx: GeneratorContext, r: StreamRelation): { parent: string; child: string } | undefined {
+  if (hasColumns(ctx, r.parent, [RECORD_HASH]) && hasColumns(ctx, r.child, [PARENT_RECORD_HASH])) return { parent: RECORD_HASH, child: PARENT_RECORD_HASH };
+  if (hasColumns(ctx, r.parent, [UPDATED_AT]) && hasColumns(ctx, r.child, [PARENT_UPDATED_AT])) return { parent: UPDATED_AT, child: PARENT_UPDATED_AT };
   return undefined;
 }
 
-export function staleRowsNote(pc: ParentChild): string {
-  return `${pc.child}: the catalog lacks ${PARENT_RECORD_HASH} (and parent_updated_at), so rows removed from their ${pc.parent} record in SAP are still counted.`;
+export function staleRowsNote(r: StreamRelation): string {
+  return `${r.child}: the catalog lacks ${PARENT_RECORD_HASH} (and parent_updated_at), so rows removed from their ${r.parent} record in SAP are still counted.`;
 }
 
 /**
  * SQL join condition between a parent (alias p) and child (alias c) in a derived table: same key
  * and, when the catalog allows, the child belongs to the parent's current version.
  */
-export function parentChildJoinSql(ctx: GeneratorContext, pc: ParentChild, p: string, c: string): { sql: string; notes: string[] } {
-  const conditions = [`${columnSql(ctx, p, pc.parentKey)} = ${columnSql(ctx, c, pc.childParentKey)}`];
-  const version = currentVersionColumns(ctx, pc);
+export function parentChildJoinSql(ctx: GeneratorContext, r: StreamRelation, p: string, c: string): { sql: string; notes: string[] } {
+  const conditions = [`${columnSql(ctx, p, r.parentKeyColumn)} = ${columnSql(ctx, c, r.childParentKeyColumn)}`];
+  const version = currentVersionColumns(ctx, r);
   if (version) conditions.push(`${columnSql(ctx, p, version.parent)} = ${columnSql(ctx, c, version.child)}`);
-  return { sql: conditions.join(' AND '), notes: version ? [] : [staleRowsNote(pc)] };
+  return { sql: conditions.join(' AND '), notes: version ? [] : [staleRowsNote(r)] };
 }
 
 /** The same condition between two views of an explore, in LookML field references. */
-export function parentChildJoinLookml(ctx: GeneratorContext, pc: ParentChild, parentView: string, childView: string): { sql: string; notes: string[] } {
-  const conditions = [`\${${parentView}.${pc.parentKey}} = \${${childView}.${pc.childParentKey}}`];
-  const version = currentVersionColumns(ctx, pc);
+export function parentChildJoinLookml(ctx: GeneratorContext, r: StreamRelation, parentView: string, childView: string): { sql: string; notes: string[] } {
+  const conditions = [`\${${parentView}.${r.parentKeyColumn}} = \${${childView}.${r.childParentKeyColumn}}`];
+  const version = currentVersionColumns(ctx, r);
   if (version) conditions.push(`\${${parentView}.${version.parent}} = \${${childView}.${version.child}}`);
-  return { sql: conditions.join(' AND '), notes: version ? [] : [staleRowsNote(pc)] };
+  return { sql: conditions.join(' AND '), notes: version ? [] : [staleRowsNote(r)] };
+}
+
+/**
+ * The current rows of a child stream, joined to their parent: `FROM child AS c INNER JOIN parent
+ * AS p ON ...`. Undefined when the stream table has no such relation or a table is missing.
+ */
+export function currentChildRowsFrom(ctx: GeneratorContext, child: string, p: string, c: string): { from: string; relation: StreamRelation; notes: string[] } | undefined {
+  const relation = relationOfChild(ctx, child);
+  if (!relation || !ctx.tables.has(relation.parent) || !ctx.tables.has(child)) return undefined;
+  if (!hasColumns(ctx, relation.parent, [relation.parentKeyColumn]) || !hasColumns(ctx, child, [relation.childParentKeyColumn])) return undefined;
+  const join = parentChildJoinSql(ctx, relation, p, c);
+  return {
+    from: `${ctx.dialect.table(ctx.schemaSql, child)} AS ${c}\nINNER JOIN ${ctx.dialect.table(ctx.schemaSql, relation.parent)} AS ${p} ON ${join.sql}`,
+    relation,
+    notes: join.notes,
+  };
 }
 
 /**

@@ -1,11 +1,13 @@
 /**
  * Derived-table views: a view over generator-written SQL instead of a final table. Their output
  * columns are unquoted lower-case aliases, which every dialect resolves the same way when
- * referenced unquoted (Snowflake folds both sides to upper case).
+ * referenced unquoted (Snowflake folds both sides to upper case). With --persist they become
+ * persistent derived tables rebuilt when the sync datagroup triggers, unless their SQL reads a
+ * templated filter: Looker cannot persist those.
  */
 import type { DerivedView, GeneratorContext, SubjectContribution } from './context.js';
 import { concatKey, type SqlKind } from './dialect.js';
-import { dimension, dimensionGroup, type DimensionOptions } from './fields.js';
+import { dimension, dimensionGroup, ID_FORMAT, type DimensionOptions } from './fields.js';
 import { bare, block, comment, quoted, sqlParam, type LookmlNode } from './lookml-text.js';
 
 export function derivedTableView(ctx: GeneratorContext, name: string, description: string, sql: string, fields: LookmlNode[]): DerivedView {
@@ -14,46 +16,56 @@ export function derivedTableView(ctx: GeneratorContext, name: string, descriptio
   return { name, body: [comment(description), block('derived_table', undefined, derivedTable), ...fields] };
 }
 
+export interface DerivedExplore {
+  name: string;
+  view: string;
+  label: string;
+  description: string;
+  viewDescription: string;
+  sql: string;
+  fields: LookmlNode[];
+  joins: LookmlNode[];
+  /** Explore parameters written after the description (always_filter, sql_always_where...). */
+  parameters?: LookmlNode[];
+}
+
 /** A subject area's derived-table view and the explore built on it, added to its contribution. */
-export function addDerivedExplore(
-  contribution: SubjectContribution,
-  ctx: GeneratorContext,
-  explore: {
-    name: string;
-    view: string;
-    label: string;
-    description: string;
-    viewDescription: string;
-    sql: string;
-    fields: LookmlNode[];
-    joins: LookmlNode[];
-  },
-): void {
+export function addDerivedExplore(contribution: SubjectContribution, ctx: GeneratorContext, explore: DerivedExplore): void {
   contribution.derivedViews.push(derivedTableView(ctx, explore.view, explore.viewDescription, explore.sql, explore.fields));
-  contribution.explores.push(
-    block('explore', explore.name, [
+  contribution.explores.push({
+    name: explore.name,
+    node: block('explore', explore.name, [
       bare('view_name', explore.view),
       quoted('label', explore.label),
       quoted('description', explore.description),
+      ...(explore.parameters ?? []),
       ...explore.joins,
     ]),
-  );
+  });
 }
 
 /**
  * The keys of a derived table of document lines from several kinds of documents: a line is unique
  * by kind, document and line number, a document by kind and document.
  */
-export function documentLineKeys(ctx: GeneratorContext): LookmlNode[] {
+export function documentLineKeys(ctx: GeneratorContext, extraKeySql: readonly string[] = []): LookmlNode[] {
   const t = derivedColumnSql;
   return [
-    dimension('line_key', {
+    dimension('row_key', {
       type: 'string',
       primaryKey: true,
       hidden: true,
-      sql: concatKey(ctx.dialect, [t('document_kind'), t('doc_entry'), t('line_num')]),
+      label: 'Row key',
+      description: 'Unique key of the row.',
+      sql: concatKey(ctx.dialect, [t('document_kind'), t('doc_entry'), t('line_num'), ...extraKeySql]),
     }),
-    dimension('document_key', { type: 'string', hidden: true, sql: concatKey(ctx.dialect, [t('document_kind'), t('doc_entry')]) }),
+    dimension('document_key', {
+      type: 'string',
+      hidden: true,
+      label: 'Document key',
+      description: 'Document kind and internal key as one value.',
+      sql: concatKey(ctx.dialect, [t('document_kind'), t('doc_entry')]),
+    }),
   ];
 }
 
@@ -76,9 +88,18 @@ export function derivedField(ctx: GeneratorContext, alias: string, kind: SqlKind
       sql,
       hidden: o.hidden,
       label: o.label,
+      groupLabel: o.groupLabel,
       description: o.description,
     });
   }
   const type = kind === 'string' ? 'string' : kind === 'boolean' ? 'yesno' : 'number';
-  return dimension(alias, { ...o, type, sql, valueFormatName: o.valueFormatName ?? (kind === 'integer' ? 'id' : undefined) });
+  return dimension(alias, { ...o, type, sql, valueFormatName: o.valueFormatName ?? (kind === 'integer' && !o.valueFormat ? ID_FORMAT : undefined) });
+}
+
+/** Indents every line of SQL, for nesting a query in another. */
+export function indentSql(sql: string, by = '  '): string {
+  return sql
+    .split('\n')
+    .map((line) => `${by}${line}`)
+    .join('\n');
 }

@@ -18,14 +18,23 @@ export interface SqlDialect {
   readonly name: DialectName;
   /** A column of a final table, spelled and quoted as the destination created it. */
   column(name: string): string;
-  /** A final table, schema-qualified. */
-  table(schema: string, table: string): string;
+  /**
+   * The destination's schema as this dialect's SQL spells it before `.table` (quoted, qualified by
+   * database or project where allowed): the value of the schema constant in manifest.lkml.
+   */
+  schemaSql(schema: string): string;
+  /** A final table, qualified by the schema as spelled by schemaSql (or a constant holding it). */
+  table(schemaSql: string, table: string): string;
   /** The SQL type a value of this kind is cast to. */
   type(kind: SqlKind): string;
   /** LookML `datatype` of a timestamp without time zone (BigQuery stores it as DATETIME). */
   readonly timestampWithoutTimezoneDatatype: 'datetime' | 'timestamp';
   /** Whole days from a DATE expression to today. */
   daysSince(dateSql: string): string;
+  /** Whole days from one DATE expression to another (positive when `to` is later). */
+  daysBetween(fromSql: string, toSql: string): string;
+  /** Today's date. */
+  readonly currentDate: string;
   /** A JSON (jsonb, VARIANT, JSON) value as text, which every dialect can group by. */
   jsonText(sql: string): string;
 }
@@ -46,10 +55,13 @@ function checkSchema(schema: string, allowDots: boolean): string[] {
 const postgres: SqlDialect = {
   name: 'postgres',
   column: (name) => `"${name}"`,
-  table: (schema, table) => `${checkSchema(schema, false).map((p) => `"${p}"`).join('.')}."${table}"`,
+  schemaSql: (schema) => checkSchema(schema, false).map((p) => `"${p}"`).join('.'),
+  table: (schemaSql, table) => `${schemaSql}."${table}"`,
   type: (kind) => ({ string: 'VARCHAR', integer: 'BIGINT', number: 'DECIMAL', date: 'DATE', boolean: 'BOOLEAN' })[kind],
   timestampWithoutTimezoneDatatype: 'timestamp',
   daysSince: (date) => `(CURRENT_DATE - ${date})`,
+  daysBetween: (from, to) => `(${to} - ${from})`,
+  currentDate: 'CURRENT_DATE',
   jsonText: (sql) => `CAST(${sql} AS TEXT)`,
 };
 
@@ -57,20 +69,27 @@ const postgres: SqlDialect = {
 const snowflake: SqlDialect = {
   name: 'snowflake',
   column: (name) => `"${name.toUpperCase()}"`,
-  table: (schema, table) => `${checkSchema(schema, true).map((p) => `"${p.toUpperCase()}"`).join('.')}."${table.toUpperCase()}"`,
+  schemaSql: (schema) => checkSchema(schema, true).map((p) => `"${p.toUpperCase()}"`).join('.'),
+  table: (schemaSql, table) => `${schemaSql}."${table.toUpperCase()}"`,
   type: (kind) => ({ string: 'VARCHAR', integer: 'NUMBER', number: 'FLOAT', date: 'DATE', boolean: 'BOOLEAN' })[kind],
   timestampWithoutTimezoneDatatype: 'timestamp',
   daysSince: (date) => `DATEDIFF(day, ${date}, CURRENT_DATE())`,
+  daysBetween: (from, to) => `DATEDIFF(day, ${from}, ${to})`,
+  currentDate: 'CURRENT_DATE()',
   jsonText: (sql) => `TO_VARCHAR(${sql})`,
 };
 
 const bigquery: SqlDialect = {
   name: 'bigquery',
   column: (name) => `\`${name}\``,
-  table: (schema, table) => `\`${checkSchema(schema, true).join('.')}.${table}\``,
+  // One pair of backticks around project.dataset.table, as BigQuery documents for qualified names.
+  schemaSql: (schema) => checkSchema(schema, true).join('.'),
+  table: (schemaSql, table) => `\`${schemaSql}.${table}\``,
   type: (kind) => ({ string: 'STRING', integer: 'INT64', number: 'NUMERIC', date: 'DATE', boolean: 'BOOL' })[kind],
   timestampWithoutTimezoneDatatype: 'datetime',
   daysSince: (date) => `DATE_DIFF(CURRENT_DATE(), ${date}, DAY)`,
+  daysBetween: (from, to) => `DATE_DIFF(${to}, ${from}, DAY)`,
+  currentDate: 'CURRENT_DATE()',
   jsonText: (sql) => `TO_JSON_STRING(${sql})`,
 };
 

@@ -1,41 +1,67 @@
 /**
- * Inventory: stock on hand per item and warehouse, valued and aged.
+ * Inventory aging: stock on hand per item and warehouse, valued and split into FIFO age layers.
  *
- * Age method (FIFO layers): the quantity on hand in a warehouse is taken to be what arrived
- * there most recently. Goods-receipt lines into the warehouse are walked newest first, each
- * covering on-hand quantity until the stock is used up; each such layer is as old as its
- * receipt's posting date. Stock not covered by receipts in the synced history (opening
- * balances, production, transfers) forms one layer "Before receipt history" without an age.
- * The layers of a stock row add up exactly to its InStock, so on-hand quantity and value can be
- * summed by age bucket. Value is quantity times the warehouse's StandardAveragePrice (the item
- * cost SAP keeps per warehouse), in local currency. Rows with no positive stock have no layer.
+ * Age method (FIFO layers): with first-in-first-out, what is on hand in a warehouse is what
+ * arrived there most recently, whatever left in between. So the inflows into the warehouse are
+ * walked newest first, each covering on-hand quantity until the stock is used up; each such
+ * layer is as old as its inflow's posting date. Inflows are every document that brings stock
+ * into a warehouse: goods receipt POs, A/P invoices not based on a goods receipt (they post stock
+ * themselves), goods receipts (inventory_gen_entries), customer returns and stock transfers in
+ * (the transfer line's warehouse is the destination). Streams the catalog lacks are simply not
+ * inflows. Stock not covered by the synced inflows (opening balances, production, history before
+ * the sync start) is one layer "Before inflow history" without an age. The layers of a stock row
+ * add up exactly to its InStock, so quantity and value can be summed by age bucket. Value is
+ * quantity times the warehouse's item cost (StandardAveragePrice), in local currency.
+ *
+ * Not here yet, waiting for the streams issue 11 adds: expiry of batch-managed items (needs the
+ * batch allocations of document lines for stock per batch, with batch_number_details for the
+ * dates) and month-end history (needs item_warehouse_stock synced in append mode; the layers would
+ * then be computed per month-end snapshot with the inflows up to it).
  */
-import {
-  columnSql,
-  emptyContribution,
-  hasColumns,
-  hasTable,
-  missingColumns,
-  tableSql,
-  type GeneratorContext,
-  type SubjectContribution,
-} from './context.js';
-import { currentVersionColumns, notCancelledSql, parentChildJoinSql, staleRowsNote, type ParentChild } from './current-rows.js';
+import { columnSql, emptyContribution, hasColumns, hasTable, missingColumns, tableSql, type GeneratorContext, type SubjectContribution } from './context.js';
+import { currentVersionColumns, parentChildJoinSql, relationOfChild, staleRowsNote } from './current-rows.js';
 import { concatKey } from './dialect.js';
-import { addDerivedExplore, derivedColumnSql, derivedField } from './derived.js';
-import { AMOUNT_FORMAT, QUANTITY_FORMAT, dimension, measure } from './fields.js';
+import { addDerivedExplore, derivedColumnSql, derivedField, indentSql } from './derived.js';
+import { amountOptions, dimension, fieldSet, measure, QUANTITY_FORMAT } from './fields.js';
 import { buildJoins, type JoinSpec } from './joins.js';
-import type { LookmlNode } from './lookml-text.js';
+import { documentLineUnion, lineColumn, headerColumn, type DocumentLineSource, type UnionColumn } from './line-union.js';
+import { fieldList, type LookmlNode } from './lookml-text.js';
 import { masterDataJoins } from './master-joins.js';
+import { DETAIL_SET } from './stream-views.js';
 
 export const INVENTORY_VIEW = 'inventory_age_layers';
-export const INVENTORY_EXPLORE = 'inventory';
+export const INVENTORY_EXPLORE = 'inventory_aging';
 const STOCK = 'item_warehouse_stock';
-const STOCK_OF_ITEM: ParentChild = { parent: 'items', child: STOCK, parentKey: 'item_code', childParentKey: 'item_code' };
-const RECEIPT_LINES: ParentChild = { parent: 'goods_receipts', child: 'goods_receipt_lines', parentKey: 'doc_entry', childParentKey: 'doc_entry' };
 
 /** Upper bounds (days) of the age buckets; older stock falls in the last, open bucket. */
 export const AGE_BUCKET_LIMITS = [30, 60, 90, 180, 365] as const;
+
+/** Documents that bring stock into the warehouse of their lines. */
+const INFLOWS: (DocumentLineSource & { onlyWhen?: { column: string; sql: (l: string) => string } })[] = [
+  { kind: 'goods_receipt_po', header: 'goods_receipts', sign: 1 },
+  // An A/P invoice copied from a goods receipt PO (BaseType 20) moved no stock: the receipt did.
+  { kind: 'purchase_invoice', header: 'purchase_invoices', sign: 1, onlyWhen: { column: 'base_type', sql: (l) => `COALESCE(${l}, -1) <> 20` } },
+  { kind: 'goods_receipt', header: 'inventory_gen_entries', sign: 1 },
+  { kind: 'return', header: 'returns', sign: 1 },
+  { kind: 'transfer_in', header: 'stock_transfers', sign: 1, collection: 'StockTransferLines' },
+];
+
+const INFLOW_COLUMNS: UnionColumn[] = [
+  { alias: 'item_code', kind: 'string', value: lineColumn('item_code') },
+  { alias: 'warehouse_code', kind: 'string', value: lineColumn('warehouse_code') },
+  { alias: 'inflow_date', kind: 'date', value: headerColumn('doc_date') },
+  { alias: 'doc_entry', kind: 'integer', value: lineColumn('doc_entry') },
+  { alias: 'line_num', kind: 'integer', value: lineColumn('line_num') },
+  {
+    alias: 'inflow_quantity',
+    kind: 'number',
+    value: (ref) => {
+      const quantity = ref('line', 'quantity');
+      const inventory = ref('line', 'inventory_quantity');
+      return inventory && quantity ? `COALESCE(${inventory}, ${quantity})` : quantity;
+    },
+  },
+];
 
 export function inventory(ctx: GeneratorContext): SubjectContribution {
   const contribution = emptyContribution();
@@ -53,12 +79,14 @@ export function inventory(ctx: GeneratorContext): SubjectContribution {
 
 function addInventory(ctx: GeneratorContext, contribution: SubjectContribution): void {
   const stock = stockSql(ctx, contribution.notes);
-  const receipts = receiptSql(ctx, contribution.notes);
-  const layersSql = receipts ? fifoLayersSql(ctx, stock, receipts) : unagedSql(ctx, stock);
-  if (!receipts)
-    contribution.notes.push(
-      `explore ${INVENTORY_EXPLORE}: without goods receipts and their lines, stock has no age (one layer per stock row, "Before receipt history").`,
-    );
+  const inflows = documentLineUnion(ctx, INFLOWS, INFLOW_COLUMNS, { header: ['doc_date'], line: ['item_code', 'warehouse_code', 'quantity'] }, (ref, source) => {
+    const rule = INFLOWS.find((i) => i.kind === source.kind)?.onlyWhen;
+    const column = rule ? ref('line', rule.column) : undefined;
+    return rule && column ? rule.sql(column) : undefined;
+  });
+  if (inflows) contribution.notes.push(...inflows.notes.filter((n) => !/lines are left out: the catalog lacks (inventory_gen_entries|returns|stock_transfers)/.test(n)));
+  const layersSql = inflows ? fifoLayersSql(ctx, stock, inflows.sql) : unagedSql(ctx, stock);
+  if (!inflows) contribution.notes.push(`explore ${INVENTORY_EXPLORE}: the catalog has no inflow documents with their lines, so stock has no age (one layer per stock row, "Before inflow history").`);
 
   const base = (field: string) => `\${${INVENTORY_VIEW}.${field}}`;
   const specs: JoinSpec[] = [
@@ -78,10 +106,9 @@ function addInventory(ctx: GeneratorContext, contribution: SubjectContribution):
   addDerivedExplore(contribution, ctx, {
     name: INVENTORY_EXPLORE,
     view: INVENTORY_VIEW,
-    label: 'Inventory',
-    description: 'Stock on hand and its value per item and warehouse, by age bucket (FIFO layers from goods receipts).',
-    viewDescription:
-      'Stock on hand per item and warehouse split into FIFO age layers: the most recent goods receipts into the warehouse cover the quantity on hand; the rest is "Before receipt history".',
+    label: 'Inventory aging',
+    description: `Stock on hand and its value per item and warehouse, by age bucket: FIFO layers from ${inflows ? inflows.kinds.join(', ') : 'no'} inflows.`,
+    viewDescription: 'Stock on hand per item and warehouse split into FIFO age layers: the most recent inflows into the warehouse cover the quantity on hand; the rest is "Before inflow history".',
     sql: layersSql,
     fields: layerFields(ctx),
     joins: joins.nodes,
@@ -97,75 +124,48 @@ function stockSql(ctx: GeneratorContext, notes: string[]): string {
     `SELECT ${c('item_code')} AS item_code, ${c('warehouse_code')} AS warehouse_code, ${c('in_stock')} AS in_stock, ${unitCost} AS unit_cost`,
     `FROM ${tableSql(ctx, STOCK)} AS st`,
   ];
-  if (hasTable(ctx, 'items') && hasColumns(ctx, 'items', ['item_code']) && currentVersionColumns(ctx, STOCK_OF_ITEM)) {
-    lines.push(`INNER JOIN ${tableSql(ctx, 'items')} AS it ON ${parentChildJoinSql(ctx, STOCK_OF_ITEM, 'it', 'st').sql}`);
-  } else {
-    notes.push(staleRowsNote(STOCK_OF_ITEM));
+  const relation = relationOfChild(ctx, STOCK);
+  if (relation && hasTable(ctx, relation.parent) && hasColumns(ctx, relation.parent, [relation.parentKeyColumn]) && currentVersionColumns(ctx, relation)) {
+    lines.push(`INNER JOIN ${tableSql(ctx, relation.parent)} AS it ON ${parentChildJoinSql(ctx, relation, 'it', 'st').sql}`);
+  } else if (relation) {
+    notes.push(staleRowsNote(relation));
   }
   lines.push(`WHERE ${c('in_stock')} > 0`);
   return lines.join('\n');
 }
 
-/** Current, non-cancelled goods-receipt lines with a positive quantity, or undefined without receipts. */
-function receiptSql(ctx: GeneratorContext, notes: string[]): string | undefined {
-  const lines = RECEIPT_LINES.child;
-  const header = RECEIPT_LINES.parent;
-  if (
-    missingColumns(ctx, lines, ['doc_entry', 'line_num', 'item_code', 'warehouse_code', 'quantity']).length ||
-    missingColumns(ctx, header, ['doc_entry', 'doc_date']).length
-  ) {
-    return undefined;
-  }
-  const l = (column: string) => columnSql(ctx, 'l', column);
-  const quantity = hasColumns(ctx, lines, ['inventory_quantity']) ? `COALESCE(${l('inventory_quantity')}, ${l('quantity')})` : l('quantity');
-  const join = parentChildJoinSql(ctx, RECEIPT_LINES, 'h', 'l');
-  const notCancelled = notCancelledSql(ctx, header, 'h');
-  notes.push(...join.notes, ...notCancelled.notes);
-  return [
-    `SELECT ${l('item_code')} AS item_code, ${l('warehouse_code')} AS warehouse_code, ${columnSql(ctx, 'h', 'doc_date')} AS receipt_date,`,
-    `  ${l('doc_entry')} AS doc_entry, ${l('line_num')} AS line_num, ${quantity} AS received_quantity`,
-    `FROM ${tableSql(ctx, lines)} AS l`,
-    `INNER JOIN ${tableSql(ctx, header)} AS h ON ${join.sql}`,
-    `WHERE ${[notCancelled.sql, `${quantity} > 0`].filter(Boolean).join(' AND ')}`,
-  ].join('\n');
-}
-
-const indent = (sql: string, by: string) =>
-  sql
-    .split('\n')
-    .map((line) => `${by}${line}`)
-    .join('\n');
-
-function fifoLayersSql(ctx: GeneratorContext, stock: string, receipts: string): string {
+function fifoLayersSql(ctx: GeneratorContext, stock: string, inflows: string): string {
   const int = ctx.dialect.type('integer');
+  const text = ctx.dialect.type('string');
+  const positive = `SELECT * FROM (\n${indentSql(inflows, '  ')}\n) AS i WHERE i.inflow_quantity > 0`;
   return [
-    'SELECT s.item_code, s.warehouse_code, r.receipt_date, r.doc_entry AS receipt_doc_entry, r.line_num AS receipt_line_num,',
-    '  LEAST(r.received_quantity, s.in_stock - (r.received_since - r.received_quantity)) AS layer_quantity, s.unit_cost',
+    'SELECT s.item_code, s.warehouse_code, r.document_kind AS inflow_kind, r.inflow_date, r.doc_entry AS inflow_doc_entry, r.line_num AS inflow_line_num,',
+    '  LEAST(r.inflow_quantity, s.in_stock - (r.received_since - r.inflow_quantity)) AS layer_quantity, s.unit_cost',
     'FROM (',
-    indent(stock, '  '),
+    indentSql(stock),
     ') AS s',
     'INNER JOIN (',
-    '  SELECT rl.item_code, rl.warehouse_code, rl.receipt_date, rl.doc_entry, rl.line_num, rl.received_quantity,',
-    '    SUM(rl.received_quantity) OVER (',
+    '  SELECT rl.document_kind, rl.item_code, rl.warehouse_code, rl.inflow_date, rl.doc_entry, rl.line_num, rl.inflow_quantity,',
+    '    SUM(rl.inflow_quantity) OVER (',
     '      PARTITION BY rl.item_code, rl.warehouse_code',
-    '      ORDER BY rl.receipt_date DESC, rl.doc_entry DESC, rl.line_num DESC',
+    '      ORDER BY rl.inflow_date DESC, rl.document_kind DESC, rl.doc_entry DESC, rl.line_num DESC',
     '      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW',
     '    ) AS received_since',
     '  FROM (',
-    indent(receipts, '    '),
+    indentSql(positive, '    '),
     '  ) AS rl',
     ') AS r ON r.item_code = s.item_code AND r.warehouse_code = s.warehouse_code',
-    'WHERE r.received_since - r.received_quantity < s.in_stock',
+    'WHERE r.received_since - r.inflow_quantity < s.in_stock',
     'UNION ALL',
-    `SELECT s.item_code, s.warehouse_code, CAST(NULL AS DATE), CAST(NULL AS ${int}), CAST(NULL AS ${int}),`,
+    `SELECT s.item_code, s.warehouse_code, CAST(NULL AS ${text}), CAST(NULL AS DATE), CAST(NULL AS ${int}), CAST(NULL AS ${int}),`,
     '  s.in_stock - COALESCE(t.total_received, 0), s.unit_cost',
     'FROM (',
-    indent(stock, '  '),
+    indentSql(stock),
     ') AS s',
     'LEFT JOIN (',
-    '  SELECT rl.item_code, rl.warehouse_code, SUM(rl.received_quantity) AS total_received',
+    '  SELECT rl.item_code, rl.warehouse_code, SUM(rl.inflow_quantity) AS total_received',
     '  FROM (',
-    indent(receipts, '    '),
+    indentSql(positive, '    '),
     '  ) AS rl',
     '  GROUP BY rl.item_code, rl.warehouse_code',
     ') AS t ON t.item_code = s.item_code AND t.warehouse_code = s.warehouse_code',
@@ -175,11 +175,12 @@ function fifoLayersSql(ctx: GeneratorContext, stock: string, receipts: string): 
 
 function unagedSql(ctx: GeneratorContext, stock: string): string {
   const int = ctx.dialect.type('integer');
+  const text = ctx.dialect.type('string');
   return [
-    `SELECT s.item_code, s.warehouse_code, CAST(NULL AS DATE) AS receipt_date, CAST(NULL AS ${int}) AS receipt_doc_entry, CAST(NULL AS ${int}) AS receipt_line_num,`,
+    `SELECT s.item_code, s.warehouse_code, CAST(NULL AS ${text}) AS inflow_kind, CAST(NULL AS DATE) AS inflow_date, CAST(NULL AS ${int}) AS inflow_doc_entry, CAST(NULL AS ${int}) AS inflow_line_num,`,
     '  s.in_stock AS layer_quantity, s.unit_cost',
     'FROM (',
-    indent(stock, '  '),
+    indentSql(stock),
     ') AS s',
   ].join('\n');
 }
@@ -187,68 +188,65 @@ function unagedSql(ctx: GeneratorContext, stock: string): string {
 function layerFields(ctx: GeneratorContext): LookmlNode[] {
   const t = derivedColumnSql;
   const text = ctx.dialect.type('string');
-  const age = ctx.dialect.daysSince(t('receipt_date'));
+  const amount = amountOptions(ctx.amount);
+  const age = ctx.dialect.daysSince(t('inflow_date'));
   const buckets: { label: string; when: string }[] = [
-    { label: 'Before receipt history', when: `${t('receipt_date')} IS NULL` },
+    { label: 'Before inflow history', when: `${t('inflow_date')} IS NULL` },
     ...AGE_BUCKET_LIMITS.map((limit, i) => ({ label: `${i === 0 ? 0 : AGE_BUCKET_LIMITS[i - 1]! + 1}-${limit} days`, when: `${age} <= ${limit}` })),
   ];
-  const last = `over ${AGE_BUCKET_LIMITS[AGE_BUCKET_LIMITS.length - 1]} days`;
+  const last = `Over ${AGE_BUCKET_LIMITS[AGE_BUCKET_LIMITS.length - 1]} days`;
   const caseOf = (value: (b: { label: string }, i: number) => string, otherwise: string) =>
     `CASE ${buckets.map((b, i) => `WHEN ${b.when} THEN ${value(b, i)}`).join(' ')} ELSE ${otherwise} END`;
+  const drill = ['layer_detail*'];
   return [
     dimension('layer_key', {
       type: 'string',
       primaryKey: true,
       hidden: true,
+      label: 'Layer key',
+      description: 'Item, warehouse and inflow line as one value.',
       sql: concatKey(ctx.dialect, [
         t('item_code'),
         t('warehouse_code'),
-        `COALESCE(CAST(${t('receipt_doc_entry')} AS ${text}), 'none')`,
-        `COALESCE(CAST(${t('receipt_line_num')} AS ${text}), 'none')`,
+        `COALESCE(${t('inflow_kind')}, 'none')`,
+        `COALESCE(CAST(${t('inflow_doc_entry')} AS ${text}), 'none')`,
+        `COALESCE(CAST(${t('inflow_line_num')} AS ${text}), 'none')`,
       ]),
     }),
-    derivedField(ctx, 'item_code', 'string'),
-    derivedField(ctx, 'warehouse_code', 'string'),
-    derivedField(ctx, 'receipt_date', 'date', {
-      label: 'Receipt',
-      description: 'Posting date of the goods receipt the layer came with; empty before the receipt history.',
+    derivedField(ctx, 'item_code', 'string', { label: 'Item code', groupLabel: 'Stock', description: 'Item of the layer (ItemCode).' }),
+    derivedField(ctx, 'warehouse_code', 'string', { label: 'Warehouse code', groupLabel: 'Stock', description: 'Warehouse of the layer (WarehouseCode).' }),
+    derivedField(ctx, 'inflow_kind', 'string', {
+      label: 'Inflow type',
+      groupLabel: 'Inflow',
+      description: 'What brought the layer in: goods_receipt_po, purchase_invoice, goods_receipt, return or transfer_in; empty before the inflow history.',
     }),
-    derivedField(ctx, 'receipt_doc_entry', 'integer', { description: 'DocEntry of the goods receipt (PurchaseDeliveryNotes).' }),
-    derivedField(ctx, 'receipt_line_num', 'integer'),
-    dimension('age_days', { type: 'number', description: 'Days since the layer was received.', sql: age }),
+    derivedField(ctx, 'inflow_date', 'date', { label: 'Inflow', description: 'Posting date of the document the layer came in with; empty before the inflow history.' }),
+    derivedField(ctx, 'inflow_doc_entry', 'integer', { label: 'Inflow document entry', groupLabel: 'Inflow', description: 'Internal key (DocEntry) of the inflow document.' }),
+    derivedField(ctx, 'inflow_line_num', 'integer', { hidden: true, label: 'Inflow line', description: 'Line of the inflow document (LineNum).' }),
+    dimension('age_days', { type: 'number', label: 'Age in days', groupLabel: 'Age', description: 'Days since the layer came in.', sql: age }),
     dimension('age_bucket', {
       type: 'string',
+      label: 'Age bucket',
+      groupLabel: 'Age',
       orderByField: 'age_bucket_order',
-      description: 'Age of the layer since its goods receipt.',
+      description: 'Age of the layer since its inflow: 0-30, 31-60, 61-90, 91-180, 181-365, over 365 days, or before the inflow history.',
       sql: caseOf((b) => `'${b.label}'`, `'${last}'`),
     }),
-    dimension('age_bucket_order', { type: 'number', hidden: true, sql: caseOf((_b, i) => String(i), String(buckets.length)) }),
-    dimension('layer_quantity', { type: 'number', hidden: true, sql: t('layer_quantity') }),
-    dimension('unit_cost', {
-      type: 'number',
-      valueFormatName: AMOUNT_FORMAT,
-      description: "The warehouse's standard/average item cost.",
-      sql: t('unit_cost'),
-    }),
-    measure('on_hand_quantity', {
-      type: 'sum',
-      sql: '${layer_quantity}',
-      valueFormat: QUANTITY_FORMAT,
-      description: 'Quantity on hand (the layers add up to InStock).',
-    }),
-    measure('on_hand_value', {
-      type: 'sum',
-      sql: '${layer_quantity} * ${unit_cost}',
-      valueFormatName: AMOUNT_FORMAT,
-      description: 'Quantity on hand times unit cost, local currency.',
-    }),
-    measure('aged_quantity', { type: 'sum', hidden: true, sql: 'CASE WHEN ${age_days} IS NOT NULL THEN ${layer_quantity} END' }),
-    measure('age_weighted_quantity', { type: 'sum', hidden: true, sql: '${layer_quantity} * ${age_days}' }),
+    dimension('age_bucket_order', { type: 'number', hidden: true, label: 'Age bucket order', description: 'Sort order of the buckets.', sql: caseOf((_b, i) => String(i), String(buckets.length)) }),
+    dimension('layer_quantity', { type: 'number', hidden: true, label: 'Layer quantity', description: 'Quantity of the layer.', valueFormat: QUANTITY_FORMAT, sql: t('layer_quantity') }),
+    dimension('unit_cost', { type: 'number', label: 'Item cost', groupLabel: 'Stock', description: "The warehouse's item cost (StandardAveragePrice).", ...amount, sql: t('unit_cost') }),
+    fieldSet('layer_detail', ['item_code', 'warehouse_code', 'inflow_kind', 'inflow_date', 'inflow_doc_entry', 'age_days', 'on_hand_quantity', 'on_hand_value']),
+    fieldList('drill_fields', drill),
+    measure('on_hand_quantity', { type: 'sum', label: 'Quantity on hand', description: 'Quantity on hand (the layers add up to InStock).', sql: '${layer_quantity}', valueFormat: QUANTITY_FORMAT, drillFields: drill }),
+    measure('on_hand_value', { type: 'sum', label: 'Stock value', description: 'Quantity on hand times item cost, local currency.', sql: '${layer_quantity} * ${unit_cost}', ...amount, drillFields: drill }),
+    measure('aged_quantity', { type: 'sum', hidden: true, label: 'Aged quantity', description: 'Quantity with a known inflow.', sql: 'CASE WHEN ${age_days} IS NOT NULL THEN ${layer_quantity} END' }),
+    measure('age_weighted_quantity', { type: 'sum', hidden: true, label: 'Age-weighted quantity', description: 'Quantity times age.', sql: '${layer_quantity} * ${age_days}' }),
     measure('average_age_days', {
       type: 'number',
-      sql: '${age_weighted_quantity} / NULLIF(${aged_quantity}, 0)',
+      label: 'Average age in days',
+      description: 'Quantity-weighted age of the stock with a known inflow.',
       valueFormatName: 'decimal_1',
-      description: 'Quantity-weighted age in days of the stock with a known receipt.',
+      sql: '${age_weighted_quantity} / NULLIF(${aged_quantity}, 0)',
     }),
   ];
 }
@@ -257,21 +255,24 @@ function layerFields(ctx: GeneratorContext): LookmlNode[] {
 function stockMeasures(ctx: GeneratorContext): LookmlNode[] {
   if (!hasTable(ctx, STOCK)) return [];
   const c = (column: string) => `\${TABLE}.${ctx.dialect.column(column)}`;
+  const drill = [`${DETAIL_SET}*`];
   const fields: LookmlNode[] = [];
-  for (const [name, column, description] of [
-    ['total_in_stock', 'in_stock', 'InStock: quantity on hand.'],
-    ['total_committed', 'committed', 'Quantity committed to sales orders.'],
-    ['total_ordered', 'ordered', 'Quantity ordered from vendors.'],
+  for (const [name, column, label, description] of [
+    ['total_in_stock', 'in_stock', 'Total in stock', 'Quantity on hand (InStock).'],
+    ['total_committed', 'committed', 'Total committed', 'Quantity committed to customer orders (Committed).'],
+    ['total_ordered', 'ordered', 'Total ordered', 'Quantity ordered from vendors (Ordered).'],
   ] as const) {
-    if (hasColumns(ctx, STOCK, [column])) fields.push(measure(name, { type: 'sum', sql: c(column), valueFormat: QUANTITY_FORMAT, description }));
+    if (hasColumns(ctx, STOCK, [column])) fields.push(measure(name, { type: 'sum', label, description, sql: c(column), valueFormat: QUANTITY_FORMAT, drillFields: drill }));
   }
   if (hasColumns(ctx, STOCK, ['in_stock', 'standard_average_price'])) {
     fields.push(
       measure('stock_value', {
         type: 'sum',
+        label: 'Stock value',
+        description: 'In stock times item cost, local currency.',
         sql: `${c('in_stock')} * ${c('standard_average_price')}`,
-        valueFormatName: AMOUNT_FORMAT,
-        description: 'InStock times StandardAveragePrice, local currency.',
+        ...amountOptions(ctx.amount),
+        drillFields: drill,
       }),
     );
   }

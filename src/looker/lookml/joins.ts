@@ -19,6 +19,8 @@ export interface JoinSpec {
   requires: { table: string; columns: string[] }[];
   /** Other joins of this explore that sql_on refers to. */
   through?: string[];
+  /** The joined view is a derived view the subject generates (not a stream table): it always exists. */
+  derived?: boolean;
 }
 
 export interface BuiltJoins {
@@ -36,7 +38,7 @@ export function buildJoins(ctx: GeneratorContext, explore: string, specs: readon
   for (const spec of specs) {
     const view = spec.from ?? spec.name;
     const problems: string[] = [];
-    if (!hasTable(ctx, view)) problems.push(`the catalog lacks the ${view} stream`);
+    if (!spec.derived && !hasTable(ctx, view)) problems.push(`the catalog lacks the ${view} stream`);
     for (const r of spec.requires) {
       if (r.table !== view && !hasTable(ctx, r.table)) problems.push(`the catalog lacks the ${r.table} stream`);
       else if (hasTable(ctx, r.table)) {

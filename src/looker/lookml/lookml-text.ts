@@ -31,6 +31,14 @@ export function wordList(key: string, values: readonly string[]): LookmlNode {
   return { kind: 'value', key, value: `[${values.join(', ')}]` };
 }
 
+/** A list of field references: `fields: [doc_num, customer.card_name, detail*]`. */
+export function fieldList(key: string, fields: readonly string[]): LookmlNode {
+  for (const field of fields) {
+    if (!/^-?([a-z_][a-z0-9_]*\.)?([a-z_][a-z0-9_]*\*?|ALL_FIELDS\*)$/.test(field)) throw new Error(`LookML field reference for ${key} is malformed: ${JSON.stringify(field)}`);
+  }
+  return { kind: 'value', key, value: `[${fields.join(', ')}]` };
+}
+
 /** A list of quoted strings: `includes: ["/views/*.view.lkml"]`. */
 export function quotedList(key: string, values: readonly string[]): LookmlNode {
   return { kind: 'value', key, value: `[${values.map(quote).join(', ')}]` };
@@ -43,7 +51,7 @@ export function sqlParam(key: string, sql: string): LookmlNode {
 }
 
 export function block(key: string, name: string | undefined, body: LookmlNode[]): LookmlNode {
-  if (name !== undefined && !/^\+?[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`LookML object name must be lower-case letters, digits and underscores, got ${JSON.stringify(name)}`);
+  if (name !== undefined && !/^\+?[a-z_][a-z0-9_]*$/.test(name) && !(key === 'constant' && /^[A-Z][A-Z0-9_]*$/.test(name))) throw new Error(`LookML object name must be lower-case letters, digits and underscores, got ${JSON.stringify(name)}`);
   return { kind: 'block', key, name, body };
 }
 

@@ -1,6 +1,7 @@
 /**
  * One HTTP request through the simulated Service Layer: request log, scheduled mutations, scripted faults and
- * latency, then routing (Login, Logout, $metadata, collections, /$count, single entities) on /b1s/v1 and /b1s/v2.
+ * latency, then the server's capacity (the session's turn, a worker, the work's cost), then routing (Login,
+ * Logout, $metadata, collections, /$count, single entities) on /b1s/v1 and /b1s/v2.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,6 +14,7 @@ import { QueryEngine } from '../odata/query-engine.js';
 import { parseQueryOptions, parseQueryString } from '../odata/query-options.js';
 import type { Mutator } from '../store/mutations.js';
 import type { Dialect, FaultRule, Mutation, RequestLogEntry } from '../types.js';
+import type { ServedRequest, ServerCapacity } from './capacity.js';
 import type { ServerClock } from './clock.js';
 import type { FaultInjector } from './faults.js';
 import { gatewayTimeoutPage, notFoundPage, proxyErrorPage, serviceUnavailablePage, tooManyRequestsPage } from './gateway-pages.js';
@@ -51,6 +53,7 @@ export class RequestHandler {
     private readonly sessions: SessionStore,
     private readonly faults: FaultInjector,
     private readonly mutator: Mutator,
+    private readonly capacity: ServerCapacity,
   ) {
     this.writers = { v1: new JsonWriter(schema, 'v1'), v2: new JsonWriter(schema, 'v2') };
     this.engine = new QueryEngine(schema);
@@ -79,6 +82,9 @@ export class RequestHandler {
       },
       clock: this.clock.now(),
     };
+    const sessionId = sessionIdFromCookie(req.headers.cookie);
+    const session = this.sessions.number(sessionId);
+    if (session !== undefined) entry.session = session;
     this.log.push(entry);
     res.on('finish', () => {
       entry.status = res.statusCode;
@@ -100,24 +106,29 @@ export class RequestHandler {
     if (fault) entry.fault = fault.kind;
     if (this.config.latencyMs > 0) await sleep(this.config.latencyMs);
     if (fault?.kind === 'latency') await sleep(fault.ms);
+    // The front end answers these itself: they never reach a worker.
     if (fault && this.sendFault(fault, req, res, route?.dialect ?? 'v2')) return;
-    if (fault?.kind === 'expire_session') this.sessions.expire(sessionIdFromCookie(req.headers.cookie));
-
-    const truncate = fault?.kind === 'truncate';
     if (!route) {
       sendText(res, { status: 404, headers: this.baseHeaders('text/html; charset=iso-8859-1') }, notFoundPage(path.split('?')[0]!));
       return;
     }
+
+    const login = route.resource === 'Login';
+    if (login && this.config.loginDelayMs > 0) await sleep(this.config.loginDelayMs);
+    // A Login starts a session rather than waiting for one, whatever cookie it carries.
+    const served = await this.capacity.admit(login ? undefined : sessionId, login ? undefined : session);
     try {
-      await this.dispatch(req, res, route, truncate);
+      await served.begin(login);
+      if (fault?.kind === 'expire_session') this.sessions.expire(sessionId);
+      await this.dispatch(req, res, route, fault?.kind === 'truncate', served);
     } catch (e) {
       const error = e instanceof ServiceLayerError ? e : new ServiceLayerError(500, -1, `Simulator error: ${(e as Error).message}`);
       if (!(e instanceof ServiceLayerError)) console.error(e);
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
-      this.sendError(res, route.dialect, error, truncate);
+      if (res.headersSent) res.destroy();
+      else this.sendError(res, route.dialect, error, fault?.kind === 'truncate');
+    } finally {
+      entry.timing = served.finish();
+      entry.records = served.records;
     }
   }
 
@@ -180,7 +191,7 @@ export class RequestHandler {
     sendText(res, { status: error.status, headers: this.jsonHeaders(dialect), truncate }, errorBody(dialect, error.code, error.message));
   }
 
-  private async dispatch(req: IncomingMessage, res: ServerResponse, route: Route, truncate: boolean): Promise<void> {
+  private async dispatch(req: IncomingMessage, res: ServerResponse, route: Route, truncate: boolean, served: ServedRequest): Promise<void> {
     const method = req.method ?? 'GET';
     const { resource, dialect } = route;
     if (resource === 'Login') {
@@ -213,14 +224,13 @@ export class RequestHandler {
     if (!target || !this.schema.entitySet(target.entitySet) || !this.company.tables.has(target.entitySet)) {
       throw ERRORS.unrecognizedResource();
     }
-    if (target.key !== undefined) return this.single(req, res, dialect, target.entitySet, target.key, options);
+    if (target.key !== undefined) return this.single(req, res, dialect, target.entitySet, target.key, options, served);
     if (target.count) return this.countOnly(res, dialect, target.entitySet, route.query, options);
-    return this.collection(req, res, route, target.entitySet, options);
+    return this.collection(req, res, route, target.entitySet, options, served);
   }
 
   private async login(req: IncomingMessage, res: ServerResponse, dialect: Dialect, truncate: boolean): Promise<void> {
     const body = await readBody(req);
-    if (this.config.loginDelayMs > 0) await sleep(this.config.loginDelayMs);
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);
@@ -230,6 +240,7 @@ export class RequestHandler {
     const { CompanyDB, UserName, Password } = (parsed ?? {}) as Record<string, unknown>;
     if (typeof CompanyDB !== 'string' || typeof UserName !== 'string' || typeof Password !== 'string') throw ERRORS.badLoginBody();
     if (CompanyDB !== this.config.companyDb || UserName !== this.config.username || Password !== this.config.password) {
+      this.sessions.refuse();
       throw this.config.loginFailureStyle === 'sld' ? ERRORS.loginFailedSld() : ERRORS.loginFailed();
     }
     const id = this.sessions.create();
@@ -261,7 +272,15 @@ export class RequestHandler {
     sendText(res, options, text);
   }
 
-  private single(req: IncomingMessage, res: ServerResponse, dialect: Dialect, entitySet: string, keyText: string, options: ResponseOptions): void {
+  private async single(
+    req: IncomingMessage,
+    res: ServerResponse,
+    dialect: Dialect,
+    entitySet: string,
+    keyText: string,
+    options: ResponseOptions,
+    served: ServedRequest,
+  ): Promise<void> {
     const type = this.schema.typeOfSet(entitySet);
     const table = this.company.table(entitySet);
     const key = parseKey(keyText, type.byName.get(table.keyProperty)?.kind === 'int' || type.byName.get(table.keyProperty)?.kind === 'double');
@@ -279,7 +298,10 @@ export class RequestHandler {
       headers['ETag'] = etag;
       lead += `,\n${writer.annotation(dialect === 'v2' ? '@odata.etag' : 'odata.etag', etag, 1)}`;
     }
-    sendText(res, { ...options, headers }, `{\n${writer.properties(type, record, 1, query.select, lead)}\n}`);
+    const text = `{\n${writer.properties(type, record, 1, query.select, lead)}\n}`;
+    served.recordSerialised();
+    await served.settle(false);
+    sendText(res, { ...options, headers }, text);
   }
 
   private countOnly(res: ServerResponse, dialect: Dialect, entitySet: string, query: string, options: ResponseOptions): void {
@@ -289,7 +311,14 @@ export class RequestHandler {
     sendText(res, { ...options, headers: this.baseHeaders('text/plain;charset=utf-8', dialect) }, String(n));
   }
 
-  private async collection(req: IncomingMessage, res: ServerResponse, route: Route, entitySet: string, options: ResponseOptions): Promise<void> {
+  private async collection(
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: Route,
+    entitySet: string,
+    options: ResponseOptions,
+    served: ServedRequest,
+  ): Promise<void> {
     const { dialect } = route;
     const type = this.schema.typeOfSet(entitySet);
     const table = this.company.table(entitySet);
@@ -303,7 +332,7 @@ export class RequestHandler {
 
     const writer = this.writers[dialect];
     const set = this.schema.entitySet(entitySet)!;
-    const out = new BodyWriter(res, { ...options, headers });
+    const out = new BodyWriter(res, { ...options, headers }, (intermediate) => served.settle(intermediate));
     const root = serviceRoot(req, dialect);
     let head = dialect === 'v2' ? `{\n\t"@odata.context" : "${root}/$metadata#${entitySet}"` : `{\n\t"odata.metadata" : "${root}/$metadata#${entitySet}"`;
     if (total !== undefined) head += dialect === 'v2' ? `,\n\t"@odata.count" : ${total}` : `,\n\t"odata.count" : "${total}"`;
@@ -314,6 +343,7 @@ export class RequestHandler {
       const lead = set.concurrency ? writer.annotation(etagName, writer.etag(record[set.concurrency]), 3) : undefined;
       out.parts.push(emitted === 0 ? '\n' : ',\n');
       writer.writeObject(out.parts, type, record, 2, query.select, lead);
+      served.recordSerialised();
       emitted++;
       await out.commit();
     }

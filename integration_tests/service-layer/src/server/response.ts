@@ -16,6 +16,12 @@ export interface ResponseOptions {
   truncate?: boolean;
 }
 
+/**
+ * Resolves when the server's modelled work for what was appended so far is done, so no byte leaves before it.
+ * `intermediate` is true while more is to come (the wait may then be skipped when it would be very short).
+ */
+export type WorkDone = (intermediate: boolean) => Promise<void>;
+
 export class BodyWriter {
   /** Output appended by the caller since the last commit. */
   readonly parts: Piece[] = [];
@@ -26,6 +32,7 @@ export class BodyWriter {
   constructor(
     private readonly res: ServerResponse,
     private readonly options: ResponseOptions,
+    private readonly workDone: WorkDone = async () => {},
   ) {}
 
   /** Encodes what was appended; resolves when it is safe to append more. */
@@ -36,11 +43,14 @@ export class BodyWriter {
     this.buffers.push(buffer);
     this.bytes += buffer.length;
     if (this.options.truncate) return;
-    if (!this.streaming && this.bytes > STREAM_THRESHOLD) {
+    const startStreaming = !this.streaming && this.bytes > STREAM_THRESHOLD;
+    if (!startStreaming && !(this.streaming && this.bytes >= CHUNK)) return;
+    await this.workDone(true);
+    if (startStreaming) {
       this.streaming = true;
       this.res.writeHead(this.options.status, this.options.headers);
     }
-    if (this.streaming && this.bytes >= CHUNK) await this.flush();
+    await this.flush();
   }
 
   private async flush(): Promise<void> {
@@ -61,6 +71,7 @@ export class BodyWriter {
 
   async end(): Promise<void> {
     await this.commit();
+    await this.workDone(false);
     if (this.streaming) {
       if (this.bytes > 0) await this.flush();
       this.res.end();

@@ -17,7 +17,10 @@ function newSessionId(): string {
 
 export class SessionStore {
   private readonly lastUsed = new Map<string, number>();
+  /** Login order of every session ever created, so statistics can name sessions without their ids. */
+  private readonly numbers = new Map<string, number>();
   logins = 0;
+  failedLogins = 0;
   logouts = 0;
 
   constructor(
@@ -28,8 +31,18 @@ export class SessionStore {
   create(): string {
     const id = newSessionId();
     this.lastUsed.set(id, this.clock.nowMs());
-    this.logins++;
+    this.numbers.set(id, ++this.logins);
     return id;
+  }
+
+  /** Counts a Login refused for wrong credentials. */
+  refuse(): void {
+    this.failedLogins++;
+  }
+
+  /** 1-based login order of a session, expired or not; undefined for ids never handed out. */
+  number(id: string | undefined): number | undefined {
+    return id === undefined ? undefined : this.numbers.get(id);
   }
 
   /** True when the session is alive; restarts its idle time. An expired session is forgotten. */

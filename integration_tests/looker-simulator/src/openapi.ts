@@ -15,8 +15,11 @@ type AddFormats = (ajv: Ajv) => Ajv;
 const addFormats: AddFormats =
   (addFormatsModule as unknown as { default?: AddFormats }).default ?? (addFormatsModule as unknown as AddFormats);
 
-/** The spec in the team's shared reference folder (tests may read it; the connector never does). */
-export const LOOKER_SPEC_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/reference/looker/Looker.4.0.oas.json');
+/**
+ * The spec in the shared reference folder beside the repository (../shared/reference); tests may
+ * read it, the connector never does. This file sits at integration_tests/looker-simulator/src/.
+ */
+export const LOOKER_SPEC_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/reference/looker/Looker.4.0.oas.json');
 
 export function lookerSpecAvailable(): boolean {
   return existsSync(LOOKER_SPEC_PATH);
@@ -53,6 +56,12 @@ export interface ExchangeToCheck {
   status: number;
   responseBody: unknown;
 }
+
+/** Statuses Looker answers on any operation without listing them in the spec (authentication failures, outages). */
+export const UNDECLARED_LOOKER_STATUSES: ReadonlySet<number> = new Set([401, 500, 502, 503, 504]);
+
+/** An exchange as a server recorded it: its route is undefined when it matched no operation. */
+export type RecordedExchangeToCheck = Omit<ExchangeToCheck, 'route'> & { path: string; route: string | undefined };
 
 const RESPONSE_ID = 'urn:looker-oas:response';
 const REQUEST_ID = 'urn:looker-oas:request';
@@ -91,12 +100,19 @@ export class LookerSpec {
     return { $ref: `#/components/schemas/${name}` };
   }
 
+  /** Every way a series of recorded exchanges departs from the spec; one on no served route is one. */
+  checkAll(exchanges: readonly RecordedExchangeToCheck[], undeclaredStatuses = UNDECLARED_LOOKER_STATUSES): string[] {
+    return exchanges.flatMap((exchange) =>
+      exchange.route === undefined ? [`${exchange.method} ${exchange.path}: not a served route`] : this.check({ ...exchange, route: exchange.route }, undeclaredStatuses),
+    );
+  }
+
   /**
    * Every way the exchange departs from the spec. Statuses the spec does not list for the
    * operation are accepted only from `undeclaredStatuses` (Looker sends 401 and 5xx everywhere
    * without declaring them) and must then carry Looker's Error body.
    */
-  check(exchange: ExchangeToCheck, undeclaredStatuses: ReadonlySet<number>): string[] {
+  check(exchange: ExchangeToCheck, undeclaredStatuses = UNDECLARED_LOOKER_STATUSES): string[] {
     const label = `${exchange.method} ${exchange.route} -> ${exchange.status}`;
     const op = this.operation(exchange.method, exchange.route);
     if (op === undefined) return [`${label}: no such operation in the spec`];

@@ -118,6 +118,7 @@ interface Reply {
 
 /** The operations the simulator serves: method and OpenAPI path template under /api/4.0. */
 export const SIMULATOR_ROUTES = [
+  { method: 'GET', path: '/versions', authenticated: false },
   { method: 'POST', path: '/login', authenticated: false },
   { method: 'DELETE', path: '/logout', authenticated: true },
   { method: 'GET', path: '/user', authenticated: true },
@@ -133,6 +134,7 @@ export const SIMULATOR_ROUTES = [
 /** Query parameters each operation accepts, as named in the spec; anything else is refused with 400. */
 export const ACCEPTED_QUERY: Record<string, string[]> = {
   'POST /login': ['client_id', 'client_secret'],
+  'GET /versions': ['fields'],
   'GET /user': ['fields'],
   'GET /derived_table/{model_name}/{view_name}/start': ['force_rebuild', 'force_full_incremental', 'workspace', 'source'],
   'GET /derived_table/{materialization_id}/stop': ['source'],
@@ -200,7 +202,12 @@ export async function startLookerSimulator(options: LookerSimulatorOptions): Pro
     }),
   });
 
+  const apiVersion = { version: '4.0', full_version: '4.0.25.0', status: 'current', swagger_url: '/api/4.0/swagger.json' };
   const handlers: Record<string, Handler> = {
+    'GET /versions': () => ({
+      status: 200,
+      body: { looker_release_version: '25.0.0', current_version: apiVersion, supported_versions: [apiVersion], api_server_url: 'https://localhost:19999', web_server_url: 'https://localhost:9999' },
+    }),
     'POST /login': ({ body, query, contentType }) => {
       const form = (contentType?.startsWith('application/x-www-form-urlencoded') ? body : {}) as Record<string, string>;
       const clientId = form.client_id ?? query.client_id;
