@@ -31,7 +31,7 @@ function withoutVolatile(record: Record<string, unknown>): Record<string, unknow
 }
 
 /** Runs generate-manifest as a user does; asynchronously, because the simulator answers from this process. */
-async function generate(configPath: string, outDir: string): Promise<Record<string, unknown>> {
+async function generate(configPath: string, outDir: string, secrets: string[]): Promise<Record<string, unknown>> {
   const child = spawn(process.execPath, [connectorEntrypoint, 'generate-manifest', '--config', configPath, '--out', outDir], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
@@ -42,7 +42,9 @@ async function generate(configPath: string, outDir: string): Promise<Record<stri
   });
   assert.equal(code, 0, output);
   assert.doesNotMatch(output, /Could not read the Service Layer's \$metadata/, output);
-  return yaml.load(readFileSync(join(outDir, 'manifest.yaml'), 'utf8')) as Record<string, unknown>;
+  const text = readFileSync(join(outDir, 'manifest.yaml'), 'utf8');
+  for (const secret of secrets) assert.ok(!output.includes(secret) && !text.includes(secret), 'no secret in the output or the manifest');
+  return yaml.load(text) as Record<string, unknown>;
 }
 
 describe('the generated manifest on the Service Layer simulator', () => {
@@ -64,7 +66,7 @@ describe('the generated manifest on the Service Layer simulator', () => {
     const secrets = [sim.password];
     session = { sim, config, configPath, secrets, streams: await discover(configPath, secrets) };
     outDir = mkdtempSync(join(tmpdir(), 'sap-b1-manifest-'));
-    manifest = resolveReferences(await generate(configPath, outDir));
+    manifest = resolveReferences(await generate(configPath, outDir, secrets));
     engine = new DeclarativeTestEngine(manifest, { config, now: () => new Date(`${sim.clock.now()}Z`) });
   });
 
