@@ -16,6 +16,7 @@ import { discoverCommand } from './commands/discover.js';
 import { readCommand } from './commands/read.js';
 import { lookerRefreshCommand } from './commands/looker-refresh.js';
 import { generateLookmlCommand } from './commands/generate-lookml.js';
+import { generateManifestCommand } from './commands/generate-manifest.js';
 import { plainLogger } from './logging.js';
 
 const emitter = new MessageEmitter(process.stdout);
@@ -69,6 +70,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 });
 
 const configOption = { type: 'string', demandOption: true, describe: 'Path to the connector config JSON (see `spec`).' } as const;
+const configuredCatalogOption = { type: 'string', describe: 'Configured catalog of the connection; default: every stream discover offers.' } as const;
 
 await yargs(hideBin(process.argv))
   .scriptName('source-sap-business-one')
@@ -97,7 +99,7 @@ await yargs(hideBin(process.argv))
     'Write a LookML project (model, views, explores) for the synced tables. Prints plain lines.',
     {
       config: configOption,
-      catalog: { type: 'string', describe: 'Configured catalog of the connection; default: every stream discover offers.' },
+      catalog: configuredCatalogOption,
       out: { type: 'string', demandOption: true, describe: 'Folder to write the LookML project into.' },
       dialect: { type: 'string', demandOption: true, choices: ['bigquery', 'snowflake', 'postgres'], describe: 'SQL dialect of the destination.' },
       connection: { type: 'string', demandOption: true, describe: 'Name of the Looker connection to the destination.' },
@@ -126,10 +128,16 @@ await yargs(hideBin(process.argv))
         ),
       ),
   )
+  .command(
+    'generate-manifest',
+    'Write manifest.yaml, the declarative form of this connector for Airbyte Cloud. Prints plain lines.',
+    { config: configOption, catalog: configuredCatalogOption, out: { type: 'string', demandOption: true, describe: 'Folder to write manifest.yaml into.' } },
+    (args) => runPlain(() => generateManifestCommand({ configPath: args.config, catalogPath: args.catalog, outDir: args.out }, plainLogger(process.stdout))),
+  )
   .command('looker-refresh', 'Tell Looker that a sync has landed (datagroups, PDTs, schedules).', { config: configOption }, (args) =>
     runPlain(() => lookerRefreshCommand(args.config, plainLogger(process.stdout))),
   )
-  .demandCommand(1, 'Name a command: spec, check, discover, read, generate-lookml or looker-refresh.')
+  .demandCommand(1, 'Name a command: spec, check, discover, read, generate-lookml, generate-manifest or looker-refresh.')
   .strict()
   .help()
   .alias('help', 'h')

@@ -6,6 +6,7 @@ import type { Authenticator, Counters } from './auth.js';
 import { describeErrorBody, nonRetryableStatusError, parseErrorBody, readablePath } from './errors.js';
 import { headerValue, type HttpResponse } from './http.js';
 import { ClientCredentialsAuth } from './oauth.js';
+import { pageSizePreference } from './odata.js';
 import type { AttemptOutcome } from './retry.js';
 import { SessionLogin } from './session.js';
 import { connectionSettings, type ConnectionSettings, type Dialect } from './settings.js';
@@ -114,7 +115,7 @@ export class ServiceLayerClient {
       throw systemError(`Page size must be a positive integer, got ${pageSize}`);
     }
     const headers: Record<string, string> = { accept: 'application/json' };
-    if (pageSize !== undefined) headers['prefer'] = `odata.maxpagesize=${pageSize}`;
+    if (pageSize !== undefined) Object.assign(headers, pageSizePreference(pageSize));
     return this.get(pathAndQuery, headers, options.signal, (response) => {
       if (pageSize !== undefined) this.notePageSize(response, pageSize);
       return parseJsonBody<T>(response);

@@ -13,7 +13,7 @@ export interface CollectionPage<T> {
 // v1 (OData v3 JSON) and v2 (OData v4 JSON) spell the annotations differently. Both spellings are
 // read whatever the dialect, preferring the dialect's own, because gateways and older patch levels
 // have been seen to mix them and a missed next link silently truncates a stream.
-const NEXT_LINK_KEYS: Record<Dialect, readonly string[]> = {
+export const NEXT_LINK_KEYS: Record<Dialect, readonly string[]> = {
   v1: ['odata.nextLink', '@odata.nextLink'],
   v2: ['@odata.nextLink', 'odata.nextLink'],
 };
@@ -60,6 +60,14 @@ export function parseCollectionPage<T>(body: unknown, dialect: Dialect): Collect
   }
 
   return { value: value as T[], nextLink: rawNext as string | undefined, count };
+}
+
+/**
+ * The request header that asks for a page size (OData's odata.maxpagesize preference, which the
+ * Service Layer honours and confirms in Preference-Applied).
+ */
+export function pageSizePreference(pageSize: number | string): { prefer: string } {
+  return { prefer: `odata.maxpagesize=${pageSize}` };
 }
 
 /** An OData string literal: single-quoted, with embedded single quotes doubled. */

@@ -13,13 +13,15 @@ import { abortable } from './retry.js';
  * the server says it has ended, and signs out at the end.
  */
 
-const SESSION_COOKIE = 'B1SESSION';
+export const SESSION_COOKIE = 'B1SESSION';
 // The load balancer's affinity cookie: a session lives on one Service Layer node, and requests
 // without ROUTEID may land on another node that does not know the session.
 const ROUTE_COOKIE = 'ROUTEID';
 
 /** SAP's default when a login answer carries no SessionTimeout. */
-const DEFAULT_SESSION_TIMEOUT_MINUTES = 30;
+export const DEFAULT_SESSION_TIMEOUT_MINUTES = 30;
+/** The Service Layer's sign-in action, relative to the service root. */
+export const LOGIN_PATH = 'Login';
 /** The logout is a courtesy to the license server: it must not hold up the end of a sync. */
 const LOGOUT_TIMEOUT_MS = 10_000;
 
@@ -57,9 +59,16 @@ function cookieHeader(session: Session): string {
   return cookies.join('; ');
 }
 
-function idleMarginMs(timeoutMs: number): number {
+export function idleMarginMs(timeoutMs: number): number {
   // Sign in again a little before the server's idle timeout, so that no request races the expiry.
   return Math.min(60_000, timeoutMs / 4);
+}
+
+/** The JSON body of POST Login; the Language parameter only when one is set. */
+export function loginBody(login: Pick<ServiceLayerLogin, 'company_db' | 'username' | 'password' | 'language'>): Record<string, string> {
+  const body: Record<string, string> = { CompanyDB: login.company_db, UserName: login.username, Password: login.password };
+  if (login.language !== undefined && login.language !== '') body['Language'] = login.language;
+  return body;
 }
 
 export class SessionLogin implements Authenticator {
@@ -151,13 +160,8 @@ export class SessionLogin implements Authenticator {
   }
 
   private async postLogin(): Promise<Session> {
-    const body: Record<string, string> = {
-      CompanyDB: this.login.company_db,
-      UserName: this.login.username,
-      Password: this.login.password,
-    };
-    if (this.login.language !== undefined && this.login.language !== '') body['Language'] = this.login.language;
-    const url = new URL('Login', this.serviceRoot);
+    const body = loginBody(this.login);
+    const url = new URL(LOGIN_PATH, this.serviceRoot);
     const session = await this.transport.send(
       'POST Login',
       async () => {

@@ -1,0 +1,74 @@
+/**
+ * One DeclarativeStream per catalog entry. A header stream reads its entity set's records; a line
+ * stream reads the same pages and emits each record's collection rows with the parent attached
+ * (DpathExtractor's RecordExpander with remain_original_record, record_expander.py), so lines cost
+ * one request per page, not one per document, and carry the parent's key and change stamp.
+ */
+import type { CatalogEntry } from '../streams/catalog.js';
+import type { StreamDefinition } from '../streams/definitions.js';
+import { definitionRef, type Component } from './components.js';
+import { sapProperties, streamColumns, type StreamColumns } from './columns.js';
+import { manifestCursor } from './cursor-policies.js';
+import { recordTransformations } from './fields.js';
+import { requester, type EntitySetRequest } from './requester.js';
+
+/** The streams of one entity set that go into the manifest, with their columns. */
+export interface EntitySetStreams {
+  definition: StreamDefinition;
+  entries: { entry: CatalogEntry; columns: StreamColumns }[];
+}
+
+export function groupByEntitySet(entries: readonly CatalogEntry[]): EntitySetStreams[] {
+  const groups = new Map<StreamDefinition, EntitySetStreams>();
+  for (const entry of entries) {
+    const group = groups.get(entry.definition) ?? { definition: entry.definition, entries: [] };
+    group.entries.push({ entry, columns: streamColumns(entry) });
+    groups.set(entry.definition, group);
+  }
+  return [...groups.values()];
+}
+
+/** The one request all streams of the entity set send (see requester.ts). */
+export function entitySetRequest(group: EntitySetStreams): EntitySetRequest {
+  const { definition } = group;
+  const properties = new Set<string>([definition.key]);
+  if (definition.changeStamp) {
+    properties.add(definition.changeStamp.dateProperty);
+    if (definition.changeStamp.timeProperty) properties.add(definition.changeStamp.timeProperty);
+  }
+  for (const { entry, columns } of group.entries) {
+    if (entry.child) properties.add(entry.child.collection);
+    else for (const property of sapProperties(columns.columns)) properties.add(property);
+  }
+  return { definition, select: [...properties], filter: manifestCursor(definition.cursor).filter(definition) };
+}
+
+function primaryKey(entry: CatalogEntry): string | string[] {
+  const key = (entry.stream.source_defined_primary_key ?? []).map((path) => path[0]!);
+  return key.length === 1 ? key[0]! : key;
+}
+
+export function declarativeStream(entry: CatalogEntry, columns: StreamColumns, request: EntitySetRequest): Component {
+  const { definition, child } = entry;
+  const extractor: Component = { type: 'DpathExtractor', field_path: ['value'] };
+  if (child) {
+    extractor['record_expander'] = { type: 'RecordExpander', expand_records_from_field: [child.collection], remain_original_record: true };
+  }
+  const cursorField = entry.stream.default_cursor_field?.[0];
+  const incrementalSync = cursorField === undefined ? undefined : manifestCursor(definition.cursor).incrementalSync(cursorField);
+  return {
+    type: 'DeclarativeStream',
+    name: entry.stream.name,
+    primary_key: primaryKey(entry),
+    schema_loader: { type: 'InlineSchemaLoader', schema: entry.stream.json_schema },
+    retriever: {
+      type: 'SimpleRetriever',
+      requester: requester(request),
+      record_selector: { type: 'RecordSelector', extractor },
+      paginator: definitionRef('paginator'),
+    },
+    ...(incrementalSync ? { incremental_sync: incrementalSync } : {}),
+    transformations: recordTransformations(columns.columns, { definition, isChild: child !== undefined }),
+  };
+}
+
