@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { RecordChange } from '../protocol/messages.js';
 import type { ChildStreamDefinition, StreamDefinition } from './definitions.js';
 import { PARENT_RECORD_HASH, PARENT_UPDATED_AT, UPDATED_AT, auditColumns, type JsonSchemaFragment } from './columns.js';
-import { combineDateTime, setColumn } from './normalize.js';
+import type { ValueNormalizer } from './normalize.js';
 
 export type ColumnSource =
   | { kind: 'sap'; property: string }
@@ -74,6 +74,7 @@ export class RecordShaper {
     readonly definition: StreamDefinition,
     readonly child: ChildStreamDefinition | undefined,
     readonly columns: readonly ColumnPlan[],
+    private readonly values: ValueNormalizer,
   ) {}
 
   /** SAP properties this stream needs from each row it reads (the parent's or the child's). */
@@ -102,14 +103,14 @@ export class RecordShaper {
       const source = plan.source;
       switch (source.kind) {
         case 'sap':
-          setColumn(data, changes, plan.column, row[source.property], plan.schema);
+          this.values.setColumn(data, changes, plan.column, row[source.property], plan.schema);
           break;
         case 'updated_at':
         case 'parent_updated_at':
-          data[plan.column] = stamp ? combineDateTime(parent[stamp.dateProperty], stamp.timeProperty ? parent[stamp.timeProperty] : undefined) : null;
+          data[plan.column] = stamp ? this.values.dateTime(parent[stamp.dateProperty], stamp.timeProperty ? parent[stamp.timeProperty] : undefined) : null;
           break;
         case 'parent_key':
-          setColumn(data, changes, plan.column, parentKey, plan.schema);
+          this.values.setColumn(data, changes, plan.column, parentKey, plan.schema);
           break;
         case 'parent_hash':
           data[plan.column] = parentHash;

@@ -11,6 +11,7 @@ import type { StreamDefinition } from './definitions.js';
 import { EXPECTED_STATE_SHAPE, stateError, type StreamStateBlob } from './state.js';
 import { statePolicyProblem, type SyncMode } from './cursor.js';
 import { RecordShaper, derivedColumnSource, type ColumnPlan } from './records.js';
+import { ValueNormalizer } from './normalize.js';
 
 export interface ConfiguredMember {
   name: string;
@@ -53,6 +54,8 @@ export function selectStreams(
   const unknownStreams: string[] = [];
   const unresolvedColumns: Selection['unresolvedColumns'] = [];
   const missingColumns: Selection['missingColumns'] = [];
+  // One per read: the dates a company's records share are typed once for all its streams.
+  const values = new ValueNormalizer();
 
   for (const configuredStream of configured.streams) {
     const name = configuredStream.stream.name;
@@ -75,7 +78,7 @@ export function selectStreams(
     if (stateProblem !== undefined) {
       throw stateError(`the state of stream ${name} is not understood: ${stateProblem}. Expected ${EXPECTED_STATE_SHAPE}`);
     }
-    const member: ConfiguredMember = { name, syncMode, state, shaper: new RecordShaper(entry.definition, entry.child, columns) };
+    const member: ConfiguredMember = { name, syncMode, state, shaper: new RecordShaper(entry.definition, entry.child, columns, values) };
     const group = groups.get(entry.definition) ?? { definition: entry.definition, members: [] };
     group.members.push(member);
     groups.set(entry.definition, group);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { combineDateTime, normalizeValue, setColumn } from '../../src/streams/normalize.js';
+import { ValueNormalizer } from '../../src/streams/normalize.js';
 import type { RecordChange } from '../../src/protocol/messages.js';
 
 const date = { type: ['null', 'string'], format: 'date' };
@@ -9,6 +9,11 @@ const bool = { type: ['null', 'boolean'] };
 const int = { type: ['null', 'integer'] };
 const num = { type: ['null', 'number'] };
 const str = { type: ['null', 'string'] };
+
+const values = new ValueNormalizer();
+const normalizeValue = values.value.bind(values);
+const setColumn = values.setColumn.bind(values);
+const combineDateTime = values.dateTime.bind(values);
 
 test('dates become ISO dates in both dialects', () => {
   assert.deepEqual(normalizeValue('2024-01-15T00:00:00Z', date), { ok: true, value: '2024-01-15' });
@@ -65,4 +70,15 @@ test('nested collection columns get snake_case keys and typed values', () => {
     ok: true,
     value: [{ center_code: 'NORTH', effective_from: '2024-01-01' }],
   });
+});
+
+test('each normalizer keeps its own dates: one read shares nothing with another', () => {
+  const first = new ValueNormalizer();
+  const second = new ValueNormalizer();
+  assert.equal(first.date('2024-01-15T00:00:00Z'), '2024-01-15');
+  assert.equal(first.date('2024-02-30'), undefined);
+  // The second read computes the same answers from nothing remembered by the first.
+  assert.equal(second.date('2024-02-30'), undefined);
+  assert.equal(second.date('20240115'), '2024-01-15');
+  assert.equal(first.date(20240115), undefined, 'only text is a date');
 });
