@@ -15,7 +15,7 @@ import { runLookerRefresh } from '../looker/refresh.js';
 import { metadataColumnResolver } from '../streams/customer-schemas.js';
 import { readJsonFile } from '../config/json-file.js';
 import { ServiceLayerClient } from '../service-layer/client.js';
-import { parseStateInput, type StreamStateBlob } from '../streams/state.js';
+import { parseStateInput, type SavedState } from '../streams/state.js';
 import { selectStreams } from '../streams/selection.js';
 import { readGroup, reportFailure, reportRunFailure } from '../streams/engine.js';
 import { offeredStreams } from './discover.js';
@@ -31,7 +31,7 @@ export async function readCommand(options: ReadOptions, emitter: MessageEmitter)
   const logger = emitter.logger();
   const config = await loadConfig(options.configPath, logger);
   const catalog = parseConfiguredCatalog(await readJsonFile(options.catalogPath, '--catalog'));
-  const states: Map<string, StreamStateBlob> = options.statePath ? parseStateInput(await readJsonFile(options.statePath, '--state')) : new Map();
+  const states: Map<string, SavedState> = options.statePath ? parseStateInput(await readJsonFile(options.statePath, '--state')) : new Map();
 
   const client = new ServiceLayerClient({ config, logger });
   // Streams configured and not yet finished: a failure that ends the run leaves them INCOMPLETE.
@@ -50,7 +50,7 @@ export async function readCommand(options: ReadOptions, emitter: MessageEmitter)
 async function readStreams(
   config: ResolvedConfig,
   catalog: ConfiguredAirbyteCatalog,
-  states: Map<string, StreamStateBlob>,
+  states: Map<string, SavedState>,
   client: ServiceLayerClient,
   emitter: MessageEmitter,
   signal: AbortSignal,

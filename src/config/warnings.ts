@@ -5,7 +5,7 @@
  * still runs (the spec allows additional properties, as Airbyte requires); every command logs them,
  * and check names them in its answer, because Airbyte's form shows that answer and not the log.
  */
-import { addDays } from '../streams/cursor.js';
+import { addDays } from '../streams/cursor/ordering.js';
 import { chosenBranch, type SpecSchema } from './spec-schema.js';
 
 export function configWarnings(schema: SpecSchema, config: Record<string, unknown>, today: string): string[] {

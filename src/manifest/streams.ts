@@ -5,23 +5,24 @@
  * one request per page, not one per document, and carry the parent's key and change stamp.
  */
 import type { CatalogEntry } from '../streams/catalog.js';
+import type { CursorPolicy } from '../streams/cursor/policy.js';
 import type { StreamDefinition } from '../streams/definitions.js';
 import { definitionRef, type Component } from './components.js';
 import { sapProperties, streamColumns, type StreamColumns } from './columns.js';
-import { manifestCursor } from './cursor-policies.js';
 import { recordTransformations } from './fields.js';
 import { requester, type EntitySetRequest } from './requester.js';
 
 /** The streams of one entity set that go into the manifest, with their columns. */
 export interface EntitySetStreams {
   definition: StreamDefinition;
+  policy: CursorPolicy;
   entries: { entry: CatalogEntry; columns: StreamColumns }[];
 }
 
 export function groupByEntitySet(entries: readonly CatalogEntry[]): EntitySetStreams[] {
   const groups = new Map<StreamDefinition, EntitySetStreams>();
   for (const entry of entries) {
-    const group = groups.get(entry.definition) ?? { definition: entry.definition, entries: [] };
+    const group = groups.get(entry.definition) ?? { definition: entry.definition, policy: entry.policy, entries: [] };
     group.entries.push({ entry, columns: streamColumns(entry) });
     groups.set(entry.definition, group);
   }
@@ -40,7 +41,7 @@ export function entitySetRequest(group: EntitySetStreams): EntitySetRequest {
     if (entry.child) properties.add(entry.child.collection);
     else for (const property of sapProperties(columns.columns)) properties.add(property);
   }
-  return { definition, select: [...properties], filter: manifestCursor(definition.cursor).filter(definition) };
+  return { definition, select: [...properties], filter: group.policy.manifest.filter() };
 }
 
 function primaryKey(entry: CatalogEntry): string | string[] {
@@ -49,13 +50,14 @@ function primaryKey(entry: CatalogEntry): string | string[] {
 }
 
 export function declarativeStream(entry: CatalogEntry, columns: StreamColumns, request: EntitySetRequest): Component {
-  const { definition, child } = entry;
+  const { definition, child, policy } = entry;
   const extractor: Component = { type: 'DpathExtractor', field_path: ['value'] };
   if (child) {
     extractor['record_expander'] = { type: 'RecordExpander', expand_records_from_field: [child.collection], remain_original_record: true };
   }
   const cursorField = entry.stream.default_cursor_field?.[0];
-  const incrementalSync = cursorField === undefined ? undefined : manifestCursor(definition.cursor).incrementalSync(cursorField);
+  // Each cursor policy writes its own part of the manifest (streams/cursor/).
+  const incrementalSync = cursorField === undefined ? undefined : policy.manifest.incrementalSync(cursorField);
   return {
     type: 'DeclarativeStream',
     name: entry.stream.name,

@@ -1,16 +1,20 @@
 /**
  * Turns the stream table into Airbyte streams: schema, sync modes, keys and cursor. Each entry
- * also keeps the definition it came from, so that read can map a configured stream back to the
- * entity set and collection that feed it.
+ * also keeps the definition it came from and its cursor policy, so that read and the manifest can
+ * map a configured stream back to the entity set and collection that feed it.
  */
 import type { AirbyteStream } from '../protocol/generated/airbyte-protocol.js';
 import type { ChildStreamDefinition, StreamDefinition } from './definitions.js';
-import { PARENT_UPDATED_AT, UPDATED_AT, childStreamSchema, columnOf, parentStreamSchema, sapColumns, type StreamSchema } from './columns.js';
+import { childStreamSchema, columnOf, parentStreamSchema, sapColumns, type StreamSchema } from './columns.js';
+import { cursorPolicyOf } from './cursor/index.js';
+import type { CursorPolicy } from './cursor/policy.js';
 
 /** One Airbyte stream and where it comes from: a parent entity set, or a collection of it. */
 export interface CatalogEntry {
   definition: StreamDefinition;
   child: ChildStreamDefinition | undefined;
+  /** The definition's cursor policy, shared by the entries of one definition. */
+  policy: CursorPolicy;
   stream: AirbyteStream;
 }
 
@@ -28,41 +32,41 @@ export function shippedSchemas(definition: StreamDefinition): DefinitionSchemas 
 }
 
 export function catalogEntries(definition: StreamDefinition, schemas: DefinitionSchemas = shippedSchemas(definition)): CatalogEntry[] {
+  const policy = cursorPolicyOf(definition);
   const keyColumn = columnOf(schemas.parent, definition.key);
-  const incremental = definition.cursor.kind !== 'none';
-  const syncModes: AirbyteStream['supported_sync_modes'] = incremental ? ['full_refresh', 'incremental'] : ['full_refresh'];
-  const parentCursor = definition.cursor.kind === 'change_stamp' ? UPDATED_AT : keyColumn;
-
   const entries: CatalogEntry[] = [
     {
       definition,
       child: undefined,
-      stream: {
-        name: definition.name,
-        json_schema: parentStreamSchema(definition, schemas.parent) as unknown as AirbyteStream['json_schema'],
-        supported_sync_modes: syncModes,
-        source_defined_primary_key: [[keyColumn]],
-        is_resumable: true,
-        ...(incremental ? { source_defined_cursor: true, default_cursor_field: [parentCursor] } : {}),
-      },
+      policy,
+      stream: airbyteStream(definition.name, parentStreamSchema(definition, schemas.parent), [[keyColumn]], policy.parentCursorField(keyColumn)),
     },
   ];
   for (const child of definition.children) {
     const childSchema = schemas.children.get(child.name) ?? sapColumns(child.schema);
-    const lineKeyColumn = columnOf(childSchema, child.lineKey);
-    const childCursor = definition.cursor.kind === 'change_stamp' ? PARENT_UPDATED_AT : child.parentKeyColumn;
     entries.push({
       definition,
       child,
-      stream: {
-        name: child.name,
-        json_schema: childStreamSchema(definition, child, childSchema, schemas.parent) as unknown as AirbyteStream['json_schema'],
-        supported_sync_modes: syncModes,
-        source_defined_primary_key: [[child.parentKeyColumn], [lineKeyColumn]],
-        is_resumable: true,
-        ...(incremental ? { source_defined_cursor: true, default_cursor_field: [childCursor] } : {}),
-      },
+      policy,
+      stream: airbyteStream(
+        child.name,
+        childStreamSchema(definition, child, childSchema, schemas.parent),
+        [[child.parentKeyColumn], [columnOf(childSchema, child.lineKey)]],
+        policy.childCursorField(child),
+      ),
     });
   }
   return entries;
+}
+
+/** An offered stream: incremental on its policy's cursor field when the policy has one, else full refresh only. */
+function airbyteStream(name: string, schema: StreamSchema, primaryKey: string[][], cursorField: string | undefined): AirbyteStream {
+  return {
+    name,
+    json_schema: schema as unknown as AirbyteStream['json_schema'],
+    supported_sync_modes: cursorField === undefined ? ['full_refresh'] : ['full_refresh', 'incremental'],
+    source_defined_primary_key: primaryKey,
+    is_resumable: true,
+    ...(cursorField === undefined ? {} : { source_defined_cursor: true, default_cursor_field: [cursorField] }),
+  };
 }

@@ -1,23 +1,20 @@
 /**
  * The table of streams. Every shipped stream is a row of data here, read by the one generic
- * engine in engine.ts; nothing else in the code base knows an entity by name. A row says which
+ * engine in engine.ts, which knows no entity by name. A row says which
  * entity set feeds it, its key, how changes are found (its cursor policy), and which collection
  * properties of the same response become child streams.
  */
 
 /**
- * How a stream finds what changed since the last sync:
- * - change_stamp: every change moves the entity's change stamp (UpdateDate, a day); records are
- *   re-read from the day the previous read started, so nothing changed during or after that
- *   read is missed.
- * - key_and_posting_window: the entity carries no change stamp (journal entries, payments); new
- *   records are found by key, and records posted within a re-read window are read again to pick
- *   up later changes such as cancellations.
- * - none: every sync reads everything. Master data without a stamp, and items and business
- *   partners: their stock quantities and balances move with every transaction without their
- *   change stamp moving, so an incremental read would leave them stale.
+ * How a stream finds what changed since the last sync: its cursor policy, declared here and
+ * implemented in cursor/ (one module per kind, where each is explained):
+ * - change_stamp: records changed (UpdateDate) on or after the day the previous read started;
+ * - key_and_posting_window: new keys, plus records posted within a re-read window, for entities
+ *   without a change stamp (journal entries, payments);
+ * - none: everything, every sync (master data; items and business partners, whose stock and
+ *   balances move without their change stamp moving).
  */
-export type CursorPolicy = { kind: 'change_stamp' } | { kind: 'key_and_posting_window'; postingDateProperty: string } | { kind: 'none' };
+export type CursorDeclaration = { kind: 'change_stamp' } | { kind: 'key_and_posting_window'; postingDateProperty: string } | { kind: 'none' };
 
 /** The properties that together say when a record last changed (the updated_at column). */
 export interface ChangeStamp {
@@ -51,7 +48,7 @@ export interface StreamDefinition {
   schema?: string;
   /** Single-property key of the entity set, as an SAP property name. Reads are paged by it. */
   key: string;
-  cursor: CursorPolicy;
+  cursor: CursorDeclaration;
   /** Present when the entity carries a change stamp; it then gets an updated_at column. */
   changeStamp?: ChangeStamp;
   children: ChildStreamDefinition[];

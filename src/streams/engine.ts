@@ -1,6 +1,6 @@
 /**
  * The one read engine. For a group of streams fed by one entity set it plans a pass from their
- * states, reads the entity set in key order one page at a time (paging by key, never by $skip),
+ * states (cursor/pass.ts, with the group's cursor policy), reads the entity set in key order one page at a time (paging by key, never by $skip),
  * emits each page's records and then a checkpoint per stream, and finishes with the state the
  * next read starts from. It knows entity sets only through their StreamDefinition.
  */
@@ -11,8 +11,10 @@ import { errorTraceMessage, estimateMessage, recordMessage, streamStateMessage, 
 import { buildQuery, parseCollectionPage } from '../service-layer/odata.js';
 import type { ServiceLayerClient } from '../service-layer/client.js';
 import type { ReadGroup, ConfiguredMember } from './selection.js';
-import type { KeyValue, PassProgress, StreamStateBlob } from './state.js';
-import { addDays, compareKeys, completedState, keyLiteral, pageFilter, planPass, type CursorSettings, type PassPlan } from './cursor.js';
+import type { SavedState } from './state.js';
+import { addDays, compareKeys, keyLiteral, type KeyValue } from './cursor/ordering.js';
+import { checkpointState, completedState, pageFilter, planPass, type PassPlan } from './cursor/pass.js';
+import type { CursorSettings, PassBound, PassCheckpoint } from './cursor/policy.js';
 import { EntityHashes, type PageContext, type RawEntity } from './records.js';
 
 export interface EngineContext {
@@ -75,7 +77,7 @@ export function companySafeToday(client: ServiceLayerClient, logger: Logger): st
 }
 
 async function runPass(group: ReadGroup, ctx: EngineContext): Promise<void> {
-  const { definition, members } = group;
+  const { definition, members, policy } = group;
   const { client, emitter, logger } = ctx;
   const settings: CursorSettings = {
     today: companySafeToday(client, logger),
@@ -84,7 +86,11 @@ async function runPass(group: ReadGroup, ctx: EngineContext): Promise<void> {
     lookbackDays: ctx.lookbackDays,
     rereadWindowDays: ctx.rereadWindowDays,
   };
-  const plan = planPass(definition.cursor, members, settings);
+  const plan = planPass(
+    policy,
+    members.map((member) => ({ syncMode: member.syncMode, state: member.cursor })),
+    settings,
+  );
   warnAboutFutureState(group, settings.today, logger);
   logger.info(describePlan(group, plan));
 
@@ -93,16 +99,13 @@ async function runPass(group: ReadGroup, ctx: EngineContext): Promise<void> {
   const startedOn = plan.resumedStartedOn ?? companySafeToday(client, logger);
   const select = selectedProperties(group);
   const counts = new Map<string, number>(members.map((member) => [member.name, 0]));
-  const progress: PassProgress = { bound: plan.bound, started_on: startedOn };
   let afterKey = plan.afterKey;
   let maxKey = plan.maxKey;
   let firstPage = true;
-  // Only streams found by key keep the highest key (their keys are numbers, ordered as such).
-  const tracksMaxKey = definition.cursor.kind === 'key_and_posting_window';
 
   for (;;) {
     if (ctx.signal.aborted) throw systemError('The read was stopped.');
-    const query = buildQuery({ filter: pageFilter(definition, plan.bound, afterKey), select, orderBy: [`${definition.key} asc`] }, client.dialect);
+    const query = buildQuery({ filter: pageFilter(policy, definition.key, plan.bound, afterKey), select, orderBy: [`${definition.key} asc`] }, client.dialect);
     const body = await client.getJson(`${definition.entitySet}?${query}`, { pageSize: ctx.pageSize, signal: ctx.signal });
     const page = parseCollectionPage<RawEntity>(body, client.dialect);
     if (firstPage) {
@@ -127,16 +130,15 @@ async function runPass(group: ReadGroup, ctx: EngineContext): Promise<void> {
       }
       await emitEntity(entity, members, pageContext, counts, ctx);
       afterKey = key;
-      if (tracksMaxKey && (maxKey === undefined || compareKeys(key, maxKey) > 0)) maxKey = key;
+      if (policy.tracksMaxKey && (maxKey === undefined || compareKeys(key, maxKey) > 0)) maxKey = key;
     }
     const more = page.nextLink !== undefined && page.value.length > 0;
     if (more) {
-      progress.after_key = afterKey!;
-      if (maxKey !== undefined) progress.max_key = maxKey;
-      await emitStates(members, counts, emitter, (member) => ({ ...completedFields(member.state), pass: { ...progress } }));
+      const progress: PassCheckpoint<PassBound> = { bound: plan.bound, startedOn, afterKey: afterKey!, ...(maxKey !== undefined ? { maxKey } : {}) };
+      await emitStates(members, counts, emitter, (member) => checkpointState(policy, member.saved, progress));
       continue;
     }
-    await emitStates(members, counts, emitter, (member) => completedState(definition.cursor, member.state, startedOn, maxKey));
+    await emitStates(members, counts, emitter, (member) => completedState(policy, member.cursor, startedOn, maxKey));
     return;
   }
 }
@@ -195,18 +197,12 @@ async function emitStates(
   members: ConfiguredMember[],
   counts: Map<string, number>,
   emitter: MessageEmitter,
-  stateOf: (member: ConfiguredMember) => StreamStateBlob,
+  stateOf: (member: ConfiguredMember) => SavedState,
 ): Promise<void> {
   for (const member of members) {
     await emitter.emit(streamStateMessage(member.name, stateOf(member) as Record<string, unknown>, counts.get(member.name)!));
     counts.set(member.name, 0);
   }
-}
-
-/** The finished-pass cursor fields a checkpoint carries along while a new pass runs. */
-function completedFields(state: StreamStateBlob | undefined): StreamStateBlob {
-  const { pass: _pass, ...completed } = state ?? {};
-  return completed;
 }
 
 function selectedProperties(group: ReadGroup): string[] {
@@ -223,12 +219,12 @@ function selectedProperties(group: ReadGroup): string[] {
   return [...properties];
 }
 
-async function emitEstimate(group: ReadGroup, plan: PassPlan, ctx: EngineContext): Promise<void> {
-  const { definition } = group;
+async function emitEstimate(group: ReadGroup, plan: PassPlan<PassBound>, ctx: EngineContext): Promise<void> {
+  const { definition, policy } = group;
   const parent = group.members.find((member) => !member.shaper.child);
   if (!parent) return;
   try {
-    const filter = pageFilter(definition, plan.bound, plan.afterKey);
+    const filter = pageFilter(policy, definition.key, plan.bound, plan.afterKey);
     const text = await ctx.client.getText(`${definition.entitySet}/$count${filter ? `?${buildQuery({ filter }, ctx.client.dialect)}` : ''}`, {
       signal: ctx.signal,
       accept: 'text/plain',
@@ -244,18 +240,18 @@ async function emitEstimate(group: ReadGroup, plan: PassPlan, ctx: EngineContext
 
 function warnAboutFutureState(group: ReadGroup, today: string, logger: Logger): void {
   for (const member of group.members) {
-    const since = member.state?.since;
-    if (member.syncMode === 'incremental' && since !== undefined && since > addDays(today, 2)) {
+    const countsFrom = group.policy.countsFrom(member.cursor?.finished);
+    if (member.syncMode === 'incremental' && countsFrom !== undefined && countsFrom > addDays(today, 2)) {
       logger.warn(
-        `The saved state of ${member.name} starts at ${since}, after the Service Layer's current date; nothing before it will be read. Reset the stream or set replay_since if this is not intended.`,
+        `The saved state of ${member.name} starts at ${countsFrom}, after the Service Layer's current date; nothing before it will be read. Reset the stream or set replay_since if this is not intended.`,
       );
     }
   }
 }
 
-function describePlan(group: ReadGroup, plan: PassPlan): string {
+function describePlan(group: ReadGroup, plan: PassPlan<PassBound>): string {
   const names = group.members.map((member) => member.name).join(', ');
-  const bound = pageFilter(group.definition, plan.bound, undefined) ?? 'all records';
+  const bound = pageFilter(group.policy, group.definition.key, plan.bound, undefined) ?? 'all records';
   const resume = plan.resumedStartedOn ? `, resuming after key ${plan.afterKey === undefined ? '(start)' : keyLiteral(plan.afterKey)}` : '';
   return `Reading ${group.definition.entitySet} for ${names}: ${bound}${resume}.`;
 }

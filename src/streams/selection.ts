@@ -8,20 +8,25 @@ import type { Logger } from '../logging.js';
 import type { CatalogEntry } from './catalog.js';
 import type { JsonSchemaFragment } from './columns.js';
 import type { StreamDefinition } from './definitions.js';
-import { EXPECTED_STATE_SHAPE, stateError, type StreamStateBlob } from './state.js';
-import { statePolicyProblem, type SyncMode } from './cursor.js';
+import { EXPECTED_STATE_SHAPE, stateError, type SavedState } from './state.js';
+import type { SyncMode } from './cursor/pass.js';
+import type { CursorPolicy, CursorState, PassBound } from './cursor/policy.js';
 import { RecordShaper, derivedColumnSource, type ColumnPlan } from './records.js';
 import { ValueNormalizer } from './normalize.js';
 
 export interface ConfiguredMember {
   name: string;
   syncMode: SyncMode;
-  state: StreamStateBlob | undefined;
+  /** The state Airbyte handed back, as it was saved. */
+  saved: SavedState | undefined;
+  /** The same, as the group's cursor policy reads it. */
+  cursor: CursorState<unknown, PassBound> | undefined;
   shaper: RecordShaper;
 }
 
 export interface ReadGroup {
   definition: StreamDefinition;
+  policy: CursorPolicy;
   members: ConfiguredMember[];
 }
 
@@ -46,7 +51,7 @@ export interface Selection {
 export function selectStreams(
   configured: ConfiguredAirbyteCatalog,
   available: ReadonlyMap<string, CatalogEntry>,
-  states: ReadonlyMap<string, StreamStateBlob>,
+  states: ReadonlyMap<string, SavedState>,
   logger: Logger,
   resolveColumn?: ColumnResolver,
 ): Selection {
@@ -73,17 +78,26 @@ export function selectStreams(
       unresolved: (column) => unresolvedColumns.push({ stream: name, column }),
       missing: (column, property) => missingColumns.push({ stream: name, column, property }),
     });
-    const state = states.get(name);
-    const stateProblem = state === undefined ? undefined : statePolicyProblem(entry.definition.cursor, state);
-    if (stateProblem !== undefined) {
-      throw stateError(`the state of stream ${name} is not understood: ${stateProblem}. Expected ${EXPECTED_STATE_SHAPE}`);
-    }
-    const member: ConfiguredMember = { name, syncMode, state, shaper: new RecordShaper(entry.definition, entry.child, columns, values) };
-    const group = groups.get(entry.definition) ?? { definition: entry.definition, members: [] };
+    const saved = states.get(name);
+    const member: ConfiguredMember = {
+      name,
+      syncMode,
+      saved,
+      cursor: saved === undefined ? undefined : readState(entry.policy, name, saved),
+      shaper: new RecordShaper(entry.definition, entry.child, columns, values),
+    };
+    const group = groups.get(entry.definition) ?? { definition: entry.definition, policy: entry.policy, members: [] };
     group.members.push(member);
     groups.set(entry.definition, group);
   }
   return { groups: [...groups.values()], unknownStreams, unresolvedColumns, missingColumns };
+}
+
+/** A state the stream's policy would misread would silently read the whole history again: it is an error. */
+function readState(policy: CursorPolicy, stream: string, saved: SavedState): CursorState<unknown, PassBound> {
+  const reading = policy.readState(saved);
+  if ('problem' in reading) throw stateError(`the state of stream ${stream} is not understood: ${reading.problem}. Expected ${EXPECTED_STATE_SHAPE}`);
+  return reading.state;
 }
 
 /**

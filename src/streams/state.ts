@@ -1,49 +1,50 @@
 /**
- * The per-stream state blob, and reading the --state file in every form Airbyte passes it:
- * an array of STREAM states, a one-element GLOBAL array, or a legacy object keyed by stream name.
+ * The saved state of a stream as Airbyte stores it, and reading the --state file in every form
+ * Airbyte passes it: an array of STREAM states, a one-element GLOBAL array, or a legacy object keyed
+ * by stream name. This module knows the form only (which fields exist and what type each holds);
+ * what the fields mean is the stream's cursor policy's business (cursor/), which reads them into
+ * its own named state.
+ *
+ * The field names are those every release so far has written (users have them saved in Airbyte,
+ * and an older release must still read what a newer one wrote); they are shared by the policies,
+ * so a name here can mean different things to different policies: `since` is the day the last
+ * finished pass started, from which a change-stamp stream re-reads changes and on which a
+ * key-and-window stream's re-read window ends.
  */
 import { configError } from '../errors.js';
+import type { KeyValue } from './cursor/ordering.js';
 
-export type KeyValue = string | number;
-
-/** Which records a pass reads; an empty bound reads everything. */
-export interface PassBound {
-  /** change_stamp: records whose change date is on or after this day (YYYY-MM-DD). */
+/** Which records a pass reads, in saved form; an empty bound reads everything. */
+export interface SavedBound {
   since?: string;
-  /** key_and_posting_window: records with a key above this one... */
   key_above?: KeyValue;
-  /** ...or posted on or after this day. */
   window_since?: string;
 }
 
-/** A pass over an entity set that has started and not finished. */
-export interface PassProgress {
-  bound: PassBound;
+/** A pass over an entity set that has started and not finished, in saved form. */
+export interface SavedPass {
+  bound: SavedBound;
+  /** Company-safe date on which the pass started. */
+  started_on: string;
   /** Last key emitted: the pass resumes after it. */
   after_key?: KeyValue;
-  /** Company-safe date on which the pass started (the server's UTC date minus one day). */
-  started_on: string;
   /** Highest key seen by the pass so far. */
   max_key?: KeyValue;
 }
 
-export interface StreamStateBlob {
-  /**
-   * The day the last finished pass started (company-safe). change_stamp: the next pass reads
-   * records changed on or after it. key_and_posting_window: the re-read window ends on it.
-   */
+/** The state of one stream, in saved form. */
+export interface SavedState {
   since?: string;
-  /** key_and_posting_window: highest key read by a finished pass. */
   max_key?: KeyValue;
   /** Present while a pass is under way: the checkpoint to resume from. */
-  pass?: PassProgress;
+  pass?: SavedPass;
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Reads whatever was given with --state into stream name -> blob. */
-export function parseStateInput(input: unknown): Map<string, StreamStateBlob> {
-  const states = new Map<string, StreamStateBlob>();
+export function parseStateInput(input: unknown): Map<string, SavedState> {
+  const states = new Map<string, SavedState>();
   if (input === null || input === undefined) return states;
   if (Array.isArray(input)) {
     if (input.length === 1 && isObject(input[0]) && input[0].type === 'GLOBAL') {
@@ -75,7 +76,7 @@ export function parseStateInput(input: unknown): Map<string, StreamStateBlob> {
   throw stateError(`expected an array of state messages or an object keyed by stream name, got ${typeof input}`);
 }
 
-function addStreamState(states: Map<string, StreamStateBlob>, entry: unknown, where: string): void {
+function addStreamState(states: Map<string, SavedState>, entry: unknown, where: string): void {
   if (!isObject(entry)) throw stateError(`${where}: missing stream object`);
   const descriptor = entry.stream_descriptor;
   if (!isObject(descriptor) || typeof descriptor.name !== 'string' || descriptor.name === '') {
@@ -100,7 +101,7 @@ function rejectUnknownFields(record: Record<string, unknown>, known: readonly st
   if (unknown.length > 0) problem(`${where}${unknown.map((key) => JSON.stringify(key)).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not part of this connector's state`);
 }
 
-function validateBlob(stream: string, blob: unknown): StreamStateBlob {
+function validateBlob(stream: string, blob: unknown): SavedState {
   if (blob === null || blob === undefined) return {};
   if (!isObject(blob)) throw stateError(`the state of stream ${stream} must be an object, got ${JSON.stringify(blob)}`);
   const problem = (what: string): never => {
@@ -110,7 +111,7 @@ function validateBlob(stream: string, blob: unknown): StreamStateBlob {
     );
   };
   rejectUnknownFields(blob, ['since', 'max_key', 'pass'], '', problem);
-  const result: StreamStateBlob = {};
+  const result: SavedState = {};
   if (blob.since !== undefined) result.since = checkDate(blob.since, 'since', problem);
   if (blob.max_key !== undefined) result.max_key = checkKey(blob.max_key, 'max_key', problem);
   if (blob.pass !== undefined) {

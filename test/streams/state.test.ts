@@ -1,8 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseStateInput } from '../../src/streams/state.js';
-import { statePolicyProblem } from '../../src/streams/cursor.js';
-import { shippedStreams } from '../../src/streams/definitions.js';
 import { ConnectorError } from '../../src/errors.js';
 
 const blob = { since: '2026-11-20' };
@@ -64,17 +62,4 @@ test('anything else is a config_error that says what is wrong', () => {
       `input ${JSON.stringify(input)}`,
     );
   }
-});
-
-test("a state of another cursor policy's shape is named, with what the stream keeps", () => {
-  const documents = shippedStreams.find((definition) => definition.name === 'invoices')!.cursor;
-  const journal = shippedStreams.find((definition) => definition.name === 'journal_entries')!.cursor;
-  const items = shippedStreams.find((definition) => definition.name === 'items')!.cursor;
-  assert.match(statePolicyProblem(documents, { max_key: 7 }) ?? '', /keeps \{"since": "YYYY-MM-DD"\}/);
-  assert.match(statePolicyProblem(documents, { pass: { bound: { key_above: 3 }, started_on: '2026-11-20' } }) ?? '', /bound by "since" only/);
-  assert.match(statePolicyProblem(journal, { since: '2026-11-20' }) ?? '', /without "max_key"/);
-  assert.equal(statePolicyProblem(documents, { since: '2026-11-20' }), undefined);
-  assert.equal(statePolicyProblem(journal, { max_key: 7, since: '2026-11-20' }), undefined);
-  assert.equal(statePolicyProblem(journal, {}), undefined, 'an empty state is a first read');
-  assert.equal(statePolicyProblem(items, {}), undefined);
 });
