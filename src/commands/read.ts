@@ -6,7 +6,7 @@
  * server, an untrusted certificate) stops the read at once: one ERROR trace, and every stream not
  * yet finished INCOMPLETE.
  */
-import type { ConfiguredAirbyteCatalog } from '../protocol/generated/airbyte-protocol.js';
+import type { AirbyteMessage, ConfiguredAirbyteCatalog } from '../protocol/generated/airbyte-protocol.js';
 import type { MessageEmitter } from '../protocol/emitter.js';
 import { configError, endsRun } from '../errors.js';
 import { loadConfig, type ResolvedConfig } from '../config/load.js';
@@ -17,8 +17,9 @@ import { readJsonFile } from '../config/json-file.js';
 import { ServiceLayerClient } from '../service-layer/client.js';
 import { parseStateInput, type SavedState } from '../streams/state.js';
 import { selectStreams } from '../streams/selection.js';
-import { readGroup, reportFailure, reportRunFailure } from '../streams/engine.js';
+import { failureMessages, NulledValues, readGroup, runFailureMessages, type EngineContext } from '../streams/engine.js';
 import { offeredStreams } from './discover.js';
+import { serviceLayerPages } from '../streams/service-layer-pages.js';
 
 export interface ReadOptions {
   configPath: string;
@@ -40,7 +41,7 @@ export async function readCommand(options: ReadOptions, emitter: MessageEmitter)
     return await readStreams(config, catalog, states, client, emitter, options.signal, unfinished);
   } catch (error) {
     if (options.signal.aborted || !endsRun(error)) throw error;
-    await reportRunFailure(unfinished, error, emitter);
+    await write(runFailureMessages(unfinished, error), emitter);
     return 1;
   } finally {
     await client.close();
@@ -71,29 +72,34 @@ async function readStreams(
   for (const stream of selection.unknownStreams) {
     failed = true;
     unfinished.delete(stream);
-    await reportFailure(
-      [stream],
-      configError(
-        `Stream "${stream}" is not offered by the connector with the current config (it may come from a removed custom_entity_sets entry or another connector); run discover again to refresh the catalog, or remove the stream from the connection.`,
+    await write(
+      failureMessages(
+        [stream],
+        configError(
+          `Stream "${stream}" is not offered by the connector with the current config (it may come from a removed custom_entity_sets entry or another connector); run discover again to refresh the catalog, or remove the stream from the connection.`,
+        ),
       ),
       emitter,
     );
   }
 
   logger.info(`Reading ${selection.groups.length} entity sets for ${catalog.streams.length} configured streams.`);
-  for (const group of selection.groups) {
-    const ok = await readGroup(group, {
-      client,
-      emitter,
-      logger,
+  const engine: EngineContext = {
+    source: serviceLayerPages(client),
+    logger,
+    settings: {
       pageSize: config.page_size,
       companyDb: config.credentials.auth_type === 'session_login' ? config.credentials.company_db : null,
       startDate: config.start_date,
       replaySince: config.replay_since,
       lookbackDays: config.lookback_days,
       rereadWindowDays: config.reread_window_days,
-      signal,
-    });
+    },
+    nulledValues: new NulledValues(logger),
+    signal,
+  };
+  for (const group of selection.groups) {
+    const ok = await write(readGroup(group, engine), emitter);
     for (const member of group.members) unfinished.delete(member.name);
     if (!ok) failed = true;
   }
@@ -111,6 +117,19 @@ async function readStreams(
     }
   }
   return failed ? 1 : 0;
+}
+
+/**
+ * Writes what the engine yields, one message at a time: the next is asked for only when stdout
+ * has taken this one, so a slow destination slows the read down instead of growing memory.
+ * Returns what the messages' generator returns.
+ */
+async function write<Result>(messages: Iterator<AirbyteMessage, Result> | AsyncIterator<AirbyteMessage, Result>, emitter: MessageEmitter): Promise<Result> {
+  for (;;) {
+    const next = await messages.next();
+    if (next.done) return next.value;
+    await emitter.emit(next.value);
+  }
 }
 
 function parseConfiguredCatalog(raw: unknown): ConfiguredAirbyteCatalog {

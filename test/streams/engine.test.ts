@@ -1,93 +1,207 @@
 /**
- * The read engine against a scripted Service Layer client: paging by key, checkpoints, and the
+ * The read engine through its page-source interface: pages are fed from a list, the messages it
+ * yields are collected as they come. Paging by key, checkpoints, resuming, estimates, and the
  * guard against a server that ignores the key filter.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
-import { MessageEmitter } from '../../src/protocol/emitter.js';
-import { readGroup, type EngineContext } from '../../src/streams/engine.js';
+import { NulledValues, readGroup, type EngineContext } from '../../src/streams/engine.js';
 import { selectStreams } from '../../src/streams/selection.js';
 import { catalogEntries, type CatalogEntry } from '../../src/streams/catalog.js';
 import { shippedStreams } from '../../src/streams/definitions.js';
-import { silentLogger } from '../../src/logging.js';
-import type { ServiceLayerClient } from '../../src/service-layer/client.js';
+import { silentLogger, type Logger } from '../../src/logging.js';
+import type { AirbyteMessage } from '../../src/protocol/generated/airbyte-protocol.js';
+import type { SavedState } from '../../src/streams/state.js';
+import type { PageRequest, PageSource } from '../../src/streams/page-source.js';
+import { keyLiteral } from '../../src/streams/cursor/ordering.js';
 
-type Page = Record<string, unknown>[];
+type Entity = Record<string, unknown>;
 
-function scriptedClient(pages: Page[]): { client: ServiceLayerClient; requests: string[] } {
-  const requests: string[] = [];
-  let index = 0;
-  const client = {
-    dialect: 'v2',
-    serviceRoot: new URL('https://b1:50000/b1s/v2/'),
-    lastServerDate: () => new Date('2026-11-25T10:00:00Z'),
-    getText: async () => String(pages.flat().length),
-    getJson: async (path: string) => {
-      requests.push(decodeURIComponent(path));
-      const value = pages[index] ?? [];
-      index++;
-      return { value, ...(index < pages.length ? { '@odata.nextLink': `${path}&$skip=${index}` } : {}) };
+/** A page source that serves the given pages in turn and remembers what it was asked. */
+function listedPages(pages: Entity[][], options: { count?: number } = {}): PageSource & { requests: PageRequest[]; counts: (string | undefined)[] } {
+  const requests: PageRequest[] = [];
+  const counts: (string | undefined)[] = [];
+  return {
+    requests,
+    counts,
+    async readPage(request) {
+      requests.push(request);
+      const records = pages[requests.length - 1] ?? [];
+      return { records, morePages: requests.length < pages.length };
     },
+    async countRecords(_entitySet, filter) {
+      counts.push(filter);
+      return options.count ?? pages.flat().length;
+    },
+    serverToday: () => '2026-11-25',
+    entityUrl: (entitySet, key) => `https://b1:50000/b1s/v2/${entitySet}(${keyLiteral(key)})`,
   };
-  return { client: client as unknown as ServiceLayerClient, requests };
 }
 
-function run(streamName: string, pages: Page[]) {
-  const lines: Record<string, unknown>[] = [];
-  const out = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  const entries = new Map<string, CatalogEntry>();
-  for (const definition of shippedStreams) for (const entry of catalogEntries(definition)) entries.set(entry.stream.name, entry);
-  const entry = entries.get(streamName)!;
+const offered = new Map<string, CatalogEntry>();
+for (const definition of shippedStreams) for (const entry of catalogEntries(definition)) offered.set(entry.stream.name, entry);
+
+interface Run {
+  messages: AirbyteMessage[];
+  ok: boolean;
+  source: ReturnType<typeof listedPages>;
+}
+
+async function run(
+  streams: string[],
+  pages: Entity[][],
+  options: { syncMode?: 'full_refresh' | 'incremental'; states?: Record<string, SavedState>; logger?: Logger; count?: number } = {},
+): Promise<Run> {
   const selection = selectStreams(
-    { streams: [{ stream: entry.stream, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' }] },
-    entries,
-    new Map(),
+    {
+      streams: streams.map((name) => ({
+        stream: offered.get(name)!.stream,
+        sync_mode: options.syncMode ?? 'full_refresh',
+        destination_sync_mode: 'overwrite',
+      })),
+    },
+    offered,
+    new Map(Object.entries(options.states ?? {})),
     silentLogger,
   );
-  const { client, requests } = scriptedClient(pages);
+  const source = listedPages(pages, options);
+  const logger = options.logger ?? silentLogger;
   const ctx: EngineContext = {
-    client,
-    emitter: new MessageEmitter(out),
-    logger: silentLogger,
-    pageSize: 2,
-    companyDb: 'SBO',
-    startDate: undefined,
-    replaySince: undefined,
-    lookbackDays: 0,
-    rereadWindowDays: 60,
+    source,
+    logger,
+    settings: { pageSize: 2, companyDb: 'SBO', startDate: undefined, replaySince: undefined, lookbackDays: 0, rereadWindowDays: 60 },
+    nulledValues: new NulledValues(logger),
     signal: new AbortController().signal,
   };
-  return { result: readGroup(selection.groups[0]!, ctx), lines, requests };
+  const messages: AirbyteMessage[] = [];
+  const engine = readGroup(selection.groups[0]!, ctx);
+  for (;;) {
+    const next = await engine.next();
+    if (next.done) return { messages, ok: next.value, source };
+    messages.push(next.value);
+  }
 }
 
+const records = (messages: AirbyteMessage[], stream?: string): Record<string, unknown>[] =>
+  messages.flatMap((m) => (m.type === 'RECORD' && m.record && (stream === undefined || m.record.stream === stream) ? [m.record.data] : []));
+const states = (messages: AirbyteMessage[], stream?: string) =>
+  messages.flatMap((m) => (m.type === 'STATE' && m.state?.stream && (stream === undefined || m.state.stream.stream_descriptor.name === stream) ? [m.state.stream.stream_state] : []));
+const statuses = (messages: AirbyteMessage[]) => messages.flatMap((m) => (m.trace?.type === 'STREAM_STATUS' ? [m.trace.stream_status!.status] : []));
+
 test('text keys follow the database collation: a case-insensitive order is accepted and paged by key', async () => {
-  const { result, lines, requests } = run('warehouses', [
-    [{ WarehouseCode: 'a-north' }, { WarehouseCode: 'B-south' }],
-    [{ WarehouseCode: 'c-west' }],
-  ]);
-  assert.equal(await result, true);
+  const { ok, messages, source } = await run(['warehouses'], [[{ WarehouseCode: 'a-north' }, { WarehouseCode: 'B-south' }], [{ WarehouseCode: 'c-west' }]]);
+  assert.equal(ok, true);
   assert.deepEqual(
-    lines.filter((l) => l.type === 'RECORD').map((l) => (l.record as { data: { warehouse_code: string } }).data.warehouse_code),
+    records(messages).map((data) => data['warehouse_code']),
     ['a-north', 'B-south', 'c-west'],
   );
-  assert.match(requests[1]!, /\$filter=WarehouseCode gt 'B-south'/);
-  assert.match(requests[0]!, /\$orderby=WarehouseCode asc/);
-  const states = lines.filter((l) => l.type === 'STATE').map((l) => (l.state as { stream: { stream_state: unknown } }).stream.stream_state);
-  assert.deepEqual(states[0], { pass: { bound: {}, started_on: '2026-11-24', after_key: 'B-south' } });
-  assert.deepEqual(states.at(-1), {});
+  assert.equal(source.requests[1]!.filter, "WarehouseCode gt 'B-south'");
+  assert.equal(source.requests[0]!.orderBy, 'WarehouseCode');
+  assert.deepEqual(states(messages)[0], { pass: { bound: {}, started_on: '2026-11-24', after_key: 'B-south' } });
+  assert.deepEqual(states(messages).at(-1), {});
 });
 
 test('a server that ignores the key filter stops the stream instead of looping or skipping', async () => {
-  const { result, lines } = run('journal_entries', [[{ JdtNum: 5 }, { JdtNum: 6 }], [{ JdtNum: 3 }]]);
-  assert.equal(await result, false);
-  const error = lines.find((l) => l.type === 'TRACE' && (l.trace as { type: string }).type === 'ERROR')!;
-  assert.match((error.trace as { error: { message: string } }).error.message, /out of order/);
-  const statuses = lines.filter((l) => l.type === 'TRACE' && (l.trace as { type: string }).type === 'STREAM_STATUS');
-  assert.equal((statuses.at(-1)!.trace as { stream_status: { status: string } }).stream_status.status, 'INCOMPLETE');
+  const { ok, messages } = await run(['journal_entries'], [[{ JdtNum: 5 }, { JdtNum: 6 }], [{ JdtNum: 3 }]]);
+  assert.equal(ok, false);
+  const error = messages.find((m) => m.trace?.type === 'ERROR')!;
+  assert.match(error.trace!.error!.message, /out of order/);
+  assert.equal(statuses(messages).at(-1), 'INCOMPLETE');
+});
+
+test('a group yields its statuses, an estimate, records of parent and lines, then a checkpoint per stream after each page', async () => {
+  const invoice = (entry: number, lines: number) => ({
+    DocEntry: entry,
+    UpdateDate: '2026-11-20T00:00:00Z',
+    UpdateTime: '10:00:00',
+    DocumentLines: Array.from({ length: lines }, (_, line) => ({ LineNum: line, ItemCode: `I${line}` })),
+  });
+  const { ok, messages, source } = await run(['invoices', 'invoice_lines'], [[invoice(1, 2), invoice(2, 1)], [invoice(3, 1)]], {
+    syncMode: 'incremental',
+    states: { invoices: { since: '2026-11-20' }, invoice_lines: { since: '2026-11-20' } },
+  });
+  assert.equal(ok, true);
+  assert.deepEqual(
+    messages.map((m) => (m.type === 'TRACE' ? `${m.trace!.type}${m.trace!.stream_status ? `:${m.trace!.stream_status.status}` : ''}` : m.type)),
+    [
+      ...['STREAM_STATUS:STARTED', 'STREAM_STATUS:STARTED', 'ESTIMATE', 'STREAM_STATUS:RUNNING', 'STREAM_STATUS:RUNNING'],
+      ...['RECORD', 'RECORD', 'RECORD', 'RECORD', 'RECORD', 'STATE', 'STATE'],
+      ...['RECORD', 'RECORD', 'STATE', 'STATE'],
+      ...['STREAM_STATUS:COMPLETE', 'STREAM_STATUS:COMPLETE'],
+    ],
+  );
+  assert.equal(source.counts[0], "UpdateDate ge '2026-11-20'");
+  assert.deepEqual(
+    source.requests.map((request) => request.filter),
+    ["UpdateDate ge '2026-11-20'", "UpdateDate ge '2026-11-20' and DocEntry gt 2"],
+  );
+  assert.deepEqual(source.requests[0]!.select.slice(0, 3), ['DocEntry', 'UpdateDate', 'UpdateTime']);
+  assert.ok(source.requests[0]!.select.includes('DocumentLines'), 'the lines come with their header');
+  assert.deepEqual(states(messages, 'invoices'), [
+    { since: '2026-11-20', pass: { bound: { since: '2026-11-20' }, started_on: '2026-11-24', after_key: 2 } },
+    { since: '2026-11-24' },
+  ]);
+  const lines = records(messages, 'invoice_lines');
+  assert.deepEqual(
+    lines.map((line) => [line['doc_entry'], line['line_num'], line['parent_updated_at']]),
+    [
+      [1, 0, '2026-11-20T10:00:00'],
+      [1, 1, '2026-11-20T10:00:00'],
+      [2, 0, '2026-11-20T10:00:00'],
+      [3, 0, '2026-11-20T10:00:00'],
+    ],
+  );
+  assert.equal(records(messages, 'invoices')[0]!['_b1_source_url'], 'https://b1:50000/b1s/v2/Invoices(1)');
+  const counts = messages.flatMap((m) => (m.type === 'STATE' ? [m.state!.sourceStats!.recordCount] : []));
+  assert.deepEqual(counts, [2, 3, 1, 1]);
+});
+
+test('a checkpoint the previous release wrote resumes after its key, and the next checkpoint carries the finished state as saved', async () => {
+  const saved = { since: '2026-11-24', max_key: 5587, pass: { bound: { key_above: 5587, window_since: '2026-09-25' }, started_on: '2026-11-24', after_key: 5600, max_key: 5600 } };
+  const { ok, messages, source } = await run(['journal_entries'], [[{ JdtNum: 5601 }, { JdtNum: 5602 }], [{ JdtNum: 5603 }]], {
+    syncMode: 'incremental',
+    states: { journal_entries: saved },
+  });
+  assert.equal(ok, true);
+  assert.equal(source.requests[0]!.filter, "(JdtNum gt 5587 or ReferenceDate ge '2026-09-25') and JdtNum gt 5600");
+  assert.deepEqual(
+    states(messages).map((state) => JSON.stringify(state)),
+    [
+      '{"since":"2026-11-24","max_key":5587,"pass":{"bound":{"key_above":5587,"window_since":"2026-09-25"},"started_on":"2026-11-24","after_key":5602,"max_key":5602}}',
+      '{"max_key":5603,"since":"2026-11-24"}',
+    ],
+  );
+});
+
+test('nulled values are counted per run: each run logs the first few of a column again', async () => {
+  const logs: string[] = [];
+  const logger: Logger = { ...silentLogger, warn: (message) => logs.push(message) };
+  const page = Array.from({ length: 7 }, (_, index) => ({ ItemCode: `I${index}`, QuantityOnStock: 'lots' }));
+  for (let attempt = 0; attempt < 2; attempt++) await run(['items'], [page], { logger });
+  const perRun = logs.filter((line) => /could not be typed/.test(line)).length;
+  assert.equal(perRun, 10, 'five per column per run, twice');
+  assert.equal(logs.filter((line) => /further nulled values/.test(line)).length, 2);
+});
+
+test('a server without a count gives no estimate, and the read goes on', async () => {
+  const source = listedPages([[{ WarehouseCode: 'W1' }]]);
+  source.countRecords = async () => undefined;
+  const selection = selectStreams(
+    { streams: [{ stream: offered.get('warehouses')!.stream, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' }] },
+    offered,
+    new Map(),
+    silentLogger,
+  );
+  const messages: AirbyteMessage[] = [];
+  for await (const message of readGroup(selection.groups[0]!, {
+    source,
+    logger: silentLogger,
+    settings: { pageSize: 2, companyDb: null, startDate: undefined, replaySince: undefined, lookbackDays: 0, rereadWindowDays: 60 },
+    nulledValues: new NulledValues(silentLogger),
+    signal: new AbortController().signal,
+  })) {
+    messages.push(message);
+  }
+  assert.equal(messages.filter((m) => m.trace?.type === 'ESTIMATE').length, 0);
+  assert.equal(records(messages).length, 1);
 });
