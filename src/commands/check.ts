@@ -13,7 +13,7 @@ import { ServiceLayerClient } from '../service-layer/client.js';
 import { ServiceLayerHttpError } from '../service-layer/errors.js';
 import { buildQuery } from '../service-layer/odata.js';
 import { withInteractiveRetries } from '../service-layer/settings.js';
-import { streamDefinitions } from '../streams/custom.js';
+import { streamDefinitions } from '../streams/offered.js';
 
 type EntitySetProblem = 'no_permission' | 'unknown' | 'other';
 

@@ -13,7 +13,7 @@ import type { EdmModel } from '../metadata/edmx.js';
 import { readCompanyMetadata } from '../metadata/fetch.js';
 import { withInteractiveRetries } from '../service-layer/settings.js';
 import { DIALECTS, generateLookmlProject, writeLookmlProject, type DialectName, type RefreshMode } from '../looker/lookml/index.js';
-import { offeredStreams } from './discover.js';
+import { offeredStreams } from '../streams/offered.js';
 
 export const REFRESH_MODES: readonly RefreshMode[] = ['sql_trigger', 'looker_refresh'];
 

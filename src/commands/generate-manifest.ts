@@ -17,7 +17,7 @@ import { generateManifest } from '../manifest/document.js';
 import { MANIFEST_SETTINGS } from '../manifest/spec.js';
 import { manifestYaml } from '../manifest/yaml.js';
 import type { CatalogEntry } from '../streams/catalog.js';
-import { offeredStreams } from './discover.js';
+import { offeredStreams } from '../streams/offered.js';
 
 export interface GenerateManifestOptions {
   configPath: string;

@@ -12,13 +12,13 @@ import { configError, endsRun } from '../errors.js';
 import { loadConfig, type ResolvedConfig } from '../config/load.js';
 import { fetchMetadata } from '../metadata/fetch.js';
 import { runLookerRefresh } from '../looker/refresh.js';
-import { metadataColumnResolver } from '../streams/customer-schemas.js';
+import { metadataColumnResolver } from '../streams/company-metadata.js';
 import { readJsonFile } from '../config/json-file.js';
 import { ServiceLayerClient } from '../service-layer/client.js';
 import { parseStateInput, type SavedState } from '../streams/state.js';
 import { selectStreams } from '../streams/selection.js';
 import { failureMessages, NulledValues, readGroup, runFailureMessages, type EngineContext } from '../streams/engine.js';
-import { offeredStreams } from './discover.js';
+import { offeredStreams } from '../streams/offered.js';
 import { serviceLayerPages } from '../streams/service-layer-pages.js';
 
 export interface ReadOptions {

@@ -5,7 +5,7 @@
  */
 import { serviceLayerMetadata } from '@sap-b1-airbyte/service-layer-simulator';
 import type { AirbyteCatalog, AirbyteStream, ConfiguredAirbyteCatalog } from '../../src/protocol/generated/airbyte-protocol.js';
-import { offeredStreams } from '../../src/commands/discover.js';
+import { offeredStreams } from '../../src/streams/offered.js';
 import { parseConfig } from '../../src/config/load.js';
 import { silentLogger } from '../../src/logging.js';
 import { parseEdmx } from '../../src/metadata/edmx.js';

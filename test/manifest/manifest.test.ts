@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import yaml from 'js-yaml';
 import { parseConfig } from '../../src/config/load.js';
-import { offeredStreams } from '../../src/commands/discover.js';
+import { offeredStreams } from '../../src/streams/offered.js';
 import { configuredEntries } from '../../src/commands/generate-manifest.js';
 import { generateManifest, MINIMUM_ENGINE_VERSION } from '../../src/manifest/document.js';
 import { manifestYaml } from '../../src/manifest/yaml.js';

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { parseConfig } from '../../src/config/load.js';
-import { offeredStreams } from '../../src/commands/discover.js';
+import { offeredStreams } from '../../src/streams/offered.js';
 import { generateManifest } from '../../src/manifest/document.js';
 import type { Logger } from '../../src/logging.js';
 import { interpolate } from '../helpers/declarative/interpolation.js';

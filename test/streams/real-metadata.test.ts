@@ -12,7 +12,7 @@ import { edmValueKind } from '../../src/metadata/json-schema.js';
 import { collectionItemType } from '../../src/metadata/udf.js';
 import { shippedStreams } from '../../src/streams/definitions.js';
 import { sapColumns, type JsonSchemaFragment } from '../../src/streams/columns.js';
-import { customerSchemas } from '../../src/streams/customer-schemas.js';
+import { fitToCompanyMetadata } from '../../src/streams/company-metadata.js';
 import { reference, referencePath } from '../helpers/paths.js';
 
 const skip = reference.skip;
@@ -111,13 +111,13 @@ test('a shipped column the company lacks is left out with a warning, and its use
   const warnings: string[] = [];
   const logger = { debug() {}, info() {}, error() {}, warn: (message: string) => warnings.push(message) };
   const invoices = shippedStreams.find((d) => d.name === 'invoices')!;
-  const schemas = customerSchemas(invoices, older, logger);
+  const schemas = fitToCompanyMetadata(invoices, older, logger);
   assert.equal(schemas.parent.properties.paid_to_date, undefined);
   assert.ok(schemas.parent.properties.doc_total);
   assert.match(warnings.join('\n'), /PaidToDate/);
 
   const customised = [...models.entries()].find(([name]) => name.includes('gregorwolf') && name.includes('v2'))![1];
-  const withUdfs = customerSchemas(invoices, customised, logger);
+  const withUdfs = fitToCompanyMetadata(invoices, customised, logger);
   const udfColumns = Object.entries(withUdfs.parent.properties).filter(([column]) => column.startsWith('u_'));
   assert.ok(udfColumns.length > 0, 'the real company has user-defined fields on documents');
   for (const [column, fragment] of udfColumns) {

@@ -1,7 +1,7 @@
 /**
  * Stream definitions for the entity sets a user adds in custom_entity_sets (user-defined tables
  * and objects, or standard entity sets we do not ship), so that they run through the same engine
- * as the shipped streams. Their columns come from the customer's $metadata at discover time.
+ * as the shipped streams. Their columns come from the company's $metadata at discover time.
  */
 import type { ResolvedConfig } from '../config/load.js';
 import { configError } from '../errors.js';
@@ -42,9 +42,4 @@ export function customStreamDefinitions(config: Pick<ResolvedConfig, 'custom_ent
     });
   }
   return definitions;
-}
-
-/** Every stream definition this config offers: the shipped table, then the configured entity sets. */
-export function streamDefinitions(config: Pick<ResolvedConfig, 'custom_entity_sets'>): StreamDefinition[] {
-  return [...shippedStreams, ...customStreamDefinitions(config)];
 }

@@ -13,7 +13,8 @@ import type { ColumnResolver } from './selection.js';
 import { sapColumns, type JsonSchemaFragment, type StreamSchema } from './columns.js';
 import type { StreamDefinition } from './definitions.js';
 
-export function customerSchemas(definition: StreamDefinition, model: EdmModel | undefined, logger: Logger): DefinitionSchemas {
+/** The schemas of a definition's streams fitted to the company's $metadata; without it, the shipped ones (key-only for configured entity sets). */
+export function fitToCompanyMetadata(definition: StreamDefinition, model: EdmModel | undefined, logger: Logger): DefinitionSchemas {
   if (!model) return definition.schema ? shippedSchemas(definition) : keyOnlySchemas(definition);
   const entityType = model.entityTypeOfSet(definition.entitySet);
   if (!entityType) {
