@@ -3,7 +3,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { jsonFile } from '../../test/helpers/connector.js';
+import { jsonFile, lastStates } from '../../test/helpers/connector.js';
 import { configuredCatalog, discover, latestByKey, openSession, read, type AirbyteStreamLike, type Session } from './fixture.js';
 
 describe('user-defined fields, tables and column selection', () => {
@@ -27,6 +27,16 @@ describe('user-defined fields, tables and column selection', () => {
           cursor_date_property: 'UpdateDate',
           cursor_time_property: 'UpdateTime',
           line_collection: 'DocumentLines',
+          line_key: 'LineNum',
+        },
+        {
+          // An entity without a change stamp, declared like the shipped payments: new keys plus a posting-date window.
+          entity_set: 'VendorPayments',
+          stream_name: 'payments_by_config',
+          primary_key: 'DocEntry',
+          cursor_policy: 'key_and_posting_window',
+          posting_date_property: 'DocDate',
+          line_collection: 'PaymentInvoices',
           line_key: 'LineNum',
         },
       ],
@@ -87,4 +97,36 @@ describe('user-defined fields, tables and column selection', () => {
       assert.deepEqual(select, ['CardCode', 'CardName', 'U_Region', 'UpdateDate', 'UpdateTime'].sort());
     }
   });
+
+  test('a configured entity set with a key and posting-date window reads and saves what the shipped payments stream does', async () => {
+    const byName = new Map(streams.map((s) => [s.name, s]));
+    assert.deepEqual(byName.get('payments_by_config')!.default_cursor_field, ['doc_entry']);
+    assert.deepEqual(byName.get('payments_by_config_lines')!.default_cursor_field, ['doc_entry']);
+    const names = ['outgoing_payments', 'outgoing_payment_invoices', 'payments_by_config', 'payments_by_config_lines'];
+    const catalog = configuredCatalog(streams, 'incremental', names);
+    const first = await read({ ...session, configPath }, catalog);
+    assert.equal(first.code, 0, first.stderr);
+    const finalStates = new Map(lastStates(first).map((entry) => {
+      const stream = (entry as { stream: { stream_descriptor: { name: string }; stream_state: unknown } }).stream;
+      return [stream.stream_descriptor.name, stream.stream_state];
+    }));
+    assert.ok((finalStates.get('outgoing_payments') as { max_key?: number }).max_key! > 0);
+    assert.deepEqual(finalStates.get('payments_by_config'), finalStates.get('outgoing_payments'));
+    assert.deepEqual(finalStates.get('payments_by_config_lines'), finalStates.get('outgoing_payment_invoices'));
+    assert.deepEqual([...latestByKey([first], 'payments_by_config', ['doc_entry']).keys()].sort(), [...latestByKey([first], 'outgoing_payments', ['doc_entry']).keys()].sort());
+
+    // The next sync reads, for both, the new keys and the payments posted in the re-read window.
+    const logStart = session.sim.requestLog.length;
+    const second = await read({ ...session, configPath }, catalog, lastStates(first));
+    assert.equal(second.code, 0, second.stderr);
+    const filters = session.sim.requestLog
+      .slice(logStart)
+      .filter((entry) => entry.path.startsWith('/b1s/v2/VendorPayments?'))
+      .map((entry) => new URL(entry.path, 'http://x').searchParams.get('$filter'));
+    const maxKey = (finalStates.get('outgoing_payments') as { max_key: number }).max_key;
+    assert.ok(filters.length >= 2, 'a pass for each stream group');
+    for (const filter of filters) assert.ok(filter?.startsWith(`(DocEntry gt ${maxKey} or DocDate ge '`), filter ?? 'no $filter');
+    assert.deepEqual([...latestByKey([second], 'payments_by_config', ['doc_entry']).keys()].sort(), [...latestByKey([second], 'outgoing_payments', ['doc_entry']).keys()].sort());
+  });
 });
+

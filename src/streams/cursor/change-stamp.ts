@@ -99,4 +99,10 @@ export function changeStampPolicy(definition: StreamDefinition): CursorPolicy<Ch
   };
 }
 
-export const changeStamp: CursorModule<'change_stamp'> = { create: changeStampPolicy };
+export const changeStamp: CursorModule<'change_stamp'> = {
+  create: changeStampPolicy,
+  declare: (entry) =>
+    entry.cursor_date_property
+      ? { kind: 'change_stamp' }
+      : { missingSetting: 'cursor_date_property (the date every change of a record moves, e.g. UpdateDate)' },
+};

@@ -116,4 +116,8 @@ export function keyAndPostingWindowPolicy(
 
 export const keyAndPostingWindow: CursorModule<'key_and_posting_window'> = {
   create: (definition, declared) => keyAndPostingWindowPolicy(definition, declared.postingDateProperty),
+  declare: (entry) =>
+    entry.posting_date_property
+      ? { kind: 'key_and_posting_window', postingDateProperty: entry.posting_date_property }
+      : { missingSetting: 'posting_date_property (the date a record is posted on, e.g. DocDate)' },
 };

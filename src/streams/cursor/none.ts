@@ -35,4 +35,7 @@ export const nonePolicy: CursorPolicy<undefined, Nothing> = {
   manifest: { filter: () => undefined, incrementalSync: () => undefined },
 };
 
-export const none: CursorModule<'none'> = { create: () => nonePolicy };
+export const none: CursorModule<'none'> = {
+  create: () => nonePolicy,
+  declare: () => ({ kind: 'none' }),
+};

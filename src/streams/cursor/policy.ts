@@ -10,6 +10,7 @@
  * last key emitted and the day the pass started, so that an interrupted pass resumes after that
  * key; a finished pass leaves the policy's own state, from which the next pass is bounded.
  */
+import type { ResolvedConfig } from '../../config/load.js';
 import type { Component } from '../../manifest/components.js';
 import type { ChildStreamDefinition, CursorDeclaration, StreamDefinition } from '../definitions.js';
 import type { SavedBound, SavedPass, SavedState } from '../state.js';
@@ -96,10 +97,15 @@ export interface CursorPolicy<Finished = unknown, Bound extends PassBound = Pass
   readonly manifest: ManifestCursor;
 }
 
-/** What index.ts knows of a policy module: how a stream table row declares the policy. */
+/** An entry of the custom_entity_sets setting. */
+export type CustomEntitySet = ResolvedConfig['custom_entity_sets'][number];
+
+/** What index.ts knows of a policy module: how a stream table row and a custom entity set declare the policy. */
 export interface CursorModule<Kind extends CursorKind> {
   /** The policy of a stream definition that declares it. */
   create(definition: StreamDefinition, declared: Extract<CursorDeclaration, { kind: Kind }>): CursorPolicy;
+  /** The declaration a custom entity set makes, or the setting it lacks for this policy. */
+  declare(entry: CustomEntitySet): Extract<CursorDeclaration, { kind: Kind }> | { missingSetting: string };
 }
 
 /** Day-granular, as the Service Layer compares dates: the manifest's date format. */
