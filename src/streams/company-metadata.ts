@@ -43,7 +43,7 @@ export function fitToCompanyMetadata(definition: StreamDefinition, model: EdmMod
  */
 function fitToType(stream: string, shippedName: string | undefined, model: EdmModel, type: EdmStructuredType, logger: Logger): StreamSchema {
   if (!shippedName) {
-    const { columns } = structuredColumns(model, type);
+    const columns = structuredColumns(model, type);
     return {
       type: 'object',
       additionalProperties: true,
@@ -96,7 +96,7 @@ export function metadataColumnResolver(model: EdmModel): ColumnResolver {
   return {
     resolve(entry, column) {
       const type = typeOf(entry);
-      const match = type && structuredColumns(model, type).columns.find((candidate) => candidate.column === column);
+      const match = type && structuredColumns(model, type).find((candidate) => candidate.column === column);
       return match ? { property: match.sapName, schema: { ...match.schema } } : undefined;
     },
     // When the entity set itself is unknown, the request fails anyway with a clearer error than a
