@@ -3,20 +3,11 @@
  * Schema keywords it uses, and Airbyte's way of expressing alternatives (oneOf branches told apart
  * by a const discriminator such as auth_type or mode).
  */
+import type { JsonSchemaFragment } from '../json-schema.js';
 import { readSchema } from '../schemas.js';
 
-export type SpecSchema = {
-  type?: string | string[];
-  properties?: Record<string, SpecSchema>;
-  required?: string[];
-  oneOf?: SpecSchema[];
-  items?: SpecSchema;
-  const?: unknown;
-  default?: unknown;
-  pattern?: string;
-  airbyte_secret?: boolean;
-  [key: string]: unknown;
-};
+/** A node of the config form: JSON Schema like the stream schemas, in the one type for both. */
+export type SpecSchema = JsonSchemaFragment;
 
 export function connectionSpecification(): SpecSchema {
   return readSchema<{ connectionSpecification: SpecSchema }>('spec.json').connectionSpecification;

@@ -4,7 +4,7 @@
  * for the Service Layer's own).
  */
 import type { CatalogEntry } from '../streams/catalog.js';
-import type { JsonSchemaFragment } from '../streams/columns.js';
+import type { JsonSchemaFragment, StreamSchema } from '../json-schema.js';
 import { derivedColumnSource, type ColumnSource } from '../streams/records.js';
 
 export interface ManifestColumn {
@@ -20,7 +20,7 @@ export interface StreamColumns {
 }
 
 export function streamColumns(entry: CatalogEntry): StreamColumns {
-  const properties = (entry.stream.json_schema as { properties: Record<string, JsonSchemaFragment> }).properties;
+  const properties = (entry.stream.json_schema as StreamSchema).properties;
   const columns: ManifestColumn[] = [];
   const unresolved: string[] = [];
   for (const [column, schema] of Object.entries(properties)) {

@@ -7,13 +7,9 @@
  * meta.changes. Each template binds the source value once ({% set %}) and renders the result as a
  * Python literal (see jinja.ts).
  */
-import type { JsonSchemaFragment } from '../streams/columns.js';
+import { mainType, type JsonSchemaFragment } from '../json-schema.js';
 import { exactValue, pyString } from './jinja.js';
 
-function mainType(schema: JsonSchemaFragment): string | undefined {
-  const types = Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : [];
-  return types.find((type) => type !== 'null');
-}
 
 /** An ISO date from the v1 or v2 date in `v` (or the compact YYYYMMDD form), else none. */
 export function dateExpression(v: string): string {

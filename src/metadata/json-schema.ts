@@ -1,8 +1,8 @@
 /**
- * Maps EDM property types to Airbyte stream JSON Schema fragments (draft-07), following Airbyte's
- * data type conventions (docs.airbyte.com/understanding-airbyte/supported-data-types). Every column
- * is nullable because the Service Layer omits or nulls any field a record does not fill.
+ * Maps EDM property types to the column kinds and schemas of src/json-schema.ts: which Edm types
+ * are dates, times, yes/no values, enums, and which have no column representation.
  */
+import { columnSchema, type JsonSchemaFragment } from '../json-schema.js';
 import { elementTypeName, isCollectionType, type EdmEnumType, type EdmModel, type EdmProperty } from './edmx.js';
 
 /**
@@ -26,27 +26,6 @@ export type EdmValueKind =
   | 'enum'
   | 'collection'
   | 'complex';
-
-/** The Airbyte column types this connector emits. */
-export type ColumnKind =
-  | 'string'
-  | 'integer'
-  | 'number'
-  | 'boolean'
-  | 'date'
-  | 'time_without_timezone'
-  | 'timestamp_without_timezone'
-  | 'array'
-  | 'object';
-
-export interface ColumnSchema {
-  type: ['null', 'string' | 'integer' | 'number' | 'boolean' | 'array' | 'object'];
-  format?: 'date' | 'time' | 'date-time';
-  airbyte_type?: 'time_without_timezone' | 'timestamp_without_timezone';
-  description?: string;
-  /** The SAP property name, so that a selected snake_case column maps back to `$select`. */
-  'x-b1-property': string;
-}
 
 const PRIMITIVE_KINDS: Readonly<Record<string, EdmValueKind>> = {
   'Edm.String': 'string',
@@ -96,23 +75,6 @@ export function isYesNoEnum(enumType: EdmEnumType): boolean {
   return names.length === 2 && names[0] === 'tNO' && names[1] === 'tYES';
 }
 
-/** The one place where Airbyte's type conventions are written down. */
-export function columnSchema(kind: ColumnKind, sapName: string, description?: string): ColumnSchema {
-  const schema = ((): Omit<ColumnSchema, 'x-b1-property'> => {
-    switch (kind) {
-      case 'date':
-        return { type: ['null', 'string'], format: 'date' };
-      case 'time_without_timezone':
-        return { type: ['null', 'string'], format: 'time', airbyte_type: 'time_without_timezone' };
-      case 'timestamp_without_timezone':
-        return { type: ['null', 'string'], format: 'date-time', airbyte_type: 'timestamp_without_timezone' };
-      default:
-        return { type: ['null', kind] };
-    }
-  })();
-  return { ...schema, ...(description === undefined ? {} : { description }), 'x-b1-property': sapName };
-}
-
 // Long enums (BoObjectTypes has hundreds of members) would bloat every catalog; beyond this many
 // the description points at $metadata instead.
 const MAX_LISTED_ENUM_MEMBERS = 40;
@@ -139,7 +101,7 @@ export interface PropertySchemaOptions {
  * The column schema of a property; undefined for collections and complex types (unless `nested`)
  * and for types without an Airbyte representation.
  */
-export function propertySchema(model: EdmModel, property: EdmProperty, options: PropertySchemaOptions = {}): ColumnSchema | undefined {
+export function propertySchema(model: EdmModel, property: EdmProperty, options: PropertySchemaOptions = {}): JsonSchemaFragment | undefined {
   const kind = edmValueKind(model, property.type);
   switch (kind) {
     case undefined:

@@ -3,7 +3,8 @@
  * user-defined fields (`U_…`), on headers and on their collections' rows (lines).
  */
 import type { EdmModel, EdmStructuredType } from './edmx.js';
-import { propertySchema, type ColumnSchema } from './json-schema.js';
+import type { JsonSchemaFragment } from '../json-schema.js';
+import { propertySchema } from './json-schema.js';
 import { snakeCase } from './naming.js';
 
 export interface Column {
@@ -11,7 +12,7 @@ export interface Column {
   sapName: string;
   /** Stream column name, snakeCase(sapName), e.g. 'u_region'. */
   column: string;
-  schema: ColumnSchema;
+  schema: JsonSchemaFragment;
 }
 
 /** SAP prefixes every user-defined field with U_ (the database column is U_<name> too). */

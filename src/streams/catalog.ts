@@ -5,7 +5,8 @@
  */
 import type { AirbyteStream } from '../protocol/generated/airbyte-protocol.js';
 import type { ChildStreamDefinition, StreamDefinition } from './definitions.js';
-import { childStreamSchema, columnOf, parentStreamSchema, sapColumns, type StreamSchema } from './columns.js';
+import type { StreamSchema } from '../json-schema.js';
+import { childStreamSchema, columnOf, parentStreamSchema, sapColumns } from './columns.js';
 import { cursorPolicyOf } from './cursor/index.js';
 import type { CursorPolicy } from './cursor/policy.js';
 

@@ -3,34 +3,10 @@
  * the connector derives (updated_at, the parent's key and stamp on child rows) and the audit
  * columns every record carries. Discover publishes them; read fills them.
  */
+import { columnSchema, type JsonSchemaFragment, type StreamSchema } from '../json-schema.js';
 import { readSchema } from '../schemas.js';
 import { snakeCase } from '../metadata/naming.js';
 import type { ChildStreamDefinition, StreamDefinition } from './definitions.js';
-
-export interface JsonSchemaFragment {
-  type?: string | string[];
-  format?: string;
-  airbyte_type?: string;
-  properties?: Record<string, JsonSchemaFragment>;
-  items?: JsonSchemaFragment;
-  description?: string;
-  'x-b1-property'?: string;
-  [key: string]: unknown;
-}
-
-export interface StreamSchema {
-  $schema?: string;
-  title?: string;
-  description?: string;
-  type: 'object';
-  additionalProperties?: boolean;
-  properties: Record<string, JsonSchemaFragment>;
-}
-
-const nullable = (type: string, extra: Partial<JsonSchemaFragment> = {}): JsonSchemaFragment => ({ type: ['null', type], ...extra });
-
-export const timestampWithoutTimezone = (): JsonSchemaFragment =>
-  nullable('string', { format: 'date-time', airbyte_type: 'timestamp_without_timezone' });
 
 /**
  * Columns every record carries so that each row can be traced back to its source. When and in
@@ -38,9 +14,9 @@ export const timestampWithoutTimezone = (): JsonSchemaFragment =>
  * _airbyte_meta.sync_id), so the connector does not repeat them.
  */
 export const auditColumns: Record<string, JsonSchemaFragment> = {
-  _b1_company_db: nullable('string', { description: 'SAP Business One company database the record was read from.' }),
-  _b1_source_url: nullable('string', { description: 'Canonical Service Layer URL of the entity the record came from.' }),
-  _b1_record_hash: nullable('string', { description: 'SHA-256 of the source JSON of the record, to detect changes.' }),
+  _b1_company_db: columnSchema('string', undefined, 'SAP Business One company database the record was read from.'),
+  _b1_source_url: columnSchema('string', undefined, 'Canonical Service Layer URL of the entity the record came from.'),
+  _b1_record_hash: columnSchema('string', undefined, 'SHA-256 of the source JSON of the record, to detect changes.'),
 };
 
 export const UPDATED_AT = 'updated_at';
@@ -63,12 +39,13 @@ export function columnOf(schema: StreamSchema, sapProperty: string): string {
 export function parentStreamSchema(definition: StreamDefinition, base: StreamSchema = sapColumns(definition.schema)): StreamSchema {
   const properties = { ...base.properties };
   if (definition.changeStamp) {
-    properties[UPDATED_AT] = {
-      ...timestampWithoutTimezone(),
-      description: `When the record last changed, in the company's local time (${definition.changeStamp.dateProperty}${
+    properties[UPDATED_AT] = columnSchema(
+      'timestamp_without_timezone',
+      undefined,
+      `When the record last changed, in the company's local time (${definition.changeStamp.dateProperty}${
         definition.changeStamp.timeProperty ? ` + ${definition.changeStamp.timeProperty}` : ''
       }).`,
-    };
+    );
   }
   return { ...base, properties: { ...properties, ...auditColumns } };
 }
@@ -81,20 +58,18 @@ export function childStreamSchema(
 ): StreamSchema {
   const properties: Record<string, JsonSchemaFragment> = {};
   const parentKey = parentBase.properties[columnOf(parentBase, definition.key)];
-  properties[child.parentKeyColumn] = { ...(base.properties[child.parentKeyColumn] ?? parentKey ?? nullable('string')) };
+  properties[child.parentKeyColumn] = { ...(base.properties[child.parentKeyColumn] ?? parentKey ?? columnSchema('string')) };
   delete properties[child.parentKeyColumn]!['x-b1-property'];
   properties[child.parentKeyColumn]!.description = `Key of the parent record (${definition.entitySet} ${definition.key}).`;
   Object.assign(properties, withoutColumn(base.properties, child.parentKeyColumn));
   if (definition.changeStamp) {
-    properties[PARENT_UPDATED_AT] = {
-      ...timestampWithoutTimezone(),
-      description:
-        "updated_at of the parent record when this row was read. A row whose parent_updated_at is older than its parent's updated_at was removed from the parent.",
-    };
+    properties[PARENT_UPDATED_AT] = columnSchema(
+      'timestamp_without_timezone',
+      undefined,
+      "updated_at of the parent record when this row was read. A row whose parent_updated_at is older than its parent's updated_at was removed from the parent.",
+    );
   }
-  properties[PARENT_RECORD_HASH] = nullable('string', {
-    description: "The parent's _b1_record_hash when this row was read; rows of the parent's current version share it.",
-  });
+  properties[PARENT_RECORD_HASH] = columnSchema('string', undefined, "The parent's _b1_record_hash when this row was read; rows of the parent's current version share it.");
   return { ...base, properties: { ...properties, ...auditColumns } };
 }
 

@@ -10,7 +10,8 @@ import { collectionItemType, structuredColumns, userDefinedFields, type Column }
 import { snakeCase } from '../metadata/naming.js';
 import { shippedSchemas, type CatalogEntry, type DefinitionSchemas } from './catalog.js';
 import type { ColumnResolver } from './selection.js';
-import { sapColumns, type JsonSchemaFragment, type StreamSchema } from './columns.js';
+import type { JsonSchemaFragment, StreamSchema } from '../json-schema.js';
+import { sapColumns } from './columns.js';
 import type { StreamDefinition } from './definitions.js';
 
 /** The schemas of a definition's streams fitted to the company's $metadata; without it, the shipped ones (key-only for configured entity sets). */

@@ -5,7 +5,7 @@
  * nulled and reported in the record's meta.changes, never dropped silently.
  */
 import type { RecordChange } from '../protocol/messages.js';
-import type { JsonSchemaFragment } from './columns.js';
+import { mainType, type JsonSchemaFragment } from '../json-schema.js';
 
 export type Normalized = { ok: true; value: unknown } | { ok: false };
 
@@ -13,10 +13,6 @@ const DATE_PREFIX = /^(\d{4})-(\d{2})-(\d{2})(?:$|T)/;
 const COMPACT_DATE = /^(\d{4})(\d{2})(\d{2})$/;
 const TIME = /^(\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?$/;
 
-function mainType(schema: JsonSchemaFragment): string | undefined {
-  const types = Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : [];
-  return types.find((t) => t !== 'null');
-}
 
 function parseDate(value: string): string | undefined {
   const match = DATE_PREFIX.exec(value) ?? COMPACT_DATE.exec(value);

@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import type { RecordChange } from '../protocol/messages.js';
 import type { ChildStreamDefinition, StreamDefinition } from './definitions.js';
-import { PARENT_RECORD_HASH, PARENT_UPDATED_AT, UPDATED_AT, auditColumns, type JsonSchemaFragment } from './columns.js';
+import type { JsonSchemaFragment } from '../json-schema.js';
+import { PARENT_RECORD_HASH, PARENT_UPDATED_AT, UPDATED_AT, auditColumns } from './columns.js';
 import type { ValueNormalizer } from './normalize.js';
 
 export type ColumnSource =

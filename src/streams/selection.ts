@@ -6,7 +6,7 @@
 import type { ConfiguredAirbyteCatalog } from '../protocol/generated/airbyte-protocol.js';
 import type { Logger } from '../logging.js';
 import type { CatalogEntry } from './catalog.js';
-import type { JsonSchemaFragment } from './columns.js';
+import type { JsonSchemaFragment, StreamSchema } from '../json-schema.js';
 import type { StreamDefinition } from './definitions.js';
 import { EXPECTED_STATE_SHAPE, stateError, type SavedState } from './state.js';
 import type { SyncMode } from './cursor/pass.js';
@@ -74,7 +74,7 @@ export function selectStreams(
       logger.warn(`Stream ${name} supports full refresh only; reading it in full.`);
       syncMode = 'full_refresh';
     }
-    const columns = planColumns(entry, configuredStream.stream.json_schema as { properties?: Record<string, JsonSchemaFragment> }, resolveColumn, {
+    const columns = planColumns(entry, configuredStream.stream.json_schema as JsonSchemaFragment, resolveColumn, {
       unresolved: (column) => unresolvedColumns.push({ stream: name, column }),
       missing: (column, property) => missingColumns.push({ stream: name, column, property }),
     });
@@ -106,11 +106,11 @@ function readState(policy: CursorPolicy, stream: string, saved: SavedState): Cur
  */
 function planColumns(
   entry: CatalogEntry,
-  configuredSchema: { properties?: Record<string, JsonSchemaFragment> },
+  configuredSchema: JsonSchemaFragment,
   resolveColumn: ColumnResolver | undefined,
   report: { unresolved: (column: string) => void; missing: (column: string, property: string) => void },
 ): ColumnPlan[] {
-  const offered = (entry.stream.json_schema as { properties: Record<string, JsonSchemaFragment> }).properties;
+  const offered = (entry.stream.json_schema as StreamSchema).properties;
   const requested = { ...(configuredSchema.properties ?? offered) };
   for (const keyPath of entry.stream.source_defined_primary_key ?? []) {
     const keyColumn = keyPath[0];

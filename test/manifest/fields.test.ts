@@ -7,8 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { columnTemplate, recordTransformations } from '../../src/manifest/fields.js';
 import type { ManifestColumn } from '../../src/manifest/columns.js';
-import { columnSchema } from '../../src/metadata/json-schema.js';
-import type { JsonSchemaFragment } from '../../src/streams/columns.js';
+import { columnSchema, type JsonSchemaFragment } from '../../src/json-schema.js';
 import { shippedStreams } from '../../src/streams/definitions.js';
 import { interpolate } from '../helpers/declarative/interpolation.js';
 
@@ -26,7 +25,7 @@ function value(column: ManifestColumn, record: Record<string, unknown>, isChild 
   return interpolate(template, { record, config });
 }
 
-// The column schemas the connector publishes (metadata/json-schema.ts columnSchema).
+// The column schemas the connector publishes (json-schema.ts columnSchema).
 const fragment = (kind: Parameters<typeof columnSchema>[0]): JsonSchemaFragment => ({ ...columnSchema(kind, 'X') });
 const text = fragment('string');
 const integer = fragment('integer');

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { parseEdmx, type EdmProperty } from '../../src/metadata/edmx.js';
-import { columnSchema, edmValueKind, isUnsupportedEdmType, propertySchema, type ColumnSchema } from '../../src/metadata/json-schema.js';
+import { columnSchema, type JsonSchemaFragment } from '../../src/json-schema.js';
+import { edmValueKind, isUnsupportedEdmType, propertySchema } from '../../src/metadata/json-schema.js';
 import { structuredColumns } from '../../src/metadata/udf.js';
 import { edmx4, reference, referenceDocument, referenceModel } from './reference-documents.js';
 
@@ -110,7 +111,7 @@ describe('EDM type to Airbyte JSON schema', () => {
     const ajv = new Ajv({ strict: true });
     addFormats(ajv);
     ajv.addVocabulary(['airbyte_type', 'x-b1-property']);
-    const check = (schema: ColumnSchema | undefined, valid: unknown[], invalid: unknown[]): void => {
+    const check = (schema: JsonSchemaFragment | undefined, valid: unknown[], invalid: unknown[]): void => {
       assert.ok(schema !== undefined);
       const validate = ajv.compile(schema);
       for (const value of [null, ...valid]) assert.ok(validate(value), `${JSON.stringify(value)} should match ${JSON.stringify(schema)}`);

@@ -11,7 +11,8 @@ import { parseEdmx, type EdmModel, type EdmStructuredType } from '../../src/meta
 import { edmValueKind } from '../../src/metadata/json-schema.js';
 import { collectionItemType } from '../../src/metadata/udf.js';
 import { shippedStreams } from '../../src/streams/definitions.js';
-import { sapColumns, type JsonSchemaFragment } from '../../src/streams/columns.js';
+import type { JsonSchemaFragment } from '../../src/json-schema.js';
+import { sapColumns } from '../../src/streams/columns.js';
 import { fitToCompanyMetadata } from '../../src/streams/company-metadata.js';
 import { reference, referencePath } from '../helpers/paths.js';
 

@@ -5,14 +5,14 @@
  * generated SQL needs. Every identifier in the generated LookML goes through here.
  */
 import { configError } from '../../errors.js';
-import type { ColumnKind } from './tables.js';
+import type { TableColumnKind } from './tables.js';
 
 export type DialectName = 'bigquery' | 'snowflake' | 'postgres';
 
 export const DIALECTS: readonly DialectName[] = ['bigquery', 'snowflake', 'postgres'];
 
 /** The scalar kinds the generated derived tables cast NULLs and keys to. */
-export type SqlKind = Extract<ColumnKind, 'string' | 'integer' | 'number' | 'date' | 'boolean'>;
+export type SqlKind = Extract<TableColumnKind, 'string' | 'integer' | 'number' | 'date' | 'boolean'>;
 
 export interface SqlDialect {
   readonly name: DialectName;

@@ -6,7 +6,7 @@
 import { configError } from '../../errors.js';
 import type { SqlDialect } from './dialect.js';
 import { bare, block, fieldList, quoted, sqlParam, wordList, yesNo, type LookmlNode } from './lookml-text.js';
-import type { ColumnKind } from './tables.js';
+import type { TableColumnKind } from './tables.js';
 
 export const DATE_TIMEFRAMES = ['raw', 'date', 'week', 'month', 'quarter', 'year'] as const;
 export const TIMESTAMP_TIMEFRAMES = ['raw', 'time', 'date', 'week', 'month', 'quarter', 'year'] as const;
@@ -137,6 +137,6 @@ export function fieldSet(name: string, fields: readonly string[]): LookmlNode {
   return block('set', name, [fieldList('fields', fields)]);
 }
 
-export function isTimeKind(kind: ColumnKind): kind is 'date' | 'timestamp_tz' | 'timestamp_ntz' {
+export function isTimeKind(kind: TableColumnKind): kind is 'date' | 'timestamp_tz' | 'timestamp_ntz' {
   return kind === 'date' || kind === 'timestamp_tz' || kind === 'timestamp_ntz';
 }

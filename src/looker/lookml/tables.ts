@@ -5,13 +5,18 @@
  */
 import type { AirbyteCatalog, AirbyteStream, ConfiguredAirbyteCatalog } from '../../protocol/generated/airbyte-protocol.js';
 import { configError } from '../../errors.js';
+import type { JsonSchemaFragment } from '../../json-schema.js';
 
-/** How a destination types a column (Airbyte's type system, as the destinations map it). */
-export type ColumnKind = 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'timestamp_tz' | 'timestamp_ntz' | 'time' | 'json';
+/**
+ * How a destination types a table column: Airbyte's column types (json-schema.ts ColumnKind) as the
+ * destinations map them, with unions, arrays and objects as JSON, and timestamps with a time zone
+ * (Airbyte's own _airbyte_extracted_at).
+ */
+export type TableColumnKind = 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'timestamp_tz' | 'timestamp_ntz' | 'time' | 'json';
 
 export interface TableColumn {
   name: string;
-  kind: ColumnKind;
+  kind: TableColumnKind;
   description: string | undefined;
   /** Present on every final table because the destination adds it, not because the stream has it. */
   airbyteMetadata: boolean;
@@ -39,16 +44,8 @@ export const AIRBYTE_COLUMNS: readonly TableColumn[] = [
 
 export const EXTRACTED_AT = '_airbyte_extracted_at';
 
-interface SchemaFragment {
-  type?: string | string[];
-  format?: string;
-  airbyte_type?: string;
-  description?: string;
-  properties?: Record<string, SchemaFragment>;
-}
-
 /** The column kind a destination gives a JSON schema fragment (unions and untyped values become JSON). */
-export function columnKind(fragment: SchemaFragment): ColumnKind {
+export function columnKind(fragment: JsonSchemaFragment): TableColumnKind {
   const types = (Array.isArray(fragment.type) ? fragment.type : fragment.type === undefined ? [] : [fragment.type]).filter((t) => t !== 'null');
   if (types.length !== 1) return 'json';
   switch (types[0]) {
@@ -85,7 +82,7 @@ export function destinationTables(catalog: AirbyteCatalog | ConfiguredAirbyteCat
       throw configError(`Stream name ${JSON.stringify(stream.name)} is not a lower-case snake_case name; the LookML generator only models this connector's streams.`);
     }
     if (tables.has(stream.name)) throw configError(`The catalog lists stream ${stream.name} twice.`);
-    const properties = (stream.json_schema as SchemaFragment).properties ?? {};
+    const properties = (stream.json_schema as JsonSchemaFragment).properties ?? {};
     const columns = new Map<string, TableColumn>();
     for (const [name, fragment] of Object.entries(properties)) {
       if (!/^[a-z_][a-z0-9_]*$/.test(name)) {
