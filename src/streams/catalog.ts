@@ -6,7 +6,7 @@
 import type { AirbyteStream } from '../protocol/generated/airbyte-protocol.js';
 import type { ChildStreamDefinition, StreamDefinition } from './definitions.js';
 import type { StreamSchema } from '../json-schema.js';
-import { childStreamSchema, columnOf, parentStreamSchema, sapColumns } from './columns.js';
+import { childStreamSchema, columnOf, parentStreamSchema, loadStreamSchema } from './columns.js';
 import { cursorPolicyOf } from './cursor/index.js';
 import type { CursorPolicy } from './cursor/policy.js';
 
@@ -27,8 +27,8 @@ export interface DefinitionSchemas {
 
 export function shippedSchemas(definition: StreamDefinition): DefinitionSchemas {
   return {
-    parent: sapColumns(definition.schema),
-    children: new Map(definition.children.map((child) => [child.name, sapColumns(child.schema)])),
+    parent: loadStreamSchema(definition.schema),
+    children: new Map(definition.children.map((child) => [child.name, loadStreamSchema(child.schema)])),
   };
 }
 
@@ -44,7 +44,7 @@ export function catalogEntries(definition: StreamDefinition, schemas: Definition
     },
   ];
   for (const child of definition.children) {
-    const childSchema = schemas.children.get(child.name) ?? sapColumns(child.schema);
+    const childSchema = schemas.children.get(child.name) ?? loadStreamSchema(child.schema);
     entries.push({
       definition,
       child,

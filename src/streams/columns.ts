@@ -23,7 +23,8 @@ export const UPDATED_AT = 'updated_at';
 export const PARENT_UPDATED_AT = 'parent_updated_at';
 export const PARENT_RECORD_HASH = '_b1_parent_record_hash';
 
-export function sapColumns(schemaName: string | undefined): StreamSchema {
+/** Loads a shipped schema file, schemas/streams/<name>.json; a stream without one (a configured entity set) starts with no columns. */
+export function loadStreamSchema(schemaName: string | undefined): StreamSchema {
   if (schemaName === undefined) return { type: 'object', additionalProperties: true, properties: {} };
   return readSchema<StreamSchema>(`streams/${schemaName}.json`);
 }
@@ -36,7 +37,7 @@ export function columnOf(schema: StreamSchema, sapProperty: string): string {
   return snakeCase(sapProperty);
 }
 
-export function parentStreamSchema(definition: StreamDefinition, base: StreamSchema = sapColumns(definition.schema)): StreamSchema {
+export function parentStreamSchema(definition: StreamDefinition, base: StreamSchema = loadStreamSchema(definition.schema)): StreamSchema {
   const properties = { ...base.properties };
   if (definition.changeStamp) {
     properties[UPDATED_AT] = columnSchema(
@@ -53,8 +54,8 @@ export function parentStreamSchema(definition: StreamDefinition, base: StreamSch
 export function childStreamSchema(
   definition: StreamDefinition,
   child: ChildStreamDefinition,
-  base: StreamSchema = sapColumns(child.schema),
-  parentBase: StreamSchema = sapColumns(definition.schema),
+  base: StreamSchema = loadStreamSchema(child.schema),
+  parentBase: StreamSchema = loadStreamSchema(definition.schema),
 ): StreamSchema {
   const properties: Record<string, JsonSchemaFragment> = {};
   const parentKey = parentBase.properties[columnOf(parentBase, definition.key)];

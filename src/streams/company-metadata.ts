@@ -11,7 +11,7 @@ import { snakeCase } from '../metadata/naming.js';
 import { shippedSchemas, type CatalogEntry, type DefinitionSchemas } from './catalog.js';
 import type { ColumnResolver } from './selection.js';
 import type { JsonSchemaFragment, StreamSchema } from '../json-schema.js';
-import { sapColumns } from './columns.js';
+import { loadStreamSchema } from './columns.js';
 import type { StreamDefinition } from './definitions.js';
 
 /** The schemas of a definition's streams fitted to the company's $metadata; without it, the shipped ones (key-only for configured entity sets). */
@@ -30,7 +30,7 @@ export function fitToCompanyMetadata(definition: StreamDefinition, model: EdmMod
     const itemType = collectionItemType(model, entityType, child.collection);
     if (!itemType) {
       logger.warn(`${definition.entitySet} has no collection ${child.collection} in $metadata; stream ${child.name} keeps its shipped schema.`);
-      children.set(child.name, sapColumns(child.schema));
+      children.set(child.name, loadStreamSchema(child.schema));
       continue;
     }
     children.set(child.name, fitToType(child.name, child.schema, model, itemType, logger));
@@ -52,7 +52,7 @@ function fitToType(stream: string, shippedName: string | undefined, model: EdmMo
       properties: toProperties(columns),
     };
   }
-  const shipped = sapColumns(shippedName);
+  const shipped = loadStreamSchema(shippedName);
   const properties: Record<string, JsonSchemaFragment> = {};
   const missing: string[] = [];
   for (const [column, fragment] of Object.entries(shipped.properties)) {

@@ -3,7 +3,7 @@
  * LookML generator joins a header to its lines (and an item to its stock rows) with these instead
  * of declaring the relations a second time.
  */
-import { columnOf, sapColumns } from './columns.js';
+import { columnOf, loadStreamSchema } from './columns.js';
 import { shippedStreams, type StreamDefinition } from './definitions.js';
 
 export interface StreamRelation {
@@ -21,14 +21,14 @@ export interface StreamRelation {
 
 export function streamRelations(definitions: readonly StreamDefinition[] = shippedStreams): StreamRelation[] {
   return definitions.flatMap((definition) => {
-    const parentSchema = sapColumns(definition.schema);
+    const parentSchema = loadStreamSchema(definition.schema);
     return definition.children.map((child) => ({
       parent: definition.name,
       child: child.name,
       collection: child.collection,
       parentKeyColumn: columnOf(parentSchema, definition.key),
       childParentKeyColumn: child.parentKeyColumn,
-      childLineKeyColumn: columnOf(sapColumns(child.schema), child.lineKey),
+      childLineKeyColumn: columnOf(loadStreamSchema(child.schema), child.lineKey),
     }));
   });
 }

@@ -12,7 +12,7 @@ import { edmValueKind } from '../../src/metadata/json-schema.js';
 import { collectionItemType } from '../../src/metadata/udf.js';
 import { shippedStreams } from '../../src/streams/definitions.js';
 import type { JsonSchemaFragment } from '../../src/json-schema.js';
-import { sapColumns } from '../../src/streams/columns.js';
+import { loadStreamSchema } from '../../src/streams/columns.js';
 import { fitToCompanyMetadata } from '../../src/streams/company-metadata.js';
 import { reference, referencePath } from '../helpers/paths.js';
 
@@ -81,7 +81,7 @@ for (const [document, model] of models) {
       assert.ok(entityType, `${definition.entitySet} is not in ${document}`);
       assert.deepEqual(entityType.key, [definition.key], `${definition.entitySet} key`);
       const check = (schemaName: string | undefined, type: EdmStructuredType): void => {
-        for (const fragment of Object.values(sapColumns(schemaName).properties)) {
+        for (const fragment of Object.values(loadStreamSchema(schemaName).properties)) {
           const property = fragment['x-b1-property']!;
           const edm = type.properties.get(property);
           if (!edm) {
