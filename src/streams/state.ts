@@ -89,8 +89,8 @@ function addStreamState(states: Map<string, SavedState>, entry: unknown, where: 
 
 /** What this connector writes, for messages about a state it cannot read. */
 export const EXPECTED_STATE_SHAPE =
-  '{"since": "YYYY-MM-DD"} for documents, items and partners, {"max_key": <highest key read>, "since": "YYYY-MM-DD"} for journal entries ' +
-  'and payments, or {} for full-refresh streams, each with a "pass" object while a read is under way';
+  '{"since": "YYYY-MM-DD"} for documents, {"max_key": <highest key read>, "since": "YYYY-MM-DD"} for journal entries and payments, ' +
+  'or {} for full-refresh streams (master data, items, business partners), each with a "pass" object while a read is under way';
 
 /**
  * A field this connector does not write means the state comes from elsewhere (another connector,
