@@ -8,6 +8,8 @@
 import { configuredCatalog, openSession, read, type AirbyteStreamLike } from './acceptance/fixture.js';
 import { lastStates, type ConnectorRun } from '../test/helpers/connector.js';
 import { shippedStreams } from '../src/streams/definitions.js';
+import { catalogEntries } from '../src/streams/catalog.js';
+import { completedState } from '../src/streams/cursor/pass.js';
 import type { SimulatorOptions } from '@sap-b1-airbyte/service-layer-simulator';
 
 /**
@@ -79,18 +81,16 @@ function expectedRecords(run: ConnectorRun, baseUrl: string): { stream: string; 
   return lines;
 }
 
-/** A state beyond any record for every incremental stream, in the shape of its cursor policy. */
+/** A state beyond any record for every incremental stream: what its cursor policy keeps after a pass started on a future day that read a key beyond any. */
 function futureState(streams: AirbyteStreamLike[]): unknown[] {
-  const keyWindowStreams = new Set(
-    shippedStreams.filter((definition) => definition.cursor.kind === 'key_and_posting_window').flatMap((d) => [d.name, ...d.children.map((c) => c.name)]),
-  );
+  const policies = new Map(shippedStreams.flatMap((definition) => catalogEntries(definition).map((entry) => [entry.stream.name, entry.policy] as const)));
   return streams
     .filter((stream) => stream.supported_sync_modes.includes('incremental'))
     .map((stream) => ({
       type: 'STREAM',
       stream: {
         stream_descriptor: { name: stream.name },
-        stream_state: keyWindowStreams.has(stream.name) ? { max_key: FUTURE_KEY, since: FUTURE_DAY } : { since: FUTURE_DAY },
+        stream_state: completedState(policies.get(stream.name)!, undefined, FUTURE_DAY, FUTURE_KEY),
       },
     }));
 }
