@@ -4,24 +4,18 @@
  * for the Service Layer's own).
  */
 import type { CatalogEntry } from '../streams/catalog.js';
-import type { JsonSchemaFragment, StreamSchema } from '../json-schema.js';
-import { derivedColumnSource, type ColumnSource } from '../streams/records.js';
-
-export interface ManifestColumn {
-  column: string;
-  source: ColumnSource;
-  schema: JsonSchemaFragment;
-}
+import type { StreamSchema } from '../json-schema.js';
+import { derivedColumnSource, type ColumnPlan } from '../streams/records.js';
 
 export interface StreamColumns {
-  columns: ManifestColumn[];
+  columns: ColumnPlan[];
   /** Columns no rule knows where to read from (a configured catalog from an older discover). */
   unresolved: string[];
 }
 
 export function streamColumns(entry: CatalogEntry): StreamColumns {
   const properties = (entry.stream.json_schema as StreamSchema).properties;
-  const columns: ManifestColumn[] = [];
+  const columns: ColumnPlan[] = [];
   const unresolved: string[] = [];
   for (const [column, schema] of Object.entries(properties)) {
     const derived = derivedColumnSource(column, entry.child !== undefined, entry.child?.parentKeyColumn, entry.definition.changeStamp !== undefined);
@@ -33,7 +27,3 @@ export function streamColumns(entry: CatalogEntry): StreamColumns {
   return { columns, unresolved };
 }
 
-/** The Service Layer properties a parent stream's columns read. */
-export function sapProperties(columns: readonly ManifestColumn[]): string[] {
-  return columns.flatMap((column) => (column.source.kind === 'sap' ? [column.source.property] : []));
-}

@@ -15,7 +15,7 @@
 import { PARENT_RECORD_HASH } from '../streams/columns.js';
 import type { StreamDefinition } from '../streams/definitions.js';
 import type { Component } from './components.js';
-import type { ManifestColumn } from './columns.js';
+import type { ColumnPlan } from '../streams/records.js';
 import { configPath, exactValue, pyString, recordProperty } from './jinja.js';
 import { columnValueTemplate, nestedRowsTemplate, timestampTemplate } from './values.js';
 
@@ -52,7 +52,7 @@ function sourceUrlTemplate(context: FieldContext): string {
 }
 
 /** The value template of one column, or undefined when the engine has nothing to put there. */
-export function columnTemplate(column: ManifestColumn, context: FieldContext): string | undefined {
+export function columnTemplate(column: ColumnPlan, context: FieldContext): string | undefined {
   const source = column.source;
   const stamp = context.definition.changeStamp;
   switch (source.kind) {
@@ -89,9 +89,9 @@ export function columnTemplate(column: ManifestColumn, context: FieldContext): s
 }
 
 /** The AddFields and DpathFlattenFields that shape a stream's records. */
-export function recordTransformations(columns: readonly ManifestColumn[], context: FieldContext): Component[] {
+export function recordTransformations(columns: readonly ColumnPlan[], context: FieldContext): Component[] {
   // The hashes first, while the record is still exactly what the Service Layer sent.
-  const first = (column: ManifestColumn): number => (column.column === RECORD_HASH || column.column === PARENT_RECORD_HASH ? 0 : 1);
+  const first = (column: ColumnPlan): number => (column.column === RECORD_HASH || column.column === PARENT_RECORD_HASH ? 0 : 1);
   const ordered = [...columns].sort((a, b) => first(a) - first(b));
   const fields: Component[] = [];
   for (const column of ordered) {

@@ -7,8 +7,9 @@
 import type { CatalogEntry } from '../streams/catalog.js';
 import type { CursorPolicy } from '../streams/cursor/policy.js';
 import type { StreamDefinition } from '../streams/definitions.js';
+import { requestedProperties } from '../streams/records.js';
 import { definitionRef, type Component } from './components.js';
-import { sapProperties, streamColumns, type StreamColumns } from './columns.js';
+import { streamColumns, type StreamColumns } from './columns.js';
 import { recordTransformations } from './fields.js';
 import { requester, type EntitySetRequest } from './requester.js';
 
@@ -32,16 +33,11 @@ export function groupByEntitySet(entries: readonly CatalogEntry[]): EntitySetStr
 /** The one request all streams of the entity set send (see requester.ts). */
 export function entitySetRequest(group: EntitySetStreams): EntitySetRequest {
   const { definition } = group;
-  const properties = new Set<string>([definition.key]);
-  if (definition.changeStamp) {
-    properties.add(definition.changeStamp.dateProperty);
-    if (definition.changeStamp.timeProperty) properties.add(definition.changeStamp.timeProperty);
-  }
-  for (const { entry, columns } of group.entries) {
-    if (entry.child) properties.add(entry.child.collection);
-    else for (const property of sapProperties(columns.columns)) properties.add(property);
-  }
-  return { definition, select: [...properties], filter: group.policy.manifest.filter() };
+  const select = requestedProperties(
+    definition,
+    group.entries.map(({ entry, columns }) => ({ child: entry.child, columns: columns.columns })),
+  );
+  return { definition, select, filter: group.policy.manifest.filter() };
 }
 
 function primaryKey(entry: CatalogEntry): string | string[] {

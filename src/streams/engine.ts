@@ -17,7 +17,7 @@ import { addDays, compareKeys, keyLiteral, type KeyValue } from './cursor/orderi
 import { checkpointState, completedState, pageFilter, planPass, type PassPlan } from './cursor/pass.js';
 import type { CursorSettings, PassBound, PassCheckpoint } from './cursor/policy.js';
 import type { PageSource } from './page-source.js';
-import { EntityHashes, type PageContext, type RawEntity } from './records.js';
+import { EntityHashes, requestedProperties, type PageContext, type RawEntity } from './records.js';
 
 /** The settings of a read that the engine applies. */
 export interface ReadSettings {
@@ -104,7 +104,10 @@ async function* runPass(group: ReadGroup, ctx: EngineContext): AsyncGenerator<Ai
   yield* estimate(group, plan, ctx);
   // A fresh pass starts on the day the server had when it was about to serve its first page.
   const startedOn = plan.resumedStartedOn ?? companySafeToday(source, logger);
-  const select = selectedProperties(group);
+  const select = requestedProperties(
+    definition,
+    members.map((member) => member.shaper),
+  );
   const counts = new Map<string, number>(members.map((member) => [member.name, 0]));
   const page: PageContext = { companyDb: settings.companyDb, sourceUrlOf: (key) => source.entityUrl(definition.entitySet, key as KeyValue) };
   let afterKey = plan.afterKey;
@@ -208,20 +211,6 @@ function* stateMessages(members: ConfiguredMember[], counts: Map<string, number>
     yield streamStateMessage(member.name, stateOf(member) as Record<string, unknown>, counts.get(member.name)!);
     counts.set(member.name, 0);
   }
-}
-
-function selectedProperties(group: ReadGroup): string[] {
-  const { definition } = group;
-  const properties = new Set<string>([definition.key]);
-  if (definition.changeStamp) {
-    properties.add(definition.changeStamp.dateProperty);
-    if (definition.changeStamp.timeProperty) properties.add(definition.changeStamp.timeProperty);
-  }
-  for (const member of group.members) {
-    if (member.shaper.child) properties.add(member.shaper.child.collection);
-    else for (const property of member.shaper.sapProperties()) properties.add(property);
-  }
-  return [...properties];
 }
 
 async function* estimate(group: ReadGroup, plan: PassPlan<PassBound>, ctx: EngineContext): AsyncGenerator<AirbyteMessage> {

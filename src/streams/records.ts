@@ -70,6 +70,29 @@ export class EntityHashes {
   }
 }
 
+/** The Service Layer properties a stream's columns read from each row (the parent's or the child's). */
+export function sapProperties(columns: readonly ColumnPlan[]): string[] {
+  return columns.flatMap((plan) => (plan.source.kind === 'sap' ? [plan.source.property] : []));
+}
+
+/**
+ * The properties the one request for an entity set asks for ($select): its key and change stamp,
+ * each child stream's collection, and each parent stream's columns. The image and the manifest
+ * send the same.
+ */
+export function requestedProperties(definition: StreamDefinition, streams: readonly { child: ChildStreamDefinition | undefined; columns: readonly ColumnPlan[] }[]): string[] {
+  const properties = new Set<string>([definition.key]);
+  if (definition.changeStamp) {
+    properties.add(definition.changeStamp.dateProperty);
+    if (definition.changeStamp.timeProperty) properties.add(definition.changeStamp.timeProperty);
+  }
+  for (const stream of streams) {
+    if (stream.child) properties.add(stream.child.collection);
+    else for (const property of sapProperties(stream.columns)) properties.add(property);
+  }
+  return [...properties];
+}
+
 export class RecordShaper {
   constructor(
     readonly definition: StreamDefinition,
@@ -78,10 +101,6 @@ export class RecordShaper {
     private readonly values: ValueNormalizer,
   ) {}
 
-  /** SAP properties this stream needs from each row it reads (the parent's or the child's). */
-  sapProperties(): string[] {
-    return this.columns.flatMap((plan) => (plan.source.kind === 'sap' ? [plan.source.property] : []));
-  }
 
   parentRecord(raw: RawEntity, hashes: EntityHashes, page: PageContext): ShapedRecord {
     return this.shape(raw, raw, hashes.entity, hashes.entity, page);

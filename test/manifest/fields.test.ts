@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { columnTemplate, recordTransformations } from '../../src/manifest/fields.js';
-import type { ManifestColumn } from '../../src/manifest/columns.js';
+import type { ColumnPlan } from '../../src/streams/records.js';
 import { columnSchema, type JsonSchemaFragment } from '../../src/json-schema.js';
 import { shippedStreams } from '../../src/streams/definitions.js';
 import { interpolate } from '../helpers/declarative/interpolation.js';
@@ -15,11 +15,11 @@ const invoices = shippedStreams.find((d) => d.name === 'invoices')!;
 const items = shippedStreams.find((d) => d.name === 'items')!;
 const config = { service_layer_url: 'https://b1.example.com:50000/b1s/v2/', credentials: { company_db: 'SBO_FOODCO' } };
 
-function sapColumn(property: string, schema: ManifestColumn['schema']): ManifestColumn {
+function sapColumn(property: string, schema: ColumnPlan['schema']): ColumnPlan {
   return { column: 'c', source: { kind: 'sap', property }, schema };
 }
 
-function value(column: ManifestColumn, record: Record<string, unknown>, isChild = false, definition = invoices): unknown {
+function value(column: ColumnPlan, record: Record<string, unknown>, isChild = false, definition = invoices): unknown {
   const template = columnTemplate(column, { definition, isChild });
   assert.ok(template);
   return interpolate(template, { record, config });
@@ -35,7 +35,7 @@ const date = fragment('date');
 const time = fragment('time_without_timezone');
 
 /** Each Service Layer value of the property, with the value the column must get. */
-function assertValues(column: ManifestColumn, cases: [unknown, unknown][]): void {
+function assertValues(column: ColumnPlan, cases: [unknown, unknown][]): void {
   const property = (column.source as { property: string }).property;
   for (const [input, expected] of cases) {
     assert.deepEqual(value(column, input === undefined ? {} : { [property]: input }), expected, `${property} ${JSON.stringify(input)}`);
@@ -43,7 +43,7 @@ function assertValues(column: ManifestColumn, cases: [unknown, unknown][]): void
 }
 
 describe('column values', () => {
-  const cases: [string, ManifestColumn, [unknown, unknown][]][] = [
+  const cases: [string, ColumnPlan, [unknown, unknown][]][] = [
     [
       'text stays text, also when it looks like a number, a literal or None',
       sapColumn('CardCode', text),
@@ -72,7 +72,7 @@ describe('column values', () => {
   for (const [name, column, values] of cases) test(name, () => assertValues(column, values));
 
   test('updated_at combines the change date and time, company-local', () => {
-    const column: ManifestColumn = { column: 'updated_at', source: { kind: 'updated_at' }, schema: {} };
+    const column: ColumnPlan = { column: 'updated_at', source: { kind: 'updated_at' }, schema: {} };
     assert.equal(value(column, { UpdateDate: '2026-11-24T00:00:00Z', UpdateTime: '18:05:09' }), '2026-11-24T18:05:09');
     assert.equal(value(column, { UpdateDate: '2026-11-24', UpdateTime: null }), '2026-11-24T00:00:00');
     assert.equal(value(column, { UpdateDate: null, UpdateTime: '18:05:09' }), null);
@@ -86,7 +86,7 @@ describe('column values', () => {
   });
 
   test("the source URL quotes text keys as the image does", () => {
-    const column: ManifestColumn = { column: '_b1_source_url', source: { kind: 'audit', name: '_b1_source_url' }, schema: {} };
+    const column: ColumnPlan = { column: '_b1_source_url', source: { kind: 'audit', name: '_b1_source_url' }, schema: {} };
     assert.equal(value(column, { DocEntry: 7 }), 'https://b1.example.com:50000/b1s/v2/Invoices(7)');
     assert.equal(value(column, { ItemCode: "A'1" }, false, items), "https://b1.example.com:50000/b1s/v2/Items('A''1')");
   });
@@ -113,7 +113,7 @@ describe('column values', () => {
 
 describe('record transformations', () => {
   test('the record hash is computed first, on the record as the Service Layer sent it', () => {
-    const columns: ManifestColumn[] = [
+    const columns: ColumnPlan[] = [
       { column: 'doc_entry', source: { kind: 'sap', property: 'DocEntry' }, schema: integer },
       { column: '_b1_record_hash', source: { kind: 'audit', name: '_b1_record_hash' }, schema: {} },
     ];
