@@ -32,15 +32,7 @@ export interface StreamSchema extends JsonSchemaFragment {
 
 /** The Airbyte column types this connector emits. */
 export type ColumnKind =
-  | 'string'
-  | 'integer'
-  | 'number'
-  | 'boolean'
-  | 'date'
-  | 'time_without_timezone'
-  | 'timestamp_without_timezone'
-  | 'array'
-  | 'object';
+  'string' | 'integer' | 'number' | 'boolean' | 'date' | 'time_without_timezone' | 'timestamp_without_timezone' | 'array' | 'object';
 
 /** The schema of a column of a kind; sapName is the SAP property it comes from, absent for columns the connector derives. */
 export function columnSchema(kind: ColumnKind, sapName?: string, description?: string): JsonSchemaFragment {

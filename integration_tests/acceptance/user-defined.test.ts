@@ -106,14 +106,19 @@ describe('user-defined fields, tables and column selection', () => {
     const catalog = configuredCatalog(streams, 'incremental', names);
     const first = await read({ ...session, configPath }, catalog);
     assert.equal(first.code, 0, first.stderr);
-    const finalStates = new Map(lastStates(first).map((entry) => {
-      const stream = (entry as { stream: { stream_descriptor: { name: string }; stream_state: unknown } }).stream;
-      return [stream.stream_descriptor.name, stream.stream_state];
-    }));
+    const finalStates = new Map(
+      lastStates(first).map((entry) => {
+        const stream = (entry as { stream: { stream_descriptor: { name: string }; stream_state: unknown } }).stream;
+        return [stream.stream_descriptor.name, stream.stream_state];
+      }),
+    );
     assert.ok((finalStates.get('outgoing_payments') as { max_key?: number }).max_key! > 0);
     assert.deepEqual(finalStates.get('payments_by_config'), finalStates.get('outgoing_payments'));
     assert.deepEqual(finalStates.get('payments_by_config_lines'), finalStates.get('outgoing_payment_invoices'));
-    assert.deepEqual([...latestByKey([first], 'payments_by_config', ['doc_entry']).keys()].sort(), [...latestByKey([first], 'outgoing_payments', ['doc_entry']).keys()].sort());
+    assert.deepEqual(
+      [...latestByKey([first], 'payments_by_config', ['doc_entry']).keys()].sort(),
+      [...latestByKey([first], 'outgoing_payments', ['doc_entry']).keys()].sort(),
+    );
 
     // The next sync reads, for both, the new keys and the payments posted in the re-read window.
     const logStart = session.sim.requestLog.length;
@@ -126,7 +131,9 @@ describe('user-defined fields, tables and column selection', () => {
     const maxKey = (finalStates.get('outgoing_payments') as { max_key: number }).max_key;
     assert.ok(filters.length >= 2, 'a pass for each stream group');
     for (const filter of filters) assert.ok(filter?.startsWith(`(DocEntry gt ${maxKey} or DocDate ge '`), filter ?? 'no $filter');
-    assert.deepEqual([...latestByKey([second], 'payments_by_config', ['doc_entry']).keys()].sort(), [...latestByKey([second], 'outgoing_payments', ['doc_entry']).keys()].sort());
+    assert.deepEqual(
+      [...latestByKey([second], 'payments_by_config', ['doc_entry']).keys()].sort(),
+      [...latestByKey([second], 'outgoing_payments', ['doc_entry']).keys()].sort(),
+    );
   });
 });
-

@@ -26,4 +26,3 @@ export function streamColumns(entry: CatalogEntry): StreamColumns {
   }
   return { columns, unresolved };
 }
-

@@ -10,7 +10,6 @@
 import { mainType, type JsonSchemaFragment } from '../json-schema.js';
 import { exactValue, pyString } from './jinja.js';
 
-
 /** An ISO date from the v1 or v2 date in `v` (or the compact YYYYMMDD form), else none. */
 export function dateExpression(v: string): string {
   return (

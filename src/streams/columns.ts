@@ -70,7 +70,11 @@ export function childStreamSchema(
       "updated_at of the parent record when this row was read. A row whose parent_updated_at is older than its parent's updated_at was removed from the parent.",
     );
   }
-  properties[PARENT_RECORD_HASH] = columnSchema('string', undefined, "The parent's _b1_record_hash when this row was read; rows of the parent's current version share it.");
+  properties[PARENT_RECORD_HASH] = columnSchema(
+    'string',
+    undefined,
+    "The parent's _b1_record_hash when this row was read; rows of the parent's current version share it.",
+  );
   return { ...base, properties: { ...properties, ...auditColumns } };
 }
 

@@ -117,7 +117,13 @@ async function* runPass(group: ReadGroup, ctx: EngineContext): AsyncGenerator<Ai
   for (;;) {
     if (ctx.signal.aborted) throw systemError('The read was stopped.');
     const { records, morePages } = await source.readPage(
-      { entitySet: definition.entitySet, filter: pageFilter(policy, definition.key, plan.bound, afterKey), select, orderBy: definition.key, pageSize: settings.pageSize },
+      {
+        entitySet: definition.entitySet,
+        filter: pageFilter(policy, definition.key, plan.bound, afterKey),
+        select,
+        orderBy: definition.key,
+        pageSize: settings.pageSize,
+      },
       ctx.signal,
     );
     if (firstPage) {
@@ -206,7 +212,11 @@ export class NulledValues {
   }
 }
 
-function* stateMessages(members: ConfiguredMember[], counts: Map<string, number>, stateOf: (member: ConfiguredMember) => SavedState): Generator<AirbyteMessage> {
+function* stateMessages(
+  members: ConfiguredMember[],
+  counts: Map<string, number>,
+  stateOf: (member: ConfiguredMember) => SavedState,
+): Generator<AirbyteMessage> {
   for (const member of members) {
     yield streamStateMessage(member.name, stateOf(member) as Record<string, unknown>, counts.get(member.name)!);
     counts.set(member.name, 0);

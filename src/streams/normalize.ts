@@ -13,7 +13,6 @@ const DATE_PREFIX = /^(\d{4})-(\d{2})-(\d{2})(?:$|T)/;
 const COMPACT_DATE = /^(\d{4})(\d{2})(\d{2})$/;
 const TIME = /^(\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?$/;
 
-
 function parseDate(value: string): string | undefined {
   const match = DATE_PREFIX.exec(value) ?? COMPACT_DATE.exec(value);
   if (!match) return undefined;
@@ -87,7 +86,9 @@ export class ValueNormalizer {
         if (typeof value === 'number' || typeof value === 'boolean') return { ok: true, value: String(value) };
         return { ok: false };
       case 'array':
-        return Array.isArray(value) ? { ok: true, value: schema.items ? value.map((item) => this.nested(item, schema.items!)) : value } : { ok: false };
+        return Array.isArray(value)
+          ? { ok: true, value: schema.items ? value.map((item) => this.nested(item, schema.items!)) : value }
+          : { ok: false };
       case 'object':
         return typeof value === 'object' && !Array.isArray(value) ? { ok: true, value: this.nested(value, schema) } : { ok: false };
       default:

@@ -80,7 +80,10 @@ export function sapProperties(columns: readonly ColumnPlan[]): string[] {
  * each child stream's collection, and each parent stream's columns. The image and the manifest
  * send the same.
  */
-export function requestedProperties(definition: StreamDefinition, streams: readonly { child: ChildStreamDefinition | undefined; columns: readonly ColumnPlan[] }[]): string[] {
+export function requestedProperties(
+  definition: StreamDefinition,
+  streams: readonly { child: ChildStreamDefinition | undefined; columns: readonly ColumnPlan[] }[],
+): string[] {
   const properties = new Set<string>([definition.key]);
   if (definition.changeStamp) {
     properties.add(definition.changeStamp.dateProperty);
@@ -100,7 +103,6 @@ export class RecordShaper {
     readonly columns: readonly ColumnPlan[],
     private readonly values: ValueNormalizer,
   ) {}
-
 
   parentRecord(raw: RawEntity, hashes: EntityHashes, page: PageContext): ShapedRecord {
     return this.shape(raw, raw, hashes.entity, hashes.entity, page);
@@ -127,7 +129,9 @@ export class RecordShaper {
           break;
         case 'updated_at':
         case 'parent_updated_at':
-          data[plan.column] = stamp ? this.values.dateTime(parent[stamp.dateProperty], stamp.timeProperty ? parent[stamp.timeProperty] : undefined) : null;
+          data[plan.column] = stamp
+            ? this.values.dateTime(parent[stamp.dateProperty], stamp.timeProperty ? parent[stamp.timeProperty] : undefined)
+            : null;
           break;
         case 'parent_key':
           this.values.setColumn(data, changes, plan.column, parentKey, plan.schema);

@@ -20,7 +20,14 @@ const offered = (...entries: Record<string, unknown>[]) => offeredStreams(config
 
 test('an entry written before cursor_policy keeps its meaning: a change date makes it incremental on updated_at, none a full refresh', () => {
   const streams = offered(
-    { entity_set: 'Orders', primary_key: 'DocEntry', cursor_date_property: 'UpdateDate', cursor_time_property: 'UpdateTime', line_collection: 'DocumentLines', line_key: 'LineNum' },
+    {
+      entity_set: 'Orders',
+      primary_key: 'DocEntry',
+      cursor_date_property: 'UpdateDate',
+      cursor_time_property: 'UpdateTime',
+      line_collection: 'DocumentLines',
+      line_key: 'LineNum',
+    },
     { entity_set: 'U_FD_PROMOS', primary_key: 'Code' },
   );
   const orders = streams.get('orders')!;
@@ -34,7 +41,15 @@ test('an entry written before cursor_policy keeps its meaning: a change date mak
 });
 
 test('a key plus a posting-date window, declared or implied by a posting date property', () => {
-  const declared = { entity_set: 'VendorPayments', stream_name: 'payments_out', primary_key: 'DocEntry', cursor_policy: 'key_and_posting_window', posting_date_property: 'DocDate', line_collection: 'PaymentInvoices', line_key: 'LineNum' };
+  const declared = {
+    entity_set: 'VendorPayments',
+    stream_name: 'payments_out',
+    primary_key: 'DocEntry',
+    cursor_policy: 'key_and_posting_window',
+    posting_date_property: 'DocDate',
+    line_collection: 'PaymentInvoices',
+    line_key: 'LineNum',
+  };
   for (const entry of [declared, { ...declared, cursor_policy: undefined }]) {
     const streams = offered(entry);
     const payments = streams.get('payments_out')!;
@@ -51,22 +66,32 @@ test('a key plus a posting-date window, declared or implied by a posting date pr
 });
 
 test('cursor_policy none keeps the change date as the updated_at column of a full refresh', () => {
-  const [definition] = streamDefinitions(configWith({ entity_set: 'Items2', primary_key: 'ItemCode', cursor_policy: 'none', cursor_date_property: 'UpdateDate' })).slice(-1);
+  const [definition] = streamDefinitions(
+    configWith({ entity_set: 'Items2', primary_key: 'ItemCode', cursor_policy: 'none', cursor_date_property: 'UpdateDate' }),
+  ).slice(-1);
   assert.deepEqual(definition!.cursor, { kind: 'none' });
   assert.deepEqual(definition!.changeStamp, { dateProperty: 'UpdateDate' });
-  const stream = offered({ entity_set: 'Items2', primary_key: 'ItemCode', cursor_policy: 'none', cursor_date_property: 'UpdateDate' }).get('items2')!.stream;
+  const stream = offered({ entity_set: 'Items2', primary_key: 'ItemCode', cursor_policy: 'none', cursor_date_property: 'UpdateDate' }).get(
+    'items2',
+  )!.stream;
   assert.deepEqual(stream.supported_sync_modes, ['full_refresh']);
   assert.ok((stream.json_schema as { properties: Record<string, unknown> }).properties['updated_at']);
 });
 
 test('a policy without the property it needs, or an unknown policy, is a config_error naming the setting', () => {
   const cases: [Record<string, unknown>, RegExp][] = [
-    [{ entity_set: 'Orders', primary_key: 'DocEntry', cursor_policy: 'change_stamp' }, /custom_entity_sets\[0\] \(Orders\): cursor_policy change_stamp needs cursor_date_property/],
+    [
+      { entity_set: 'Orders', primary_key: 'DocEntry', cursor_policy: 'change_stamp' },
+      /custom_entity_sets\[0\] \(Orders\): cursor_policy change_stamp needs cursor_date_property/,
+    ],
     [
       { entity_set: 'VendorPayments', primary_key: 'DocEntry', cursor_policy: 'key_and_posting_window', cursor_date_property: 'UpdateDate' },
       /custom_entity_sets\[0\] \(VendorPayments\): cursor_policy key_and_posting_window needs posting_date_property/,
     ],
-    [{ entity_set: 'Orders', primary_key: 'DocEntry', cursor_policy: 'by_magic' }, /custom_entity_sets\.0\.cursor_policy must be equal to one of the allowed values/],
+    [
+      { entity_set: 'Orders', primary_key: 'DocEntry', cursor_policy: 'by_magic' },
+      /custom_entity_sets\.0\.cursor_policy must be equal to one of the allowed values/,
+    ],
   ];
   for (const [entry, message] of cases) {
     assert.throws(

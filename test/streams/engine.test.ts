@@ -85,11 +85,18 @@ async function run(
 const records = (messages: AirbyteMessage[], stream?: string): Record<string, unknown>[] =>
   messages.flatMap((m) => (m.type === 'RECORD' && m.record && (stream === undefined || m.record.stream === stream) ? [m.record.data] : []));
 const states = (messages: AirbyteMessage[], stream?: string) =>
-  messages.flatMap((m) => (m.type === 'STATE' && m.state?.stream && (stream === undefined || m.state.stream.stream_descriptor.name === stream) ? [m.state.stream.stream_state] : []));
+  messages.flatMap((m) =>
+    m.type === 'STATE' && m.state?.stream && (stream === undefined || m.state.stream.stream_descriptor.name === stream)
+      ? [m.state.stream.stream_state]
+      : [],
+  );
 const statuses = (messages: AirbyteMessage[]) => messages.flatMap((m) => (m.trace?.type === 'STREAM_STATUS' ? [m.trace.stream_status!.status] : []));
 
 test('text keys follow the database collation: a case-insensitive order is accepted and paged by key', async () => {
-  const { ok, messages, source } = await run(['warehouses'], [[{ WarehouseCode: 'a-north' }, { WarehouseCode: 'B-south' }], [{ WarehouseCode: 'c-west' }]]);
+  const { ok, messages, source } = await run(
+    ['warehouses'],
+    [[{ WarehouseCode: 'a-north' }, { WarehouseCode: 'B-south' }], [{ WarehouseCode: 'c-west' }]],
+  );
   assert.equal(ok, true);
   assert.deepEqual(
     records(messages).map((data) => data['warehouse_code']),
@@ -157,7 +164,11 @@ test('a group yields its statuses, an estimate, records of parent and lines, the
 });
 
 test('a checkpoint the previous release wrote resumes after its key, and the next checkpoint carries the finished state as saved', async () => {
-  const saved = { since: '2026-11-24', max_key: 5587, pass: { bound: { key_above: 5587, window_since: '2026-09-25' }, started_on: '2026-11-24', after_key: 5600, max_key: 5600 } };
+  const saved = {
+    since: '2026-11-24',
+    max_key: 5587,
+    pass: { bound: { key_above: 5587, window_since: '2026-09-25' }, started_on: '2026-11-24', after_key: 5600, max_key: 5600 },
+  };
   const { ok, messages, source } = await run(['journal_entries'], [[{ JdtNum: 5601 }, { JdtNum: 5602 }], [{ JdtNum: 5603 }]], {
     syncMode: 'incremental',
     states: { journal_entries: saved },

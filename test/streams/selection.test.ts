@@ -16,12 +16,20 @@ const offered = new Map<string, CatalogEntry>();
 for (const definition of shippedStreams) for (const entry of catalogEntries(definition)) offered.set(entry.stream.name, entry);
 
 function select(states: Record<string, SavedState>) {
-  const streams = Object.keys(states).map((name) => ({ stream: offered.get(name)!.stream, sync_mode: 'incremental' as const, destination_sync_mode: 'append_dedup' as const }));
+  const streams = Object.keys(states).map((name) => ({
+    stream: offered.get(name)!.stream,
+    sync_mode: 'incremental' as const,
+    destination_sync_mode: 'append_dedup' as const,
+  }));
   return selectStreams({ streams }, offered, new Map(Object.entries(states)), silentLogger);
 }
 
 test('each member carries its state as saved and as its policy reads it; one group per entity set with its policy', () => {
-  const selection = select({ invoices: { since: '2026-11-20' }, invoice_lines: { since: '2026-11-20' }, journal_entries: { max_key: 9, since: '2026-11-20' } });
+  const selection = select({
+    invoices: { since: '2026-11-20' },
+    invoice_lines: { since: '2026-11-20' },
+    journal_entries: { max_key: 9, since: '2026-11-20' },
+  });
   assert.deepEqual(
     selection.groups.map((group) => [group.definition.entitySet, group.policy.kind, group.members.map((member) => member.name)]),
     [
@@ -36,7 +44,10 @@ test('each member carries its state as saved and as its policy reads it; one gro
 
 test("a state of another policy's shape is a config_error naming the stream and what it keeps", () => {
   const cases: [Record<string, SavedState>, RegExp][] = [
-    [{ invoices: { max_key: 7 } }, /state of stream invoices is not understood: max_key belongs to journal entries and payments; this stream keeps \{"since": "YYYY-MM-DD"\}\. Expected/],
+    [
+      { invoices: { max_key: 7 } },
+      /state of stream invoices is not understood: max_key belongs to journal entries and payments; this stream keeps \{"since": "YYYY-MM-DD"\}\. Expected/,
+    ],
     [{ journal_entries: { since: '2026-11-01' } }, /state of stream journal_entries is not understood: it has "since" without "max_key"/],
   ];
   for (const [states, message] of cases) {

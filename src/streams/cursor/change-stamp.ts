@@ -43,9 +43,11 @@ export function changeStampPolicy(definition: StreamDefinition): CursorPolicy<Ch
     tracksMaxKey: false,
 
     readState(saved) {
-      if (saved.max_key !== undefined) return { problem: 'max_key belongs to journal entries and payments; this stream keeps {"since": "YYYY-MM-DD"}' };
+      if (saved.max_key !== undefined)
+        return { problem: 'max_key belongs to journal entries and payments; this stream keeps {"since": "YYYY-MM-DD"}' };
       const boundFields = Object.keys(saved.pass?.bound ?? {});
-      if (boundFields.some((field) => field !== 'since')) return { problem: `pass.bound has ${boundFields.join(', ')}; this stream's passes are bound by "since" only` };
+      if (boundFields.some((field) => field !== 'since'))
+        return { problem: `pass.bound has ${boundFields.join(', ')}; this stream's passes are bound by "since" only` };
       return {
         state: {
           finished: saved.since === undefined ? undefined : { changedSince: saved.since },

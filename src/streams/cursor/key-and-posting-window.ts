@@ -45,17 +45,16 @@ export function keyAndPostingWindowPolicy(
       if (saved.since !== undefined && saved.max_key === undefined) {
         return { problem: 'it has "since" without "max_key"; this stream keeps {"max_key": <highest key read>, "since": "YYYY-MM-DD"}' };
       }
-      if (saved.pass?.bound.since !== undefined) return { problem: 'pass.bound has "since"; this stream\'s passes are bound by "key_above" and "window_since"' };
+      if (saved.pass?.bound.since !== undefined)
+        return { problem: 'pass.bound has "since"; this stream\'s passes are bound by "key_above" and "window_since"' };
       return {
         state: {
-          finished: saved.max_key === undefined ? undefined : { maxKey: saved.max_key, ...(saved.since !== undefined ? { windowEndsOn: saved.since } : {}) },
-          pass: readPass(
-            saved.pass,
-            (bound) => ({
-              ...(bound.key_above !== undefined ? { keyAbove: bound.key_above } : {}),
-              ...(bound.window_since !== undefined ? { postedSince: bound.window_since } : {}),
-            }),
-          ),
+          finished:
+            saved.max_key === undefined ? undefined : { maxKey: saved.max_key, ...(saved.since !== undefined ? { windowEndsOn: saved.since } : {}) },
+          pass: readPass(saved.pass, (bound) => ({
+            ...(bound.key_above !== undefined ? { keyAbove: bound.key_above } : {}),
+            ...(bound.window_since !== undefined ? { postedSince: bound.window_since } : {}),
+          })),
         },
       };
     },

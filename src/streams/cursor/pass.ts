@@ -50,7 +50,11 @@ function sameBound(a: PassBound, b: PassBound): boolean {
 }
 
 /** The bound a member needs if a new pass started now: a full refresh reads everything. */
-export function freshBound<Finished, Bound extends PassBound>(policy: CursorPolicy<Finished, Bound>, member: PassMember<Finished, Bound>, settings: CursorSettings): Bound {
+export function freshBound<Finished, Bound extends PassBound>(
+  policy: CursorPolicy<Finished, Bound>,
+  member: PassMember<Finished, Bound>,
+  settings: CursorSettings,
+): Bound {
   return member.syncMode === 'full_refresh' ? ({} as Bound) : policy.freshBound(member.state?.finished, settings);
 }
 
@@ -70,7 +74,9 @@ export function planPass<Finished, Bound extends PassBound>(
   const first = passes[0];
   const allInSamePass =
     first !== undefined &&
-    passes.every((pass): pass is PassCheckpoint<Bound> => pass !== undefined && sameBound(pass.bound, first.bound) && pass.startedOn === first.startedOn);
+    passes.every(
+      (pass): pass is PassCheckpoint<Bound> => pass !== undefined && sameBound(pass.bound, first.bound) && pass.startedOn === first.startedOn,
+    );
   if (allInSamePass && covers(first.bound, fresh)) {
     const resumed = passes as PassCheckpoint<Bound>[];
     const afterKeys = resumed.map((pass) => pass.afterKey);
@@ -87,7 +93,12 @@ export function planPass<Finished, Bound extends PassBound>(
 }
 
 /** The $filter of one page: the policy's bound, and the key position reached so far. */
-export function pageFilter<Bound extends PassBound>(policy: CursorPolicy<unknown, Bound>, key: string, bound: Bound, afterKey: KeyValue | undefined): string | undefined {
+export function pageFilter<Bound extends PassBound>(
+  policy: CursorPolicy<unknown, Bound>,
+  key: string,
+  bound: Bound,
+  afterKey: KeyValue | undefined,
+): string | undefined {
   const parts = [policy.boundFilter(bound), afterKey === undefined ? undefined : `${key} gt ${keyLiteral(afterKey)}`].filter(
     (part): part is string => part !== undefined,
   );
@@ -98,7 +109,11 @@ export function pageFilter<Bound extends PassBound>(policy: CursorPolicy<unknown
  * A checkpoint in the middle of a pass. It keeps the stream's finished state exactly as it was
  * saved, so that a pass that is later abandoned (not resumed) leaves the stream where it was.
  */
-export function checkpointState<Bound extends PassBound>(policy: CursorPolicy<unknown, Bound>, saved: SavedState | undefined, pass: PassCheckpoint<Bound>): SavedState {
+export function checkpointState<Bound extends PassBound>(
+  policy: CursorPolicy<unknown, Bound>,
+  saved: SavedState | undefined,
+  pass: PassCheckpoint<Bound>,
+): SavedState {
   const { pass: _interrupted, ...finished } = saved ?? {};
   return {
     ...finished,

@@ -112,7 +112,10 @@ export interface CursorModule<Kind extends CursorKind> {
 export const DAY_FORMAT = '%Y-%m-%d';
 
 /** Reads the policy-independent part of a saved pass; the policy reads its bound. */
-export function readPass<Bound extends PassBound>(saved: SavedPass | undefined, readBound: (bound: SavedBound) => Bound): PassCheckpoint<Bound> | undefined {
+export function readPass<Bound extends PassBound>(
+  saved: SavedPass | undefined,
+  readBound: (bound: SavedBound) => Bound,
+): PassCheckpoint<Bound> | undefined {
   if (saved === undefined) return undefined;
   return {
     bound: readBound(saved.bound),

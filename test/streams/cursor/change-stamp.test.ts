@@ -57,15 +57,21 @@ describe('change_stamp passes', () => {
   });
 
   test('replay_since widens the bound whatever the state, and never narrows it', () => {
-    assert.deepEqual(savedFreshBound(invoices, { syncMode: 'incremental', state: { since: '2026-11-20' } }, { ...settings, replaySince: '2026-10-01' }), {
-      since: '2026-10-01',
-    });
-    assert.deepEqual(savedFreshBound(invoices, { syncMode: 'incremental', state: { since: '2026-11-20' } }, { ...settings, replaySince: '2026-11-22' }), {
-      since: '2026-11-20',
-    });
+    assert.deepEqual(
+      savedFreshBound(invoices, { syncMode: 'incremental', state: { since: '2026-11-20' } }, { ...settings, replaySince: '2026-10-01' }),
+      {
+        since: '2026-10-01',
+      },
+    );
+    assert.deepEqual(
+      savedFreshBound(invoices, { syncMode: 'incremental', state: { since: '2026-11-20' } }, { ...settings, replaySince: '2026-11-22' }),
+      {
+        since: '2026-11-20',
+      },
+    );
   });
 
-  test("a checkpoint the current release wrote resumes exactly where it stopped", () => {
+  test('a checkpoint the current release wrote resumes exactly where it stopped', () => {
     // Lines and header interrupted in the same pass of a second sync (the previous release's JSON).
     const header = { since: '2026-11-24', pass: { bound: { since: '2026-11-24' }, started_on: '2026-11-25', after_key: 750 } };
     const lines = { since: '2026-11-24', pass: { bound: { since: '2026-11-24' }, started_on: '2026-11-25', after_key: 749 } };

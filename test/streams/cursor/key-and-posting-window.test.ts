@@ -15,7 +15,10 @@ const payments = policyOf('incoming_payments');
 describe('key_and_posting_window state shape', () => {
   test('reads the states the current release writes, giving each meaning of "since" its own name', () => {
     assert.deepEqual(read(journal, {}), { finished: undefined, pass: undefined });
-    assert.deepEqual(read(journal, { max_key: 5587, since: '2026-11-24' }), { finished: { maxKey: 5587, windowEndsOn: '2026-11-24' }, pass: undefined });
+    assert.deepEqual(read(journal, { max_key: 5587, since: '2026-11-24' }), {
+      finished: { maxKey: 5587, windowEndsOn: '2026-11-24' },
+      pass: undefined,
+    });
     assert.deepEqual(read(journal, { max_key: 7 }), { finished: { maxKey: 7 }, pass: undefined });
     // A checkpoint of a second sync, as the previous release wrote it.
     assert.deepEqual(
@@ -39,7 +42,10 @@ describe('key_and_posting_window state shape', () => {
 
   test("a state of another cursor policy's shape is named, with what the stream keeps", () => {
     assert.match(problemOf(journal, { since: '2026-11-20' }) ?? '', /without "max_key"/);
-    assert.match(problemOf(journal, { max_key: 7, pass: { bound: { since: '2026-11-20' }, started_on: '2026-11-21' } }) ?? '', /passes are bound by "key_above" and "window_since"/);
+    assert.match(
+      problemOf(journal, { max_key: 7, pass: { bound: { since: '2026-11-20' }, started_on: '2026-11-21' } }) ?? '',
+      /passes are bound by "key_above" and "window_since"/,
+    );
     assert.equal(problemOf(journal, { max_key: 7, since: '2026-11-20' }), undefined);
     assert.equal(problemOf(journal, {}), undefined, 'an empty state is a first read');
   });
@@ -56,10 +62,13 @@ describe('key_and_posting_window passes', () => {
     });
     assert.deepEqual(savedFreshBound(journal, { syncMode: 'incremental', state: undefined }), {});
     // The window hangs off the day the previous pass started, so that a state from the future reads nothing new.
-    assert.deepEqual(savedFreshBound(journal, { syncMode: 'incremental', state: { max_key: 500, since: '2026-11-01' } }, { ...settings, rereadWindowDays: 10 }), {
-      key_above: 500,
-      window_since: '2026-10-22',
-    });
+    assert.deepEqual(
+      savedFreshBound(journal, { syncMode: 'incremental', state: { max_key: 500, since: '2026-11-01' } }, { ...settings, rereadWindowDays: 10 }),
+      {
+        key_above: 500,
+        window_since: '2026-10-22',
+      },
+    );
   });
 
   test('replay_since widens the window whatever the state', () => {
@@ -113,7 +122,10 @@ test('the catalog offers incremental sync on the key, and the parent key on line
 describe('key_and_posting_window manifest fragment', () => {
   test('a later sync reads new keys and what was posted in the re-read window, counted from today', () => {
     assert.equal(renderedFilter(journal, { start: 5600, end: Number.POSITIVE_INFINITY }), "(JdtNum gt 5600 or ReferenceDate ge '2026-09-26')");
-    assert.equal(renderedFilter(payments, { start: 17, end: Number.POSITIVE_INFINITY }, { reread_window_days: 10 }), "(DocEntry gt 17 or DocDate ge '2026-11-15')");
+    assert.equal(
+      renderedFilter(payments, { start: 17, end: Number.POSITIVE_INFINITY }, { reread_window_days: 10 }),
+      "(DocEntry gt 17 or DocDate ge '2026-11-15')",
+    );
   });
 
   test('a first sync reads from start_date by posting date, or everything', () => {

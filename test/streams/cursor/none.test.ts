@@ -29,12 +29,17 @@ test('an interrupted pass resumes after its key; one that another policy bounded
     maxKey: undefined,
     resumedStartedOn: '2026-11-24',
   });
-  assert.deepEqual(savedPlan(items, [{ syncMode: 'full_refresh', state: { pass: { bound: { since: '2026-11-01' }, started_on: '2026-11-24', after_key: 'FD00150' } } }]), {
-    bound: {},
-    afterKey: undefined,
-    maxKey: undefined,
-    resumedStartedOn: undefined,
-  });
+  assert.deepEqual(
+    savedPlan(items, [
+      { syncMode: 'full_refresh', state: { pass: { bound: { since: '2026-11-01' }, started_on: '2026-11-24', after_key: 'FD00150' } } },
+    ]),
+    {
+      bound: {},
+      afterKey: undefined,
+      maxKey: undefined,
+      resumedStartedOn: undefined,
+    },
+  );
 });
 
 test('reads everything, keeps nothing when finished, and has no day to count from', () => {

@@ -69,7 +69,12 @@ test('a new pass replaces an interrupted one that no longer covers what is neede
 test("a checkpoint carries the stream's finished state exactly as it was saved, beside the pass", () => {
   const journal = policyOf('journal_entries');
   const saved = { since: '2026-11-24', max_key: 5587 };
-  const checkpoint = checkpointState(journal, saved, { bound: { keyAbove: 5587, postedSince: '2026-09-25' }, startedOn: '2026-11-25', afterKey: 5242, maxKey: 5242 });
+  const checkpoint = checkpointState(journal, saved, {
+    bound: { keyAbove: 5587, postedSince: '2026-09-25' },
+    startedOn: '2026-11-25',
+    afterKey: 5242,
+    maxKey: 5242,
+  });
   // The text of the previous release's checkpoint, key order included.
   assert.equal(
     JSON.stringify(checkpoint),
@@ -77,7 +82,10 @@ test("a checkpoint carries the stream's finished state exactly as it was saved, 
   );
   // A checkpoint of a second interruption replaces the first pass, never nests it.
   const again = checkpointState(journal, checkpoint, { ...read(journal, checkpoint).pass!, afterKey: 5300, maxKey: 5300 });
-  assert.deepEqual(again, { ...saved, pass: { bound: { key_above: 5587, window_since: '2026-09-25' }, started_on: '2026-11-25', after_key: 5300, max_key: 5300 } });
+  assert.deepEqual(again, {
+    ...saved,
+    pass: { bound: { key_above: 5587, window_since: '2026-09-25' }, started_on: '2026-11-25', after_key: 5300, max_key: 5300 },
+  });
   assert.deepEqual(checkpointState(items, undefined, { bound: {}, startedOn: '2026-11-24', afterKey: 'FD00150' }), {
     pass: { bound: {}, started_on: '2026-11-24', after_key: 'FD00150' },
   });
