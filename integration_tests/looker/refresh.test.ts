@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { SecretRedactor } from '../../src/logging.js';
 import { runLookerRefresh, type LookerConfig, type LookerRefreshOptions } from '../../src/looker/refresh.js';
 import { CaptureLogger } from './capture-logger.js';
 import { FakeClock } from './fake-clock.js';
@@ -48,7 +49,7 @@ async function setup(overrides: Partial<LookerSimulatorOptions> = {}) {
   const logger = new CaptureLogger();
   const config = (extra: Partial<LookerConfig>): LookerConfig => ({ base_url: sim.baseUrl, client_id: CLIENT_ID, client_secret: CLIENT_SECRET, ...extra });
   const options: LookerRefreshOptions = { now: clock.now, sleep: clock.sleep, pdtPollInitialMs: 2000, pdtPollMaxMs: 30_000 };
-  const run = (extra: Partial<LookerConfig>, more: Partial<LookerRefreshOptions> = {}) => runLookerRefresh(config(extra), logger, { ...options, ...more });
+  const run = (extra: Partial<LookerConfig>, more: Partial<LookerRefreshOptions> = {}) => runLookerRefresh(config(extra), logger, new SecretRedactor(), { ...options, ...more });
   return { clock, sim, logger, run };
 }
 
@@ -284,6 +285,7 @@ describe('credentials', () => {
     const outcome = await runLookerRefresh(
       { base_url: sim.baseUrl, client_id: CLIENT_ID, client_secret: 'not-the-secret', datagroups: [{ model: 'sap_b1', name: 'sap_b1_sync' }], scheduled_plan_ids: ['501'] },
       logger,
+      new SecretRedactor(),
     );
     assert.equal(outcome.ok, false);
     assert.equal(outcome.failure?.failureType, 'config_error');
@@ -301,6 +303,7 @@ describe('credentials', () => {
     const outcome = await runLookerRefresh(
       { base_url: `${sim.baseUrl}/not-looker`, client_id: CLIENT_ID, client_secret: CLIENT_SECRET, datagroups: [{ model: 'sap_b1', name: 'sap_b1_sync' }] },
       logger,
+      new SecretRedactor(),
     );
     assert.equal(outcome.ok, false);
     assert.equal(outcome.failure?.failureType, 'config_error');
@@ -315,7 +318,7 @@ describe('credentials', () => {
     const url = sim.baseUrl;
     await sim.close();
     running = [];
-    const outcome = await runLookerRefresh({ base_url: url, client_id: CLIENT_ID, client_secret: CLIENT_SECRET, datagroups: [{ model: 'm', name: 'n' }] }, logger, {
+    const outcome = await runLookerRefresh({ base_url: url, client_id: CLIENT_ID, client_secret: CLIENT_SECRET, datagroups: [{ model: 'm', name: 'n' }] }, logger, new SecretRedactor(), {
       now: clock.now,
       sleep: clock.sleep,
     });

@@ -6,7 +6,7 @@
 import type { ErrorObject } from 'ajv';
 import type { ConnectorConfig } from '../protocol/generated/config.js';
 import { configError } from '../errors.js';
-import { redactor, type Logger } from '../logging.js';
+import type { Logger, SecretRedactor } from '../logging.js';
 import { createAjv } from './ajv.js';
 import { readJsonFile } from './json-file.js';
 import { chosenBranch, connectionSpecification, discriminatorOf, type SpecSchema } from './spec-schema.js';
@@ -30,18 +30,19 @@ export interface ResolvedConfig extends ConnectorConfig {
   custom_entity_sets: NonNullable<ConnectorConfig['custom_entity_sets']>;
 }
 
-export async function loadConfig(path: string, logger?: Logger): Promise<ResolvedConfig> {
-  return parseConfig(await readJsonFile(path, '--config'), logger);
+/** Reads, checks and resolves the config file; its secrets are registered with the run's redactor. */
+export async function loadConfig(path: string, secrets: SecretRedactor, logger?: Logger): Promise<ResolvedConfig> {
+  return parseConfig(await readJsonFile(path, '--config'), secrets, logger);
 }
 
-export function parseConfig(raw: unknown, logger?: Logger): ResolvedConfig {
+export function parseConfig(raw: unknown, secrets: SecretRedactor, logger?: Logger): ResolvedConfig {
   const schema = connectionSpecification();
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw configError('The config must be a JSON object with at least service_layer_url and credentials.');
   }
   const config = structuredClone(raw) as Record<string, unknown>;
   // Secrets are registered before anything can fail, so that no error message can echo them.
-  registerSecrets(schema, config);
+  registerSecrets(schema, config, secrets);
 
   for (const name of OPTIONAL_DATES) if (config[name] === '') delete config[name];
 
@@ -133,10 +134,10 @@ function formatErrors(errors: ErrorObject[], prefix: string): string[] {
   });
 }
 
-function registerSecrets(schema: SpecSchema, value: unknown): void {
+function registerSecrets(schema: SpecSchema, value: unknown, secrets: SecretRedactor): void {
   if (value === null || typeof value !== 'object') return;
   if (Array.isArray(value)) {
-    for (const item of value) if (schema.items) registerSecrets(schema.items, item);
+    for (const item of value) if (schema.items) registerSecrets(schema.items, item, secrets);
     return;
   }
   const record = value as Record<string, unknown>;
@@ -144,8 +145,8 @@ function registerSecrets(schema: SpecSchema, value: unknown): void {
   for (const candidate of candidates) {
     for (const [name, property] of Object.entries(candidate.properties ?? {})) {
       const child = record[name];
-      if (property.airbyte_secret && typeof child === 'string') redactor.register(child);
-      else registerSecrets(property, child);
+      if (property.airbyte_secret && typeof child === 'string') secrets.register(child);
+      else registerSecrets(property, child, secrets);
     }
   }
 }

@@ -1,5 +1,5 @@
 import { ConnectorError, configError, systemError, transientError, type FailureType } from '../errors.js';
-import { redactor, silentLogger, type Logger } from '../logging.js';
+import { silentLogger, type Logger, type SecretRedactor } from '../logging.js';
 import { formatDuration, realNow, realSleep, type Now, type Sleep } from './clock.js';
 import { backoffDelayMs, defaultRetryPolicy, isRetryableStatus, parseRetryAfterMs, type RetryPolicy } from './retry.js';
 
@@ -14,6 +14,8 @@ export interface LookerCredentials {
 }
 
 export interface LookerClientOptions {
+  /** The run's redactor: the client secret and every token Looker issues are registered with it. */
+  secrets: SecretRedactor;
   logger?: Logger;
   /** Milliseconds since the epoch; drives token expiry and the datagroup trigger time. */
   now?: Now;
@@ -101,13 +103,15 @@ export class LookerApiClient {
   private readonly fetchImpl: typeof fetch;
   private readonly retry: RetryPolicy;
   private readonly requestTimeoutMs: number;
+  private readonly secrets: SecretRedactor;
   private token: CachedToken | undefined;
   /** Looker's clock minus ours, from the Date header of the latest answer. */
   private serverClockOffsetMs: number | undefined;
   private logins = 0;
 
-  constructor(credentials: LookerCredentials, options: LookerClientOptions = {}) {
-    redactor.register(credentials.clientSecret);
+  constructor(credentials: LookerCredentials, options: LookerClientOptions) {
+    this.secrets = options.secrets;
+    this.secrets.register(credentials.clientSecret);
     this.apiRoot = normalizeLookerBaseUrl(credentials.baseUrl) + LOOKER_API_PREFIX;
     this.clientId = credentials.clientId;
     this.clientSecret = credentials.clientSecret;
@@ -229,8 +233,8 @@ export class LookerApiClient {
     if (typeof accessToken !== 'string' || accessToken.length === 0) {
       throw systemError('Looker accepted the login but sent no access_token; is the API host really a Looker API 4.0 endpoint?');
     }
-    redactor.register(accessToken);
-    if (typeof body?.refresh_token === 'string') redactor.register(body.refresh_token);
+    this.secrets.register(accessToken);
+    if (typeof body?.refresh_token === 'string') this.secrets.register(body.refresh_token);
     const lifetimeMs = typeof body?.expires_in === 'number' && body.expires_in > 0 ? body.expires_in * 1000 : 3_600_000;
     const margin = Math.min(MAX_TOKEN_MARGIN_MS, lifetimeMs / 10);
     this.logins += 1;

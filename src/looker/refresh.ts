@@ -5,7 +5,7 @@
  * rather than thrown, so a Looker problem can never turn a good sync into a failed one.
  */
 import { asConnectorError, type FailureType } from '../errors.js';
-import type { Logger } from '../logging.js';
+import type { Logger, SecretRedactor } from '../logging.js';
 import type { ConnectorConfig } from '../protocol/generated/config.js';
 import { allDatagroups, checkPdtBuild, runScheduledPlanOnce, startPdtBuild, updateDatagroup, type LookerDatagroup } from './api.js';
 import { formatDuration, realNow, realSleep, type Now, type Sleep } from './clock.js';
@@ -66,7 +66,12 @@ export interface LookerRefreshOutcome {
 const DEFAULT_PDT_BUILD_TIMEOUT_SECONDS = 1800;
 
 /** Runs the whole refresh against Looker and reports per item. Never rejects. */
-export async function runLookerRefresh(looker: LookerConfig, logger: Logger, options: LookerRefreshOptions = {}): Promise<LookerRefreshOutcome> {
+export async function runLookerRefresh(
+  looker: LookerConfig,
+  logger: Logger,
+  secrets: SecretRedactor,
+  options: LookerRefreshOptions = {},
+): Promise<LookerRefreshOutcome> {
   const datagroups = looker.datagroups ?? [];
   const pdtBuilds = looker.pdt_builds ?? [];
   const planIds = looker.scheduled_plan_ids ?? [];
@@ -90,6 +95,7 @@ export async function runLookerRefresh(looker: LookerConfig, logger: Logger, opt
     client = new LookerApiClient(
       { baseUrl: looker.base_url, clientId: looker.client_id, clientSecret: looker.client_secret },
       {
+        secrets,
         logger,
         now,
         sleep,

@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { ConnectorConfig } from '../protocol/generated/config.js';
 import { configError, systemError } from '../errors.js';
-import type { Logger } from '../logging.js';
+import type { Logger, SecretRedactor } from '../logging.js';
 import type { Authenticator, Counters } from './auth.js';
 import { describeErrorBody, nonRetryableStatusError, parseErrorBody, readablePath } from './errors.js';
 import { headerValue, type HttpResponse } from './http.js';
@@ -16,6 +16,8 @@ import { Transport } from './transport.js';
 export interface ServiceLayerClientOptions {
   config: ConnectorConfig;
   logger: Logger;
+  /** The run's redactor: the session and OAuth client register the secrets they learn with it. */
+  secrets: SecretRedactor;
   /** Injectable for fast tests; waits between retries. */
   sleep?: (ms: number) => Promise<void>;
   /** Injectable jitter, in [0, 1). */
@@ -84,14 +86,14 @@ export class ServiceLayerClient {
 
     const credentials = config.credentials;
     if (credentials?.auth_type === 'session_login') {
-      this.auth = new SessionLogin(credentials, this.serviceRoot, this.transport, logger, this.counters);
+      this.auth = new SessionLogin(credentials, this.serviceRoot, this.transport, logger, options.secrets, this.counters);
     } else if (credentials?.auth_type === 'oauth2_client_credentials') {
       let tokenAgent: Dispatcher = serviceAgent;
       if (!sameHost(credentials.token_url, this.serviceRoot)) {
         tokenAgent = createTokenEndpointAgent(config.tls, agentTimeouts);
         this.agents.push(tokenAgent);
       }
-      this.auth = new ClientCredentialsAuth(credentials, this.transport, tokenAgent, logger, this.counters);
+      this.auth = new ClientCredentialsAuth(credentials, this.transport, tokenAgent, logger, options.secrets, this.counters);
     } else {
       throw configError('credentials.auth_type must be session_login or oauth2_client_credentials');
     }

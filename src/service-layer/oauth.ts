@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { OAuth20ClientCredentials } from '../protocol/generated/config.js';
 import { configError, systemError, type ConnectorError } from '../errors.js';
-import { redactor, type Logger } from '../logging.js';
+import type { Logger, SecretRedactor } from '../logging.js';
 import { SignInRefusal, type Authenticator, type Counters, type Credentials } from './auth.js';
 import { headerValue, type HttpResponse } from './http.js';
 import { abortable } from './retry.js';
@@ -45,6 +45,7 @@ export class ClientCredentialsAuth implements Authenticator {
     private readonly transport: Transport,
     private readonly dispatcher: Dispatcher,
     private readonly logger: Logger,
+    private readonly secrets: SecretRedactor,
     private readonly counters: Counters,
   ) {
     try {
@@ -55,10 +56,10 @@ export class ClientCredentialsAuth implements Authenticator {
     if (this.tokenUrl.protocol !== 'https:' && this.tokenUrl.protocol !== 'http:') {
       throw configError('credentials.token_url must start with https:// or http://');
     }
-    redactor.register(grant.client_secret);
+    this.secrets.register(grant.client_secret);
     // RFC 6749 2.3.1: both parts are form-encoded before they are joined and base64-encoded.
     this.basicAuthorization = `Basic ${Buffer.from(`${formEncode(grant.client_id)}:${formEncode(grant.client_secret)}`).toString('base64')}`;
-    redactor.register(this.basicAuthorization.slice('Basic '.length));
+    this.secrets.register(this.basicAuthorization.slice('Basic '.length));
   }
 
   async connect(signal?: AbortSignal): Promise<void> {
@@ -156,7 +157,7 @@ export class ClientCredentialsAuth implements Authenticator {
     if (typeof accessToken !== 'string' || accessToken === '') {
       throw systemError(`The token endpoint ${this.tokenUrl.host} answered without an access_token`);
     }
-    redactor.register(accessToken);
+    this.secrets.register(accessToken);
     const tokenType = answer['token_type'];
     if (typeof tokenType === 'string' && tokenType.toLowerCase() !== 'bearer') {
       throw configError(`The token endpoint ${this.tokenUrl.host} issued a "${tokenType}" token; the Service Layer needs a bearer token.`);

@@ -1,6 +1,6 @@
 import type { ServiceLayerLogin } from '../protocol/generated/config.js';
 import { configError, systemError, transientError, type ConnectorError } from '../errors.js';
-import { redactor, type Logger } from '../logging.js';
+import type { Logger, SecretRedactor } from '../logging.js';
 import { SignInRefusal, type Authenticator, type Counters, type Credentials } from './auth.js';
 import { describeErrorBody, parseErrorBody } from './errors.js';
 import { headerValue, headerValues, type HttpResponse, type ResponseHeaders } from './http.js';
@@ -83,9 +83,10 @@ export class SessionLogin implements Authenticator {
     private readonly serviceRoot: URL,
     private readonly transport: Transport,
     private readonly logger: Logger,
+    private readonly secrets: SecretRedactor,
     private readonly counters: Counters,
   ) {
-    redactor.register(login.password);
+    this.secrets.register(login.password);
   }
 
   async connect(signal?: AbortSignal): Promise<void> {
@@ -124,7 +125,7 @@ export class SessionLogin implements Authenticator {
     // A load balancer may re-route the session, and the server may hand out a new session id.
     if (cookies.routeId !== undefined) session.routeId = cookies.routeId;
     if (cookies.id !== undefined && cookies.id !== session.id) {
-      redactor.register(cookies.id);
+      this.secrets.register(cookies.id);
       session.id = cookies.id;
     }
   }
@@ -198,8 +199,8 @@ export class SessionLogin implements Authenticator {
     if (id === undefined || id === '') {
       throw systemError('The Service Layer accepted the login but sent no session id (neither a session cookie nor SessionId)');
     }
-    redactor.register(id);
-    if (typeof answer['SessionId'] === 'string') redactor.register(answer['SessionId']);
+    this.secrets.register(id);
+    if (typeof answer['SessionId'] === 'string') this.secrets.register(answer['SessionId']);
     const minutes = Number(answer['SessionTimeout']);
     const timeoutMinutes = Number.isFinite(minutes) && minutes > 0 ? minutes : DEFAULT_SESSION_TIMEOUT_MINUTES;
     this.generation++;

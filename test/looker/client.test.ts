@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConnectorError } from '../../src/errors.js';
-import { redactor } from '../../src/logging.js';
+import { SecretRedactor } from '../../src/logging.js';
 import { LookerApiClient, LookerApiError, lookerPath, normalizeLookerBaseUrl } from '../../src/looker/client.js';
 
 describe('base URL', () => {
@@ -41,10 +41,10 @@ function stubLooker(route: Route, expiresIn = 3600) {
   return { fetchStub, calls };
 }
 
-function client(fetchStub: typeof fetch, clock = { t: 0 }, sleeps: number[] = []) {
+function client(fetchStub: typeof fetch, clock = { t: 0 }, sleeps: number[] = [], secrets = new SecretRedactor()) {
   return new LookerApiClient(
     { baseUrl: 'https://looker.acme.test', clientId: 'id', clientSecret: 'client-secret-xyz' },
-    { fetch: fetchStub, now: () => clock.t, sleep: async (ms) => void sleeps.push(ms) },
+    { secrets, fetch: fetchStub, now: () => clock.t, sleep: async (ms) => void sleeps.push(ms) },
   );
 }
 
@@ -83,8 +83,9 @@ describe('token', () => {
 
   test('issued tokens and the client secret are registered with the redactor', async () => {
     const { fetchStub } = stubLooker(() => Response.json({}));
-    await client(fetchStub).request({ method: 'GET', path: '/user', idempotent: true });
-    assert.equal(redactor.redact('a tok-1-abcdefabcdef b client-secret-xyz'), 'a ********** b **********');
+    const secrets = new SecretRedactor();
+    await client(fetchStub, { t: 0 }, [], secrets).request({ method: 'GET', path: '/user', idempotent: true });
+    assert.equal(secrets.redact('a tok-1-abcdefabcdef b client-secret-xyz'), 'a ********** b **********');
   });
 
   test('a login answer without a token is a clear error', async () => {

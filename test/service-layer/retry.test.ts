@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import { ConnectorError } from '../../src/errors.js';
 import { ServiceLayerClient } from '../../src/service-layer/client.js';
+import { SecretRedactor } from '../../src/logging.js';
 import { ServiceLayerHttpError } from '../../src/service-layer/errors.js';
 import { backoffDelayMs, parseRetryAfter } from '../../src/service-layer/retry.js';
 import { classifyNetworkError, RetryableFailure } from '../../src/service-layer/http.js';
@@ -55,7 +56,7 @@ for (const [name, failure, reason] of retryable) {
     const sl = await flakyServiceLayer([failure, failure], t);
     const logger = captureLogger();
     const time = fakeTime();
-    const client = new ServiceLayerClient({ config: sessionConfig(sl.root), logger, ...time.options });
+    const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(sl.root), logger, ...time.options });
     t.after(() => client.close());
     assert.deepEqual(await client.getJson('Invoices'), { value: [{ DocEntry: 7 }] });
     assert.equal(client.stats.retries, 2);
@@ -80,7 +81,7 @@ test('Retry-After in seconds and as an HTTP date decides the wait', async (t) =>
     ],
     t,
   );
-  const client = new ServiceLayerClient({ config: sessionConfig(sl.root), logger: captureLogger(), ...time.options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(sl.root), logger: captureLogger(), ...time.options });
   t.after(() => client.close());
   await client.getJson('Invoices');
   assert.equal(time.sleeps[0], 7_000);
@@ -106,7 +107,7 @@ test('a request that keeps failing ends, after max_retries, in a transient_error
   const sl = await startFakeServiceLayer({ data: () => ({ status: 503, body: sapError('v2', -5002, 'Server busy') }) });
   t.after(() => sl.close());
   const time = fakeTime();
-  const client = new ServiceLayerClient({ config: sessionConfig(sl.root, { max_retries: 3 }), logger: captureLogger(), ...time.options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(sl.root, { max_retries: 3 }), logger: captureLogger(), ...time.options });
   t.after(() => client.close());
   await assert.rejects(client.getJson('Invoices'), (error: unknown) => {
     assert.ok(error instanceof ConnectorError);
@@ -125,7 +126,7 @@ test('max_retry_seconds bounds the time spent retrying, waits included', async (
   const sl = await startFakeServiceLayer({ data: () => ({ status: 429, headers: { 'retry-after': '40' } }) });
   t.after(() => sl.close());
   const time = fakeTime();
-  const client = new ServiceLayerClient({
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(),
     config: sessionConfig(sl.root, { max_retries: 50, max_retry_seconds: 100 }),
     logger: captureLogger(),
     ...time.options,
@@ -146,7 +147,7 @@ test('a request slower than request_timeout_seconds is abandoned and retried', a
   const sl = await startFakeServiceLayer({ data: () => (++calls === 1 ? { fault: 'hang' } : OK) });
   t.after(() => sl.close());
   const logger = captureLogger();
-  const client = new ServiceLayerClient({ config: sessionConfig(sl.root, { request_timeout_seconds: 0.3 }), logger, ...fakeTime().options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(sl.root, { request_timeout_seconds: 0.3 }), logger, ...fakeTime().options });
   t.after(() => client.close());
   const started = Date.now();
   assert.deepEqual(await client.getJson('Invoices'), { value: [{ DocEntry: 7 }] });
@@ -165,7 +166,7 @@ for (const [status, body, failureType, message] of notRetried) {
   test(`HTTP ${status} is not retried and raises a ${failureType} with the SAP code and text`, async (t) => {
     const sl = await startFakeServiceLayer({ data: () => ({ status, body }) });
     t.after(() => sl.close());
-    const client = new ServiceLayerClient({ config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
+    const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
     t.after(() => client.close());
     await assert.rejects(client.getJson('DeliveryNotesX'), (error: unknown) => {
       assert.ok(error instanceof ServiceLayerHttpError);
@@ -183,7 +184,7 @@ test('a refused connection is retried, then reported as a transient_error', asyn
   const closed = await startFakeServer(() => OK);
   const root = `${closed.origin}/b1s/v2/`;
   await closed.close();
-  const client = new ServiceLayerClient({ config: sessionConfig(root, { max_retries: 2 }), logger: captureLogger(), ...fakeTime().options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(root, { max_retries: 2 }), logger: captureLogger(), ...fakeTime().options });
   t.after(() => client.close());
   await assert.rejects(client.connect(), (error: unknown) => {
     assert.ok(error instanceof ConnectorError);
@@ -231,7 +232,7 @@ test('gzip-compressed answers are decompressed', async (t) => {
     },
   });
   t.after(() => sl.close());
-  const client = new ServiceLayerClient({ config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
   t.after(() => client.close());
   assert.deepEqual(await client.getJson('Items'), { value: [1, 2] });
 });

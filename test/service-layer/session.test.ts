@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConnectorError } from '../../src/errors.js';
 import { ServiceLayerClient } from '../../src/service-layer/client.js';
+import { SecretRedactor } from '../../src/logging.js';
 import {
   assertNoSecrets,
   captureLogger,
@@ -19,7 +20,7 @@ test('login posts CompanyDB, UserName, Password and Language, then sends both se
   const sl = await startFakeServiceLayer({ data: () => ({ body: { value: [{ DocEntry: 1 }] } }) });
   t.after(() => sl.close());
   const logger = captureLogger();
-  const client = new ServiceLayerClient({
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(),
     config: sessionConfig(sl.root, {
       credentials: { auth_type: 'session_login', company_db: COMPANY_DB, username: USER, password: PASSWORD, language: '3' },
     }),
@@ -48,7 +49,7 @@ test('login posts CompanyDB, UserName, Password and Language, then sends both se
 test('Language is left out of the login when not configured', async (t) => {
   const sl = await startFakeServiceLayer();
   t.after(() => sl.close());
-  const client = new ServiceLayerClient({ config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
   t.after(() => client.close());
   await client.connect();
   assert.deepEqual(Object.keys(JSON.parse(sl.requests[0]!.body)).sort(), ['CompanyDB', 'Password', 'UserName']);
@@ -57,7 +58,7 @@ test('Language is left out of the login when not configured', async (t) => {
 test('one login serves many requests, and concurrent first requests share one login', async (t) => {
   const sl = await startFakeServiceLayer({ loginDelayMs: 50 });
   t.after(() => sl.close());
-  const client = new ServiceLayerClient({ config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
   t.after(() => client.close());
 
   await Promise.all(Array.from({ length: 8 }, (_, i) => client.getJson(`Items?$skip=${i}`)));
@@ -80,7 +81,7 @@ for (const dialect of ['v1', 'v2'] as const) {
     });
     t.after(() => sl.close());
     const logger = captureLogger();
-    const client = new ServiceLayerClient({ config: sessionConfig(sl.root), logger, ...fakeTime().options });
+    const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(sl.root), logger, ...fakeTime().options });
     t.after(() => client.close());
 
     await client.getJson('Invoices');
@@ -100,7 +101,7 @@ for (const dialect of ['v1', 'v2'] as const) {
 test('concurrent requests that all hit an expired session share one new login', async (t) => {
   const sl = await startFakeServiceLayer({ loginDelayMs: 30 });
   t.after(() => sl.close());
-  const client = new ServiceLayerClient({ config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
   t.after(() => client.close());
   await client.connect();
   sl.expire(sl.issuedSessions[0]!);
@@ -112,7 +113,7 @@ test('concurrent requests that all hit an expired session share one new login', 
 test('a 401 that persists after a fresh login is reported, not replayed again', async (t) => {
   const sl = await startFakeServiceLayer({ data: () => ({ status: 401, body: sapError('v2', 301, 'Invalid session or session already timeout.') }) });
   t.after(() => sl.close());
-  const client = new ServiceLayerClient({ config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
   t.after(() => client.close());
   await assert.rejects(client.getJson('Invoices'), (error: unknown) => {
     assert.ok(error instanceof ConnectorError);
@@ -130,7 +131,7 @@ test('the session is renewed before the idle timeout ends it, and the old one is
   const sl = await startFakeServiceLayer({ sessionTimeoutMinutes: 30 });
   t.after(() => sl.close());
   const time = fakeTime();
-  const client = new ServiceLayerClient({ config: sessionConfig(sl.root), logger: captureLogger(), ...time.options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(sl.root), logger: captureLogger(), ...time.options });
   t.after(() => client.close());
 
   await client.getJson('Items');
@@ -150,7 +151,7 @@ test('the session is renewed before the idle timeout ends it, and the old one is
 test('close() signs out once and is idempotent; it also signs out after a failed request', async (t) => {
   const sl = await startFakeServiceLayer({ data: () => ({ status: 400, body: sapError('v2', -1000, "Invalid property 'Nope'") }) });
   t.after(() => sl.close());
-  const client = new ServiceLayerClient({ config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
   await assert.rejects(client.getJson('Invoices?$select=Nope'), ConnectorError);
   await client.close();
   await client.close();
@@ -164,12 +165,12 @@ test('close() signs out once and is idempotent; it also signs out after a failed
 test('close() without any request sends nothing, and a failing logout is logged, not thrown', async (t) => {
   const sl = await startFakeServiceLayer();
   t.after(() => sl.close());
-  const idle = new ServiceLayerClient({ config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
+  const idle = new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
   await idle.close();
   assert.equal(sl.requests.length, 0);
 
   const logger = captureLogger();
-  const client = new ServiceLayerClient({ config: sessionConfig(sl.root), logger, ...fakeTime().options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(sl.root), logger, ...fakeTime().options });
   await client.connect();
   await sl.close();
   await client.close();
@@ -181,7 +182,7 @@ test('wrong credentials are a config_error naming the fields, with the SAP code 
   t.after(() => sl.close());
   const logger = captureLogger();
   const wrong = 'wrong-password-123';
-  const client = new ServiceLayerClient({
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(),
     config: sessionConfig(sl.root, { credentials: { auth_type: 'session_login', company_db: COMPANY_DB, username: USER, password: wrong } }),
     logger,
     ...fakeTime().options,
@@ -203,7 +204,7 @@ test('wrong credentials are a config_error naming the fields, with the SAP code 
 test('a refused sign-in ends the run: later and concurrent callers get the same error without another login', async (t) => {
   const sl = await startFakeServiceLayer({ login: () => ({ status: 401, body: sapError('v2', -304, 'Fail to NONE-SSO login from SLD.') }) });
   t.after(() => sl.close());
-  const client = new ServiceLayerClient({ config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
   t.after(() => client.close());
   const first = await client.getJson('Invoices').catch((error: unknown) => error);
   assert.ok(first instanceof ConnectorError && first.endsRun && first.failureType === 'config_error', String(first));
@@ -224,7 +225,7 @@ test('a login answered with 503 is retried, then succeeds', async (t) => {
   });
   t.after(() => sl.close());
   const logger = captureLogger();
-  const client = new ServiceLayerClient({ config: sessionConfig(sl.root), logger, ...fakeTime().options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(sl.root), logger, ...fakeTime().options });
   t.after(() => client.close());
   await client.getJson('Items');
   assert.equal(client.stats.retries, 1);
@@ -238,7 +239,7 @@ test('the session id from the login body is used when no session cookie arrives'
   });
   sl.sessions.add('body-only-session');
   t.after(() => sl.close());
-  const client = new ServiceLayerClient({ config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
   t.after(() => client.close());
   await client.getJson('Items');
   assert.deepEqual(requestCookies(sl.requests[1]!), { B1SESSION: 'body-only-session' });
@@ -256,7 +257,7 @@ test('a ROUTEID set by a later answer is sent from then on', async (t) => {
     },
   });
   t.after(() => sl.close());
-  const client = new ServiceLayerClient({ config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
   t.after(() => client.close());
   await client.getJson('Items');
   await client.getJson('Items');
@@ -266,7 +267,7 @@ test('a ROUTEID set by a later answer is sent from then on', async (t) => {
 test('next links are followed relative to the service root or absolute on the same origin, never elsewhere', async (t) => {
   const sl = await startFakeServiceLayer({ dialect: 'v1', data: () => ({ body: { value: [] } }) });
   t.after(() => sl.close());
-  const client = new ServiceLayerClient({ config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
   t.after(() => client.close());
   assert.equal(client.dialect, 'v1');
   assert.equal(client.serviceRoot.href, sl.root);
@@ -287,7 +288,7 @@ test('next links are followed relative to the service root or absolute on the sa
 test('Prefer: odata.maxpagesize is sent when a page size is asked for', async (t) => {
   const sl = await startFakeServiceLayer({ data: () => ({ headers: { 'preference-applied': 'odata.maxpagesize=200' }, body: { value: [] } }) });
   t.after(() => sl.close());
-  const client = new ServiceLayerClient({ config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
   t.after(() => client.close());
   await client.getJson('Items', { pageSize: 200 });
   assert.equal(sl.requests.at(-1)!.headers['prefer'], 'odata.maxpagesize=200');
@@ -298,7 +299,7 @@ test('getText returns $metadata as text with the asked Accept header; lastServer
     data: (request) => ({ headers: { 'content-type': 'application/xml', date: 'Fri, 03 Apr 2026 23:30:31 GMT' }, body: `<edmx:Edmx accept="${request.headers.accept}"/>` }),
   });
   t.after(() => sl.close());
-  const client = new ServiceLayerClient({ config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
   t.after(() => client.close());
   assert.equal(await client.getText('$metadata', { accept: 'application/xml' }), '<edmx:Edmx accept="application/xml"/>');
   assert.equal(client.lastServerDate()?.toISOString(), '2026-04-03T23:30:31.000Z');
@@ -307,7 +308,7 @@ test('getText returns $metadata as text with the asked Accept header; lastServer
 test('an external abort stops a request', async (t) => {
   const sl = await startFakeServiceLayer({ data: () => ({ fault: 'hang' }) });
   t.after(() => sl.close());
-  const client = new ServiceLayerClient({ config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
   t.after(() => client.close());
   await client.connect();
   const controller = new AbortController();
@@ -318,7 +319,7 @@ test('an external abort stops a request', async (t) => {
 test('close() does not wait for a request that is still running', async (t) => {
   const sl = await startFakeServiceLayer({ data: () => ({ fault: 'hang' }) });
   t.after(() => sl.close());
-  const client = new ServiceLayerClient({ config: sessionConfig(sl.root, { max_retries: 0 }), logger: captureLogger(), ...fakeTime().options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(sl.root, { max_retries: 0 }), logger: captureLogger(), ...fakeTime().options });
   await client.connect();
   const running = client.getJson('Items').catch((error: unknown) => error);
   await new Promise((resolve) => setTimeout(resolve, 50));
