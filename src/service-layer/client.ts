@@ -110,7 +110,7 @@ export class ServiceLayerClient {
     await this.auth.connect();
   }
 
-  /** GET a path relative to the service root (e.g. "Invoices?$filter=...") or an absolute next link on the same origin; returns the parsed JSON body. */
+  /** GET a path relative to the service root (e.g. "Invoices?$filter=..."); returns the parsed JSON body. */
   async getJson<T = unknown>(pathAndQuery: string, options: GetJsonOptions = {}): Promise<T> {
     const pageSize = options.pageSize;
     if (pageSize !== undefined && (!Number.isSafeInteger(pageSize) || pageSize < 1)) {
@@ -212,23 +212,22 @@ export class ServiceLayerClient {
   }
 
   /**
-   * Resolves a path against the service root. The session cookie or token goes with the request,
-   * so a link that leaves the service root (another host, or ../) is refused rather than followed.
+   * Resolves a path against the service root. The connector pages by key and builds every path
+   * itself, so an absolute URL or path is a defect; the session cookie or token goes with the
+   * request, so anything that would leave the service root (another host, or ../) is refused.
    */
   private resolve(pathAndQuery: string): URL {
-    // A next link never carries a fragment; a '#' in it belongs to a filter value.
-    const link = pathAndQuery.replaceAll('#', '%23');
+    // A path never carries a fragment; a '#' in it belongs to a filter value.
+    const path = pathAndQuery.replaceAll('#', '%23');
     let url: URL;
     try {
-      if (/^[a-z][a-z0-9+.-]*:\/\//i.test(link)) url = new URL(link);
-      else if (link.startsWith('/')) url = new URL(link, this.serviceRoot.origin);
-      else url = new URL(`./${link}`, this.serviceRoot);
+      url = new URL(`./${path}`, this.serviceRoot);
     } catch {
       throw systemError(`Cannot build a Service Layer URL from "${pathAndQuery}"`);
     }
-    if (url.origin !== this.serviceRoot.origin || !url.pathname.startsWith(this.serviceRoot.pathname)) {
+    if (/^([a-z][a-z0-9+.-]*:|\/)/i.test(path) || !url.pathname.startsWith(this.serviceRoot.pathname)) {
       throw systemError(
-        `The Service Layer link "${pathAndQuery}" leads outside the service root ${this.serviceRoot.href}; it is not followed, so that the session never goes elsewhere.`,
+        `The Service Layer path "${pathAndQuery}" is absolute or leads outside the service root ${this.serviceRoot.href}; it is not sent, so that the session never goes elsewhere.`,
       );
     }
     return url;
