@@ -13,7 +13,7 @@ type AddFormats = (ajv: Ajv) => Ajv;
 export const addFormats: AddFormats = (addFormatsModule as unknown as { default?: AddFormats }).default ?? (addFormatsModule as unknown as AddFormats);
 
 export function createAjv(): Ajv {
-  const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, verbose: true });
+  const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
   addFormats(ajv);
   ajv.addVocabulary(['airbyte_secret', 'airbyte_hidden', 'airbyte_type', 'order', 'multiline', 'pattern_descriptor', 'always_show', 'x-b1-property']);
   return ajv;

@@ -1,6 +1,8 @@
 /**
- * Reads the user's config file, checks it against schemas/spec.json and fills in the spec's
- * defaults. Every problem is a config_error that names the field, because the user reading it is
+ * Reads the user's config file, fills in the spec's defaults and checks it against
+ * schemas/spec.json. This is the one place defaults are applied: everything downstream (the TLS
+ * mode of the Service Layer connection, the page size, the retry limits) takes the resolved value
+ * as it is. Every problem is a config_error that names the field, because the user reading it is
  * looking at a form or a JSON file and needs to know which entry to change.
  */
 import type { ErrorObject } from 'ajv';
@@ -45,6 +47,7 @@ export function parseConfig(raw: unknown, secrets: SecretRedactor, logger?: Logg
   registerSecrets(schema, config, secrets);
 
   for (const name of OPTIONAL_DATES) if (config[name] === '') delete config[name];
+  applyDefaults(schema, config);
 
   const problems = [...validateOneOfProperties(schema, config), ...validateRest(schema, config), ...invalidDates(config)];
   if (problems.length > 0) {
@@ -53,6 +56,25 @@ export function parseConfig(raw: unknown, secrets: SecretRedactor, logger?: Logg
   const resolved = config as unknown as ResolvedConfig;
   for (const warning of settingWarnings(resolved)) logger?.warn(`${warning}.`);
   return resolved;
+}
+
+/**
+ * A config built by hand (a test's, with values the spec would refuse such as a 0.3 s timeout)
+ * with the spec's defaults filled in, as parseConfig fills them, without validation.
+ */
+export function withSpecDefaults<T extends ConnectorConfig>(config: T): T & ResolvedConfig {
+  const resolved = structuredClone(config) as unknown as Record<string, unknown>;
+  applyDefaults(connectionSpecification(), resolved);
+  return resolved as unknown as T & ResolvedConfig;
+}
+
+/** Fills in the spec's `default` of every absent setting, also inside objects that are present (looker). */
+function applyDefaults(schema: SpecSchema, config: Record<string, unknown>): void {
+  for (const [name, property] of Object.entries(schema.properties ?? {})) {
+    const value = config[name];
+    if (value === undefined && property.default !== undefined) config[name] = structuredClone(property.default);
+    else if (property.properties && typeof value === 'object' && value !== null && !Array.isArray(value)) applyDefaults(property, value as Record<string, unknown>);
+  }
 }
 
 /** What in a valid config is probably a mistake (see warnings.ts); every command logs it, check also answers with it. */
@@ -79,7 +101,6 @@ function validateOneOfProperties(schema: SpecSchema, config: Record<string, unkn
   const problems: string[] = [];
   for (const [name, property] of Object.entries(schema.properties ?? {})) {
     if (!property.oneOf) continue;
-    if (config[name] === undefined && property.default !== undefined) config[name] = structuredClone(property.default);
     const value = config[name];
     if (value === undefined) continue;
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {

@@ -8,19 +8,21 @@ import { asConnectorError, type FailureType } from '../errors.js';
 import type { Logger, SecretRedactor } from '../logging.js';
 import type { ConnectorConfig } from '../protocol/generated/config.js';
 import { allDatagroups, checkPdtBuild, runScheduledPlanOnce, startPdtBuild, updateDatagroup, type LookerDatagroup } from './api.js';
-import { formatDuration, realNow, realSleep, type Now, type Sleep } from './clock.js';
+import type { Dispatcher } from 'undici';
+import { formatDuration, systemClock, type Clock } from '../http/clock.js';
 import { LookerApiClient, LookerApiError, normalizeLookerBaseUrl } from './client.js';
 import { readPdtBuildState, type PdtBuildState } from './pdt-status.js';
-import type { RetryPolicy } from './retry.js';
 
 export type LookerConfig = NonNullable<ConnectorConfig['looker']>;
 
 export interface LookerRefreshOptions {
-  sleep?: Sleep;
+  sleep?: Clock['sleep'];
   /** Milliseconds since the epoch. */
-  now?: Now;
-  fetch?: typeof fetch;
-  retry?: Partial<RetryPolicy>;
+  now?: Clock['now'];
+  /** The jitter of backoff waits, in [0, 1). */
+  random?: Clock['random'];
+  /** The connection pool to Looker; by default the client's own. */
+  dispatcher?: Dispatcher;
   requestTimeoutMs?: number;
   /** First wait between PDT status checks; grows by half each time up to pdtPollMaxMs. */
   pdtPollInitialMs?: number;
@@ -88,8 +90,8 @@ export async function runLookerRefresh(
     return { ok: true, datagroups: [], pdtBuilds: [], scheduledPlans: [] };
   }
 
-  const now = options.now ?? realNow;
-  const sleep = options.sleep ?? realSleep;
+  const now = options.now ?? systemClock.now;
+  const sleep = options.sleep ?? systemClock.sleep;
   let client: LookerApiClient;
   try {
     client = new LookerApiClient(
@@ -99,8 +101,8 @@ export async function runLookerRefresh(
         logger,
         now,
         sleep,
-        ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
-        ...(options.retry === undefined ? {} : { retry: options.retry }),
+        ...(options.random === undefined ? {} : { random: options.random }),
+        ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
         ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
       },
     );
@@ -199,8 +201,8 @@ function describeMissingDatagroup(known: LookerDatagroup[], model: string, name:
 
 interface PollSettings {
   logger: Logger;
-  now: Now;
-  sleep: Sleep;
+  now: Clock['now'];
+  sleep: Clock['sleep'];
   initialMs: number;
   maxMs: number;
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConnectorError } from '../../src/errors.js';
-import type { ConnectorConfig } from '../../src/protocol/generated/config.js';
+import { withSpecDefaults, type ResolvedConfig } from '../../src/config/load.js';
 import { ServiceLayerClient } from '../../src/service-layer/client.js';
 import { SecretRedactor } from '../../src/logging.js';
 import { assertNoSecrets, captureLogger, fakeTime, startFakeServer, type FakeRequest, type Reply } from './helpers.js';
@@ -58,8 +58,8 @@ async function startProvider(options: { expiresIn?: number; token?: (count: numb
   return provider;
 }
 
-function oauthConfig(provider: Provider, scope?: string): ConnectorConfig {
-  return {
+function oauthConfig(provider: Provider, scope?: string): ResolvedConfig {
+  return withSpecDefaults({
     service_layer_url: provider.root,
     credentials: {
       auth_type: 'oauth2_client_credentials',
@@ -68,7 +68,7 @@ function oauthConfig(provider: Provider, scope?: string): ConnectorConfig {
       client_secret: CLIENT_SECRET,
       ...(scope === undefined ? {} : { scope }),
     },
-  };
+  });
 }
 
 test('the token request uses client_secret_basic and the client credentials grant; the token goes as a bearer token', async (t) => {

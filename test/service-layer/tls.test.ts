@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import https from 'node:https';
 import selfsigned from 'selfsigned';
 import { ConnectorError } from '../../src/errors.js';
+import { withSpecDefaults } from '../../src/config/load.js';
 import { ServiceLayerClient } from '../../src/service-layer/client.js';
 import { SecretRedactor } from '../../src/logging.js';
 import { captureLogger, fakeTime, PASSWORD, sessionConfig, startFakeServer, USER, COMPANY_DB, type FakeServer } from './helpers.js';
@@ -133,11 +134,11 @@ test('https:// against a plain HTTP port is a config_error about the scheme', as
   const plain = await startFakeServer(answer);
   t.after(() => plain.close());
   const client = new ServiceLayerClient({ secrets: new SecretRedactor(),
-    config: {
+    config: withSpecDefaults({
       service_layer_url: `${plain.origin.replace('http:', 'https:')}/b1s/v2`,
       credentials: { auth_type: 'session_login', company_db: COMPANY_DB, username: USER, password: PASSWORD },
       max_retries: 1,
-    },
+    }),
     logger: captureLogger(),
     ...fakeTime().options,
   });
@@ -195,11 +196,11 @@ test('an OAuth token endpoint on another host name gets the same TLS settings, w
   const tokenOrigin = server.origin.replace('127.0.0.1', 'localhost');
   for (const tls of [{ mode: 'trusted_certificate' as const, certificate_pem: serverCert }, { mode: 'accept_self_signed' as const }]) {
     const client = new ServiceLayerClient({ secrets: new SecretRedactor(),
-      config: {
+      config: withSpecDefaults({
         service_layer_url: `${server.origin}/b1s/v2`,
         credentials: { auth_type: 'oauth2_client_credentials', token_url: `${tokenOrigin}/auth/token`, client_id: 'c', client_secret: 's' },
         tls,
-      },
+      }),
       logger: captureLogger(),
       ...fakeTime().options,
     });
@@ -207,11 +208,11 @@ test('an OAuth token endpoint on another host name gets the same TLS settings, w
     assert.deepEqual(await client.getJson('Items'), { value: [{ ItemCode: 'A1' }] }, tls.mode);
   }
   const verifying = new ServiceLayerClient({ secrets: new SecretRedactor(),
-    config: {
+    config: withSpecDefaults({
       service_layer_url: `${server.origin}/b1s/v2`,
       credentials: { auth_type: 'oauth2_client_credentials', token_url: `${tokenOrigin}/auth/token`, client_id: 'c', client_secret: 's' },
       max_retries: 0,
-    },
+    }),
     logger: captureLogger(),
     ...fakeTime().options,
   });

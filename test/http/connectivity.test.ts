@@ -1,5 +1,5 @@
 /**
- * One connectivity budget per command (src/service-layer/connectivity.ts): time spent failing to
+ * One connectivity budget per command (src/http/connectivity.ts), driven through the Service Layer client: time spent failing to
  * reach a host counts across requests, a refused connection to a host never reached gets a short
  * budget, and once the budget is spent nothing more is sent. Sleeps run on a virtual clock except
  * where a real request timeout is measured.
@@ -7,11 +7,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConnectorError } from '../../src/errors.js';
-import { NEVER_REACHED_REFUSED_BUDGET_MS } from '../../src/service-layer/connectivity.js';
+import { NEVER_REACHED_REFUSED_BUDGET_MS } from '../../src/http/connectivity.js';
 import { ServiceLayerClient } from '../../src/service-layer/client.js';
 import { SecretRedactor } from '../../src/logging.js';
 import { refusedPort, startSilentListener } from '../helpers/unreachable.js';
-import { captureLogger, fakeTime, sessionConfig, startFakeServer, startFakeServiceLayer } from './helpers.js';
+import { captureLogger, fakeTime, sessionConfig, startFakeServer, startFakeServiceLayer } from '../service-layer/helpers.js';
 
 function endsRunError(error: unknown): ConnectorError {
   assert.ok(error instanceof ConnectorError, String(error));
