@@ -99,9 +99,8 @@ async function readStreams(
     for (const member of group.members) unfinished.delete(member.name);
     if (!ok) failed = true;
   }
-  logger.info(
-    `Read finished: ${client.stats.requests} Service Layer requests, ${client.stats.retries} retries, ${client.stats.logins} sign-ins.`,
-  );
+  const { requests, signIns, retries } = client.stats;
+  logger.info(`Read finished: ${requests} HTTP requests, ${signIns} of them sign-ins (Service Layer logins or access-token requests), and ${retries} retries.`);
   if (config.looker?.refresh_after_read) {
     if (failed) {
       logger.warn('Looker is not refreshed: some streams failed, so the data is incomplete.');

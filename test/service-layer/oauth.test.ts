@@ -103,7 +103,7 @@ test('the token is cached across requests and shared by concurrent first request
   await Promise.all(Array.from({ length: 5 }, () => client.getJson('Items')));
   for (let i = 0; i < 3; i++) await client.getJson('Items');
   assert.equal(provider.tokenRequests.length, 1);
-  assert.equal(client.stats.logins, 1);
+  assert.equal(client.stats.signIns, 1);
   assert.deepEqual(Object.fromEntries(new URLSearchParams(provider.tokenRequests[0]!.body)), { grant_type: 'client_credentials' });
 });
 

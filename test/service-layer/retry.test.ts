@@ -58,7 +58,7 @@ for (const [name, failure, reason] of retryable) {
     t.after(() => client.close());
     assert.deepEqual(await client.getJson('Invoices'), { value: [{ DocEntry: 7 }] });
     assert.equal(client.stats.retries, 2);
-    assert.equal(client.stats.logins, 1);
+    assert.equal(client.stats.signIns, 1);
     const warnings = logger.lines.filter((l) => l.level === 'WARN');
     assert.equal(warnings.length, 2);
     for (const warning of warnings) {

@@ -64,7 +64,7 @@ test('one login serves many requests, and concurrent first requests share one lo
   await Promise.all(Array.from({ length: 8 }, (_, i) => client.getJson(`Items?$skip=${i}`)));
   for (let i = 0; i < 5; i++) await client.getJson('Items');
   assert.equal(sl.requests.filter((r) => r.url.endsWith('/Login')).length, 1);
-  assert.equal(client.stats.logins, 1);
+  assert.equal(client.stats.signIns, 1);
   assert.equal(client.stats.requests, 14);
   assert.equal(sl.issuedSessions.length, 1);
 });
@@ -92,7 +92,7 @@ for (const dialect of ['v1', 'v2'] as const) {
     assert.deepEqual(after, [`GET /b1s/${dialect}/Invoices?$skip=20`, `POST /b1s/${dialect}/Login`, `GET /b1s/${dialect}/Invoices?$skip=20`]);
     assert.equal(body.value[0]!.session, sl.issuedSessions[1]);
     assert.equal(dataRequests, 2);
-    assert.equal(client.stats.logins, 2);
+    assert.equal(client.stats.signIns, 2);
     assert.equal(client.stats.retries, 0);
     assertNoSecrets(logger, [PASSWORD, ...sl.issuedSessions]);
   });
@@ -107,7 +107,7 @@ test('concurrent requests that all hit an expired session share one new login', 
   sl.expire(sl.issuedSessions[0]!);
   await Promise.all(Array.from({ length: 6 }, () => client.getJson('Items')));
   assert.equal(sl.issuedSessions.length, 2);
-  assert.equal(client.stats.logins, 2);
+  assert.equal(client.stats.signIns, 2);
 });
 
 test('a 401 that persists after a fresh login is reported, not replayed again', async (t) => {
@@ -124,7 +124,7 @@ test('a 401 that persists after a fresh login is reported, not replayed again', 
   });
   const dataRequests = sl.requests.filter((r) => r.url.endsWith('/Invoices'));
   assert.equal(dataRequests.length, 2);
-  assert.equal(client.stats.logins, 2);
+  assert.equal(client.stats.signIns, 2);
 });
 
 test('the session is renewed before the idle timeout ends it, and the old one is signed out', async (t) => {
@@ -137,11 +137,11 @@ test('the session is renewed before the idle timeout ends it, and the old one is
   await client.getJson('Items');
   time.advance(20 * 60_000);
   await client.getJson('Items');
-  assert.equal(client.stats.logins, 1, 'activity within the timeout keeps the session');
+  assert.equal(client.stats.signIns, 1, 'activity within the timeout keeps the session');
   time.advance(29 * 60_000 + 30_000);
   await client.getJson('Items');
   // 29.5 idle minutes of 30: within the margin, so a new session before the server drops the old one.
-  assert.equal(client.stats.logins, 2);
+  assert.equal(client.stats.signIns, 2);
   assert.deepEqual(sl.loggedOut, [sl.issuedSessions[0]]);
   const last = sl.requests.at(-1)!;
   assert.equal(requestCookies(last)['B1SESSION'], sl.issuedSessions[1]);
