@@ -116,8 +116,8 @@ describe('responses', () => {
     assert.match(missing.message, /nothing at GET Items/);
   });
 
-  test('408, 501 and 505 are not among the statuses that say "not now": the call’s own error, not retried', () => {
-    for (const status of [408, 501, 505]) {
+  test('408, 409, 422, 501 and 505 are not among the statuses that say "not now": the call’s own error, not retried', () => {
+    for (const status of [408, 409, 422, 501, 505]) {
       const error = failed(classifyResponse(answer(status, 'Request Timeout'), get(), dataRequest(), NOW));
       assert.equal(error.failureType, 'system_error', String(status));
     }
