@@ -3,10 +3,11 @@
  * decompressed and decoded, within the request timeout. It decides nothing: what went wrong is
  * thrown as an ExchangeFailure that carries the facts the classification table (classify.ts) needs.
  *
- * Decompression is done here rather than with undici's decompress interceptor: that interceptor
- * is marked experimental (it prints a process warning on first use), passes a body in an encoding
- * it does not know through unchanged, where a page would then fail as JSON, and reports a body
- * cut short as a stream error in the middle of reading; a page is read whole anyway.
+ * Decompression is done here rather than with undici's decompress interceptor
+ * (lib/interceptor/decompress.js): that interceptor is marked experimental and prints a process
+ * warning on first use, passes a body in an encoding it does not know through unchanged (a page
+ * would then fail as JSON that does not parse, and be retried in vain), and by default leaves error
+ * answers compressed, whose SAP code and text the messages quote. A page is read whole anyway.
  */
 import { promisify } from 'node:util';
 import { brotliDecompress, gunzip, inflate } from 'node:zlib';
