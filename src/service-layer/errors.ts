@@ -164,11 +164,6 @@ export function nonRetryableStatusError(
         `The Service Layer rejected the request ${what} (${answer}). The connector built a query this Service Layer does not accept; ` +
           'if the request names a custom entity set or property from your configuration, check that name against the Service Layer $metadata.',
       );
-    case 401:
-      return make(
-        'config_error',
-        `The Service Layer refused access to ${what} (${answer}). Check the credentials in the connector configuration.`,
-      );
     case 403:
       return make(
         'config_error',

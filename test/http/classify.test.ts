@@ -5,7 +5,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConnectorError, transientError } from '../../src/errors.js';
+import { ConnectorError, configError, transientError } from '../../src/errors.js';
 import { classifyFailure, classifyResponse, type CallTraits, type Outcome, type Service } from '../../src/http/classify.js';
 import { ExchangeFailure, UNDECODABLE_BODY, UNSUPPORTED_ENCODING } from '../../src/http/exchange.js';
 import { headerValue, type HttpRequest, type HttpResponse } from '../../src/http/message.js';
@@ -102,9 +102,9 @@ describe('responses', () => {
   });
 
   test('401 to a call that is not signed in (a login) is the call’s own error', () => {
-    const error = failed(classifyResponse(answer(401, sapError('100000027', 'Login failed')), get(), dataRequest(), NOW));
-    assert.equal(error.failureType, 'config_error');
-    assert.match(error.message, /SAP error 100000027: "Login failed".*credentials/);
+    const refusal = configError('Signing in failed; check credentials.password', { endsRun: true });
+    const login = dataRequest({ description: 'POST Login', refuse: (response) => (response.status === 401 ? refusal : configError('other')) });
+    assert.equal(failed(classifyResponse(answer(401, sapError('100000027', 'Login failed')), get(), login, NOW)), refusal);
   });
 
   test('403 and 404 are config_errors with the SAP code and text, not retried', () => {
