@@ -167,12 +167,12 @@ const MAX_TOKEN_MARGIN_MS = 60_000;
 /** The API session: logs in with the API key once, and again shortly before the token expires or when Looker answers 401. */
 class LookerLogin implements Authenticator {
   private readonly token: SharedSignIn<LookerToken>;
-  logins = 0;
+  private loginsDone = 0;
 
   constructor(
     private readonly http: HttpClient,
     private readonly apiRoot: string,
-    private readonly credentials_: LookerCredentials,
+    private readonly apiKey: LookerCredentials,
     private readonly secrets: SecretRedactor,
     private readonly logger: Logger,
   ) {
@@ -180,6 +180,11 @@ class LookerLogin implements Authenticator {
       (_previous, reason) => this.login(reason),
       () => systemError('The Looker API client was used after it logged out'),
     );
+  }
+
+  /** How many logins succeeded. */
+  get logins(): number {
+    return this.loginsDone;
   }
 
   async credentials(signal?: AbortSignal): Promise<Credentials> {
@@ -204,7 +209,7 @@ class LookerLogin implements Authenticator {
 
   private async login(reason: string | undefined): Promise<LookerToken> {
     if (reason) this.logger.info(`Logging in to the Looker API again: ${reason}.`);
-    const { clientId, clientSecret } = this.credentials_;
+    const { clientId, clientSecret } = this.apiKey;
     const body = await this.http.send({
       description: 'POST /login',
       request: {
@@ -236,7 +241,7 @@ class LookerLogin implements Authenticator {
     if (typeof body?.refresh_token === 'string') this.secrets.register(body.refresh_token);
     const lifetimeMs = typeof body?.expires_in === 'number' && body.expires_in > 0 ? body.expires_in * 1000 : 3_600_000;
     const margin = Math.min(MAX_TOKEN_MARGIN_MS, lifetimeMs / 10);
-    this.logins += 1;
+    this.loginsDone += 1;
     this.logger.debug(`Logged in to the Looker API as client_id "${clientId}"; token valid for ${formatDuration(lifetimeMs)}.`);
     return { value: accessToken, renewAtMs: this.http.clock.now() + lifetimeMs - margin };
   }
