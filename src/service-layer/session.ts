@@ -8,9 +8,10 @@ import type { ServiceLayerAuth } from './auth.js';
 import { describeErrorResponse } from './errors.js';
 
 /**
- * The Service Layer session: the only module that knows the session cookies (B1SESSION, ROUTEID).
- * It signs in once, shares the session between all requests, signs in again before the idle
- * timeout ends it or when the server says it has ended, and signs out at the end.
+ * The Service Layer session: the only module that sends or reads the session cookies (B1SESSION,
+ * ROUTEID); the manifest generator imports the cookie's name from here. It signs in once, shares
+ * the session between all requests, signs in again before the idle timeout ends it or when the
+ * server says it has ended, and signs out at the end.
  */
 
 export const SESSION_COOKIE = 'B1SESSION';
