@@ -202,7 +202,11 @@ function certificateFailure(code: string, detail: string, url: URL, service: Ser
     );
   }
   if (NOT_TLS_CODES.has(code) && url.protocol === 'https:') {
-    return fail('it does not speak HTTPS on this port (it answered the TLS handshake with something else)', `Check https/http and the port in ${service.urlSetting}.`, `${code}: ${detail}`);
+    return fail(
+      'it does not speak HTTPS on this port (it answered the TLS handshake with something else)',
+      `Check https/http and the port in ${service.urlSetting}.`,
+      `${code}: ${detail}`,
+    );
   }
   return undefined;
 }
@@ -233,16 +237,22 @@ function failureOutcome(failure: ExchangeFailure, request: HttpRequest, traits: 
     if (certificate) return { kind: 'fail', error: certificate };
   }
   if (codes.includes('UND_ERR_DESTROYED')) {
-    return { kind: 'fail', error: systemError(`The ${stripArticle(service.name)} client was closed while this request was still running`, { cause: failure.error }) };
+    return {
+      kind: 'fail',
+      error: systemError(`The ${stripArticle(service.name)} client was closed while this request was still running`, { cause: failure.error }),
+    };
   }
   if (codes.includes('ENOTFOUND')) {
     return {
       kind: 'fail',
-      error: configError(`The host "${url.hostname}" of ${url.origin} does not resolve (DNS lookup failed). Check the host name in ${service.urlSetting}.`, {
-        internalMessage: detail,
-        cause: failure.error,
-        endsRun: true,
-      }),
+      error: configError(
+        `The host "${url.hostname}" of ${url.origin} does not resolve (DNS lookup failed). Check the host name in ${service.urlSetting}.`,
+        {
+          internalMessage: detail,
+          cause: failure.error,
+          endsRun: true,
+        },
+      ),
     };
   }
   if (codes.includes(UNSUPPORTED_ENCODING)) return { kind: 'fail', error: systemError(`${capitalized(service.name)} sent ${detail}`) };
@@ -266,7 +276,10 @@ function failureOutcome(failure: ExchangeFailure, request: HttpRequest, traits: 
     if (answered) return { kind: 'retry', reason: `response body cut short: ${reason}`, network: true };
     return { kind: 'retry', reason, ...(known.reachability ? { reachability: known.reachability } : {}), network: true };
   }
-  return { kind: 'fail', error: systemError(`Request to ${url.host} failed: ${detail}`, { internalMessage: codes.join(', ') || undefined, cause: failure.error }) };
+  return {
+    kind: 'fail',
+    error: systemError(`Request to ${url.host} failed: ${detail}`, { internalMessage: codes.join(', ') || undefined, cause: failure.error }),
+  };
 }
 
 /** "Service Layer" from "the Service Layer". */

@@ -15,7 +15,16 @@
 import type { Dispatcher } from 'undici';
 import { transientError, type ConnectorError } from '../errors.js';
 import type { Logger } from '../logging.js';
-import { capitalized, classifyFailure, classifyResponse, failureHeadline, type CallTraits, type Outcome, type RetryOutcome, type Service } from './classify.js';
+import {
+  capitalized,
+  classifyFailure,
+  classifyResponse,
+  failureHeadline,
+  type CallTraits,
+  type Outcome,
+  type RetryOutcome,
+  type Service,
+} from './classify.js';
 import { formatDuration, type Clock } from './clock.js';
 import { Connectivity } from './connectivity.js';
 import { exchange, ExchangeFailure } from './exchange.js';
@@ -105,7 +114,7 @@ export class HttpClient {
     const { clock, policy, logger, counters, service } = this.options;
     const started = clock.now();
     let renewed = false;
-    for (let retries = 0; ; ) {
+    for (let retries = 0; ;) {
       const credentials = call.auth ? await call.auth.credentials(call.signal) : undefined;
       const request = { ...call.request, headers: { ...DEFAULT_HEADERS, ...call.request.headers, ...credentials?.headers } };
       const attemptStarted = clock.now();
@@ -125,7 +134,9 @@ export class HttpClient {
       }
       const elapsed = clock.now() - started;
       const limit =
-        call.retryLimit && retries >= call.retryLimit.maxRetries ? call.retryLimit.because : exhaustedLimit(policy, retries, elapsed, delay, outcome.retryAfterMs);
+        call.retryLimit && retries >= call.retryLimit.maxRetries
+          ? call.retryLimit.because
+          : exhaustedLimit(policy, retries, elapsed, delay, outcome.retryAfterMs);
       if (limit !== undefined) throw this.exhausted(call, outcome, retries + 1, elapsed, limit);
       logger.warn(
         `${capitalized(service.name)} request ${call.description} failed: ${outcome.reason}; retry ${retries + 1} of ${policy.maxRetries} in ${formatDuration(delay)}` +
@@ -166,7 +177,9 @@ export class HttpClient {
       description: call.description,
       service: this.options.service,
       idempotent: call.idempotent,
-      ...(auth ? { signedIn: { renewed, refusedAfterRenewal: (response: HttpResponse) => auth.refusedAfterRenewal(call.description, response) } } : {}),
+      ...(auth
+        ? { signedIn: { renewed, refusedAfterRenewal: (response: HttpResponse) => auth.refusedAfterRenewal(call.description, response) } }
+        : {}),
       ...(call.accepts ? { accepts: call.accepts } : {}),
       refuse: call.refuse,
     };

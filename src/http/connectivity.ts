@@ -69,7 +69,13 @@ export class Connectivity {
     return state.givenUp;
   }
 
-  private runEndingError(url: URL, failure: RetryOutcome & { reachability: Reachability }, state: HostState, elapsedMs: number, neverReached: boolean): ConnectorError {
+  private runEndingError(
+    url: URL,
+    failure: RetryOutcome & { reachability: Reachability },
+    state: HostState,
+    elapsedMs: number,
+    neverReached: boolean,
+  ): ConnectorError {
     const tried = `${state.attempts} attempt${state.attempts === 1 ? '' : 's'} over ${Math.round(elapsedMs / 1000)} s`;
     if (failure.reachability === 'refused') {
       const message =

@@ -42,10 +42,20 @@ export function parseRetryAfter(value: string | undefined, serverDate: string | 
 }
 
 /** Why a retry policy stops: which limit the next attempt would cross. */
-export function exhaustedLimit(policy: RetryPolicy, retries: number, elapsedMs: number, delayMs: number, retryAfterMs: number | undefined): string | undefined {
-  const timeLimit = policy.settings ? `${policy.settings.maxRetryTime} is ${policy.maxRetryMs / 1000}` : `the retry time limit is ${formatDuration(policy.maxRetryMs)}`;
+export function exhaustedLimit(
+  policy: RetryPolicy,
+  retries: number,
+  elapsedMs: number,
+  delayMs: number,
+  retryAfterMs: number | undefined,
+): string | undefined {
+  const timeLimit = policy.settings
+    ? `${policy.settings.maxRetryTime} is ${policy.maxRetryMs / 1000}`
+    : `the retry time limit is ${formatDuration(policy.maxRetryMs)}`;
   if (retries >= policy.maxRetries) {
-    return policy.settings ? `${policy.settings.maxRetries} is ${policy.maxRetries}` : `at most ${policy.maxRetries} ${policy.maxRetries === 1 ? 'retry' : 'retries'}`;
+    return policy.settings
+      ? `${policy.settings.maxRetries} is ${policy.maxRetries}`
+      : `at most ${policy.maxRetries} ${policy.maxRetries === 1 ? 'retry' : 'retries'}`;
   }
   if (elapsedMs + delayMs <= policy.maxRetryMs) return undefined;
   if (retryAfterMs !== undefined && retryAfterMs > policy.maxRetryMs - elapsedMs) {

@@ -5,6 +5,7 @@
  * token, asks it to renew.
  */
 import { endsRun, type ConnectorError } from '../errors.js';
+import type { Clock } from './clock.js';
 import type { HttpResponse, ResponseHeaders } from './message.js';
 import { abortable } from './retry.js';
 
@@ -139,4 +140,57 @@ export class SharedSignIn<T> {
     }
     return this.pending;
   }
+}
+
+/** An access token, and when to stop using it: undefined when the issuer gave no lifetime (then only a 401 renews it). */
+export interface AccessToken {
+  value: string;
+  renewAt: number | undefined;
+}
+
+/**
+ * When to stop using a token issued at `now` for `lifetimeMs`: shortly before it expires, so that
+ * no request carries it past its expiry; a minute, or a tenth of a short lifetime.
+ */
+export function renewalTime(now: number, lifetimeMs: number): number {
+  return now + lifetimeMs - Math.min(60_000, lifetimeMs / 10);
+}
+
+/**
+ * The credentials of an access token (an OAuth token for the Service Layer, a Looker API token):
+ * one token request for all callers, the token used until shortly before it expires, and renewed
+ * then or once when a 401 says it is no longer accepted.
+ */
+export abstract class AccessTokenAuth implements Authenticator {
+  protected readonly token: SharedSignIn<AccessToken>;
+
+  constructor(
+    private readonly clock: Pick<Clock, 'now'>,
+    /** Why a 401 renews the token, for the log line of the new token request. */
+    private readonly refusalReason: string,
+    closedError: () => Error,
+  ) {
+    this.token = new SharedSignIn((_previous, reason) => this.requestToken(reason), closedError);
+  }
+
+  async credentials(signal?: AbortSignal): Promise<Credentials> {
+    const { value: token, generation } = await this.token.get(
+      (current) => current.renewAt === undefined || this.clock.now() < current.renewAt,
+      'the access token is about to expire',
+      signal,
+    );
+    return { headers: this.headers(token.value), generation };
+  }
+
+  renew(generation: number, signal?: AbortSignal): Promise<void> {
+    return this.token.renew(generation, this.refusalReason, signal);
+  }
+
+  abstract refusedAfterRenewal(description: string, response: HttpResponse): ConnectorError;
+
+  /** The headers that carry the token. */
+  protected abstract headers(token: string): Record<string, string>;
+
+  /** Obtains a new token; `reason` says why a token in use is replaced (undefined for the first). */
+  protected abstract requestToken(reason: string | undefined): Promise<AccessToken>;
 }

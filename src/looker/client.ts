@@ -7,7 +7,7 @@ import { HttpClient } from '../http/client.js';
 import { clockWith, formatDuration, type Clock } from '../http/clock.js';
 import { headerValue, type HttpResponse } from '../http/message.js';
 import type { RetryPolicy } from '../http/retry.js';
-import { SharedSignIn, type Authenticator, type Credentials } from '../http/sign-in.js';
+import { AccessTokenAuth, renewalTime, type AccessToken } from '../http/sign-in.js';
 
 /** Where the Looker API 4.0 lives under the instance's API host. */
 export const LOOKER_API_PREFIX = '/api/4.0';
@@ -128,7 +128,12 @@ function lookerError(description: string, response: HttpResponse): LookerApiErro
   const detail = lookerMessage === undefined ? '' : `: ${lookerMessage}`;
   if (status >= 500) return new LookerApiError('transient_error', `${what}${detail}.`, status, lookerMessage);
   if (status === 401) {
-    return new LookerApiError('config_error', `${what}${detail} even after a fresh login; the API key may have been disabled.`, status, lookerMessage);
+    return new LookerApiError(
+      'config_error',
+      `${what}${detail} even after a fresh login; the API key may have been disabled.`,
+      status,
+      lookerMessage,
+    );
   }
   if (status === 403) {
     return new LookerApiError('config_error', `${what}${detail}; the API user lacks the permission this call needs.`, status, lookerMessage);
@@ -151,22 +156,17 @@ function readJson(response: HttpResponse, label: string): unknown {
   try {
     return JSON.parse(response.body) as unknown;
   } catch {
-    throw systemError(`Looker API ${label} answered HTTP ${response.status} with a body that is not JSON.`, { internalMessage: response.body.slice(0, 500) });
+    throw systemError(`Looker API ${label} answered HTTP ${response.status} with a body that is not JSON.`, {
+      internalMessage: response.body.slice(0, 500),
+    });
   }
 }
 
-interface LookerToken {
-  value: string;
-  /** When we stop using it: its lifetime less a safety margin, on our clock. */
-  renewAtMs: number;
-}
-
-/** The longest margin we keep before a token's expiry: a call started just before must not land after. */
-const MAX_TOKEN_MARGIN_MS = 60_000;
-
-/** The API session: logs in with the API key once, and again shortly before the token expires or when Looker answers 401. */
-class LookerLogin implements Authenticator {
-  private readonly token: SharedSignIn<LookerToken>;
+/**
+ * The API session: logs in with the API key once, and again shortly before the token expires or
+ * when Looker answers 401 (a token can be revoked or expire early: an admin, a restart, a clock jump).
+ */
+class LookerLogin extends AccessTokenAuth {
   private loginsDone = 0;
 
   constructor(
@@ -176,10 +176,7 @@ class LookerLogin implements Authenticator {
     private readonly secrets: SecretRedactor,
     private readonly logger: Logger,
   ) {
-    this.token = new SharedSignIn(
-      (_previous, reason) => this.login(reason),
-      () => systemError('The Looker API client was used after it logged out'),
-    );
+    super(http.clock, 'Looker refused the access token (HTTP 401)', () => systemError('The Looker API client was used after it logged out'));
   }
 
   /** How many logins succeeded. */
@@ -187,27 +184,21 @@ class LookerLogin implements Authenticator {
     return this.loginsDone;
   }
 
-  async credentials(signal?: AbortSignal): Promise<Credentials> {
-    const { value, generation } = await this.token.get((token) => this.http.clock.now() < token.renewAtMs, 'the access token is about to expire', signal);
-    // The login operation's documentation: "Authorization: token <access_token>", the word token literally.
-    return { headers: { Authorization: `token ${value.value}` }, generation };
-  }
-
-  renew(generation: number, signal?: AbortSignal): Promise<void> {
-    // The token can be revoked or expire early (an admin, a restart, a clock jump): one fresh login.
-    return this.token.renew(generation, 'Looker refused the access token (HTTP 401)', signal);
-  }
-
   refusedAfterRenewal(description: string, response: HttpResponse): ConnectorError {
     return lookerError(description, response);
   }
 
   /** The token to log out with, if there is one; no login after this. */
-  end(): Promise<LookerToken | undefined> {
+  end(): Promise<AccessToken | undefined> {
     return this.token.close();
   }
 
-  private async login(reason: string | undefined): Promise<LookerToken> {
+  protected headers(token: string): Record<string, string> {
+    // The login operation's documentation: "Authorization: token <access_token>", the word token literally.
+    return { Authorization: `token ${token}` };
+  }
+
+  protected async requestToken(reason: string | undefined): Promise<AccessToken> {
     if (reason) this.logger.info(`Logging in to the Looker API again: ${reason}.`);
     const { clientId, clientSecret } = this.apiKey;
     const body = await this.http.send({
@@ -231,7 +222,9 @@ class LookerLogin implements Authenticator {
           undefined,
         );
       },
-      read: (response) => ({ value: readJson(response, 'POST /login') as { access_token?: unknown; expires_in?: unknown; refresh_token?: unknown } | undefined }),
+      read: (response) => ({
+        value: readJson(response, 'POST /login') as { access_token?: unknown; expires_in?: unknown; refresh_token?: unknown } | undefined,
+      }),
     });
     const accessToken = body?.access_token;
     if (typeof accessToken !== 'string' || accessToken.length === 0) {
@@ -240,10 +233,9 @@ class LookerLogin implements Authenticator {
     this.secrets.register(accessToken);
     if (typeof body?.refresh_token === 'string') this.secrets.register(body.refresh_token);
     const lifetimeMs = typeof body?.expires_in === 'number' && body.expires_in > 0 ? body.expires_in * 1000 : 3_600_000;
-    const margin = Math.min(MAX_TOKEN_MARGIN_MS, lifetimeMs / 10);
     this.loginsDone += 1;
     this.logger.debug(`Logged in to the Looker API as client_id "${clientId}"; token valid for ${formatDuration(lifetimeMs)}.`);
-    return { value: accessToken, renewAtMs: this.http.clock.now() + lifetimeMs - margin };
+    return { value: accessToken, renewAt: renewalTime(this.http.clock.now(), lifetimeMs) };
   }
 }
 
@@ -349,7 +341,12 @@ export class LookerApiClient {
     if (!Array.isArray(versions)) throw notLooker(status, true);
     const offered = versions.map((v) => (v as { version?: unknown } | null)?.version).filter((v): v is string => typeof v === 'string');
     if (!offered.includes('4.0')) {
-      throw new LookerApiError('config_error', `The Looker at ${host} does not offer API 4.0 (it offers ${offered.join(', ') || 'none'}); looker-refresh needs API 4.0.`, status, undefined);
+      throw new LookerApiError(
+        'config_error',
+        `The Looker at ${host} does not offer API 4.0 (it offers ${offered.join(', ') || 'none'}); looker-refresh needs API 4.0.`,
+        status,
+        undefined,
+      );
     }
   }
 
@@ -363,7 +360,11 @@ export class LookerApiClient {
       if (token === undefined) return;
       await this.http.send({
         description: 'DELETE /logout',
-        request: { method: 'DELETE', url: new URL(`${this.apiRoot}/logout`), headers: { Accept: 'application/json', Authorization: `token ${token.value}` } },
+        request: {
+          method: 'DELETE',
+          url: new URL(`${this.apiRoot}/logout`),
+          headers: { Accept: 'application/json', Authorization: `token ${token.value}` },
+        },
         idempotent: true,
         // The token had already expired or been revoked: what the logout wanted.
         accepts: (status) => status === 401 || status === 404,
@@ -378,4 +379,3 @@ export class LookerApiClient {
     }
   }
 }
-

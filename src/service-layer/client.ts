@@ -52,7 +52,12 @@ function serviceLayer(tls: TlsOptions): Service {
 }
 
 function tokenEndpoint(tls: TlsOptions): Service {
-  return { ...serviceLayer(tls), name: 'the token endpoint', urlSetting: 'credentials.token_url', untrustedCertificateAdvice: untrustedCertificateAdvice(tls, 'token_endpoint') };
+  return {
+    ...serviceLayer(tls),
+    name: 'the token endpoint',
+    urlSetting: 'credentials.token_url',
+    untrustedCertificateAdvice: untrustedCertificateAdvice(tls, 'token_endpoint'),
+  };
 }
 
 /**
@@ -165,7 +170,12 @@ export class ServiceLayerClient {
     if (this.closed) throw systemError('The Service Layer client was used after it was closed');
   }
 
-  private async get<T>(pathAndQuery: string, headers: Record<string, string>, signal: AbortSignal | undefined, read: (response: HttpResponse) => ReadOutcome<T>): Promise<T> {
+  private async get<T>(
+    pathAndQuery: string,
+    headers: Record<string, string>,
+    signal: AbortSignal | undefined,
+    read: (response: HttpResponse) => ReadOutcome<T>,
+  ): Promise<T> {
     this.assertOpen();
     const url = this.resolve(pathAndQuery);
     const requestPath = `${url.pathname.slice(this.serviceRoot.pathname.length)}${url.search}`;
@@ -175,7 +185,14 @@ export class ServiceLayerClient {
       idempotent: true,
       auth: this.auth,
       refuse: (response) =>
-        nonRetryableStatusError(response.status, 'GET', requestPath, response.body, headerValue(response.headers, 'content-type'), headerValue(response.headers, 'location')),
+        nonRetryableStatusError(
+          response.status,
+          'GET',
+          requestPath,
+          response.body,
+          headerValue(response.headers, 'content-type'),
+          headerValue(response.headers, 'location'),
+        ),
       read,
       ...(signal ? { signal } : {}),
     });
@@ -222,7 +239,8 @@ function parseJsonBody<T>(response: HttpResponse): ReadOutcome<T> {
     return { value: JSON.parse(text) as T };
   } catch {
     const contentType = headerValue(response.headers, 'content-type') ?? 'no content type';
-    const kind = text.trim() === '' ? 'an empty body' : /^\s*</.test(text) ? `markup instead of JSON (${contentType})` : 'JSON that does not parse (cut short?)';
+    const kind =
+      text.trim() === '' ? 'an empty body' : /^\s*</.test(text) ? `markup instead of JSON (${contentType})` : 'JSON that does not parse (cut short?)';
     return { retry: `HTTP ${response.status} with ${kind}` };
   }
 }

@@ -3,7 +3,7 @@ import { configError, systemError, type ConnectorError } from '../errors.js';
 import type { Logger, SecretRedactor } from '../logging.js';
 import type { HttpClient, ReadOutcome } from '../http/client.js';
 import { headerValue, type HttpResponse } from '../http/message.js';
-import { SharedSignIn, type Credentials } from '../http/sign-in.js';
+import { AccessTokenAuth, renewalTime, type AccessToken } from '../http/sign-in.js';
 import type { ServiceLayerAuth } from './auth.js';
 import { describeErrorResponse } from './errors.js';
 
@@ -15,19 +15,8 @@ import { describeErrorResponse } from './errors.js';
  * secret a second time, to a server that already refused it.
  */
 
-interface Token {
-  value: string;
-  /** When to fetch a new token; undefined when the server gave no expires_in (then only a 401 renews it). */
-  renewAt: number | undefined;
-}
-
 function formEncode(value: string): string {
   return new URLSearchParams({ v: value }).toString().slice(2);
-}
-
-function refreshMarginMs(lifetimeMs: number): number {
-  // Renew shortly before expiry, so a token never expires in flight: a minute, or a tenth of a short lifetime.
-  return Math.min(60_000, lifetimeMs / 10);
 }
 
 /** The token endpoint's URL from credentials.token_url, checked at once so that a typo is a config_error naming it. */
@@ -44,8 +33,7 @@ export function tokenEndpointUrl(grant: OAuth20ClientCredentials): URL {
   return url;
 }
 
-export class ClientCredentialsAuth implements ServiceLayerAuth {
-  private readonly token: SharedSignIn<Token>;
+export class ClientCredentialsAuth extends AccessTokenAuth implements ServiceLayerAuth {
   private readonly tokenUrl: URL;
   private readonly basicAuthorization: string;
 
@@ -56,32 +44,18 @@ export class ClientCredentialsAuth implements ServiceLayerAuth {
     private readonly logger: Logger,
     private readonly secrets: SecretRedactor,
   ) {
+    super(tokenEndpoint.clock, 'the Service Layer refused the access token (HTTP 401)', () =>
+      systemError('The Service Layer client was used after it was closed'),
+    );
     this.tokenUrl = tokenEndpointUrl(grant);
     secrets.register(grant.client_secret);
     // RFC 6749 2.3.1: both parts are form-encoded before they are joined and base64-encoded.
     this.basicAuthorization = `Basic ${Buffer.from(`${formEncode(grant.client_id)}:${formEncode(grant.client_secret)}`).toString('base64')}`;
     secrets.register(this.basicAuthorization.slice('Basic '.length));
-    this.token = new SharedSignIn(
-      (_previous, reason) => this.requestToken(reason),
-      () => systemError('The Service Layer client was used after it was closed'),
-    );
   }
 
   async connect(signal?: AbortSignal): Promise<void> {
     await this.credentials(signal);
-  }
-
-  async credentials(signal?: AbortSignal): Promise<Credentials> {
-    const { value: token, generation } = await this.token.get(
-      (current) => current.renewAt === undefined || this.tokenEndpoint.clock.now() < current.renewAt,
-      'the access token is about to expire',
-      signal,
-    );
-    return { headers: { authorization: `Bearer ${token.value}` }, generation };
-  }
-
-  renew(generation: number, signal?: AbortSignal): Promise<void> {
-    return this.token.renew(generation, 'the Service Layer refused the access token (HTTP 401)', signal);
   }
 
   refusedAfterRenewal(description: string, response: HttpResponse): ConnectorError {
@@ -92,7 +66,11 @@ export class ClientCredentialsAuth implements ServiceLayerAuth {
     );
   }
 
-  private async requestToken(reason: string | undefined): Promise<Token> {
+  protected headers(token: string): Record<string, string> {
+    return { authorization: `Bearer ${token}` };
+  }
+
+  protected async requestToken(reason: string | undefined): Promise<AccessToken> {
     if (reason) this.logger.info(`Requesting a new access token for the Service Layer: ${reason}.`);
     const form = new URLSearchParams({ grant_type: 'client_credentials' });
     if (this.grant.scope !== undefined && this.grant.scope.trim() !== '') form.set('scope', this.grant.scope.trim());
@@ -112,12 +90,14 @@ export class ClientCredentialsAuth implements ServiceLayerAuth {
     });
     this.logger.info(
       `Obtained an access token for the Service Layer from ${this.tokenUrl.host}` +
-        (token.renewAt === undefined ? ' (no expiry given).' : ` (renewed in ${Math.round((token.renewAt - this.tokenEndpoint.clock.now()) / 1000)} s).`),
+        (token.renewAt === undefined
+          ? ' (no expiry given).'
+          : ` (renewed in ${Math.round((token.renewAt - this.tokenEndpoint.clock.now()) / 1000)} s).`),
     );
     return token;
   }
 
-  private readTokenResponse(response: HttpResponse): ReadOutcome<Token> {
+  private readTokenResponse(response: HttpResponse): ReadOutcome<AccessToken> {
     const answer = jsonObject(response.body);
     if (answer === undefined) return { retry: 'the token answer is not complete JSON (cut short?)' };
     const accessToken = answer['access_token'];
@@ -132,7 +112,7 @@ export class ClientCredentialsAuth implements ServiceLayerAuth {
     const expiresIn = Number(answer['expires_in']);
     const renewAt =
       answer['expires_in'] !== undefined && Number.isFinite(expiresIn) && expiresIn > 0
-        ? this.tokenEndpoint.clock.now() + expiresIn * 1000 - refreshMarginMs(expiresIn * 1000)
+        ? renewalTime(this.tokenEndpoint.clock.now(), expiresIn * 1000)
         : undefined;
     return { value: { value: accessToken, renewAt } };
   }
@@ -153,10 +133,14 @@ export class ClientCredentialsAuth implements ServiceLayerAuth {
     }
     if (response.status >= 300 && response.status < 400) {
       const location = headerValue(response.headers, 'location');
-      return refused(`${where} answered with a redirect (HTTP ${response.status}${location ? ` to ${location}` : ''}). Set credentials.token_url to that address.`);
+      return refused(
+        `${where} answered with a redirect (HTTP ${response.status}${location ? ` to ${location}` : ''}). Set credentials.token_url to that address.`,
+      );
     }
     if (response.status >= 400 && response.status < 500) {
-      return refused(`${where} refused the token request (${detail}). Check credentials.token_url and the client's settings at the identity provider.`);
+      return refused(
+        `${where} refused the token request (${detail}). Check credentials.token_url and the client's settings at the identity provider.`,
+      );
     }
     return systemError(`${where} failed the token request (${detail}).`);
   }

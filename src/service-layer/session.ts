@@ -216,7 +216,9 @@ export class SessionLogin implements ServiceLayerAuth {
         retryLimit: { maxRetries: 0, because: 'a sign-out is a courtesy that must not hold up the end of the sync' },
       });
       if ((response.status < 200 || response.status >= 300) && response.status !== 401) {
-        this.logger.warn(`Signing out of the Service Layer failed (HTTP ${response.status}, ${describeErrorResponse(response)}); the session will time out on its own.`);
+        this.logger.warn(
+          `Signing out of the Service Layer failed (HTTP ${response.status}, ${describeErrorResponse(response)}); the session will time out on its own.`,
+        );
       } else {
         this.logger.debug('Signed out of the Service Layer.');
       }

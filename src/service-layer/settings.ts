@@ -5,7 +5,10 @@ import { configError } from '../errors.js';
  * What the Service Layer client reads from the config, with the spec's defaults already applied
  * by the config loader: the client takes each value as it is.
  */
-export type ConnectionConfig = Pick<ResolvedConfig, 'service_layer_url' | 'credentials' | 'tls' | 'request_timeout_seconds' | 'max_retries' | 'max_retry_seconds'>;
+export type ConnectionConfig = Pick<
+  ResolvedConfig,
+  'service_layer_url' | 'credentials' | 'tls' | 'request_timeout_seconds' | 'max_retries' | 'max_retry_seconds'
+>;
 
 export type Dialect = 'v1' | 'v2';
 
