@@ -1,7 +1,7 @@
 /**
  * Logging goes through this interface so that each command decides where lines end up: Airbyte
- * LOG messages on stdout for the protocol commands, plain lines on stderr for the helper commands.
- * Every line passes through the secret redactor first.
+ * LOG messages on stdout for the protocol commands, plain lines on stdout for the helper commands.
+ * Every line passes through the run's secret redactor on its way out.
  */
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
@@ -13,9 +13,10 @@ export interface Logger {
 }
 
 /**
- * Remembers every secret the process has seen (passwords, client secrets, session ids, tokens)
- * and masks them in any text before it is printed. Secrets are registered where they are born:
- * the config loader registers configured secrets, the session registers the session id it gets.
+ * The secrets one run has seen (passwords, client secrets, session ids, tokens), masked in any
+ * text before it is printed. A command creates one per run and hands it to whoever learns secrets
+ * (the config loader, the session, the OAuth client, the Looker client) and to whatever prints (the
+ * emitter, the plain logger), so that two runs in one process never share what they know.
  */
 export class SecretRedactor {
   private readonly secrets = new Set<string>();
@@ -34,15 +35,12 @@ export class SecretRedactor {
   }
 }
 
-/** The process-wide redactor: secrets must be masked whichever module prints. */
-export const redactor = new SecretRedactor();
-
 /** Plain-text logger, for commands that are not Airbyte protocol commands. */
-export function plainLogger(out: NodeJS.WritableStream = process.stderr, minLevel: LogLevel = 'INFO'): Logger {
+export function plainLogger(out: NodeJS.WritableStream, secrets: SecretRedactor, minLevel: LogLevel = 'INFO'): Logger {
   const order: LogLevel[] = ['DEBUG', 'INFO', 'WARN', 'ERROR'];
   const write = (level: LogLevel, message: string): void => {
     if (order.indexOf(level) < order.indexOf(minLevel)) return;
-    out.write(`${new Date().toISOString()} ${level} ${redactor.redact(message)}\n`);
+    out.write(`${new Date().toISOString()} ${level} ${secrets.redact(message)}\n`);
   };
   return {
     debug: (m) => write('DEBUG', m),

@@ -17,16 +17,20 @@ import { readCommand } from './commands/read.js';
 import { lookerRefreshCommand } from './commands/looker-refresh.js';
 import { generateLookmlCommand } from './commands/generate-lookml.js';
 import { generateManifestCommand } from './commands/generate-manifest.js';
-import { plainLogger } from './logging.js';
+import { plainLogger, SecretRedactor, type Logger } from './logging.js';
 
-const emitter = new MessageEmitter(process.stdout);
 const stop = new AbortController();
 
-/** Runs a protocol command; its failure becomes one TRACE ERROR message. */
-async function run(command: () => Promise<number>): Promise<void> {
+/**
+ * Runs a protocol command with its own secret redactor and an emitter that masks those secrets;
+ * its failure becomes one TRACE ERROR message.
+ */
+async function run(command: (emitter: MessageEmitter, secrets: SecretRedactor) => Promise<number>): Promise<void> {
+  const secrets = new SecretRedactor();
+  const emitter = new MessageEmitter(process.stdout, secrets);
   let code: number;
   try {
-    code = await command();
+    code = await command(emitter, secrets);
   } catch (error) {
     const failure = asConnectorError(error);
     if (!stop.signal.aborted) await emitter.emit(errorTraceMessage(failure));
@@ -35,12 +39,14 @@ async function run(command: () => Promise<number>): Promise<void> {
   process.exitCode = code;
 }
 
-/** Runs a helper command that prints plain lines; its failure is one ERROR line and exit 1. */
-async function runPlain(command: () => Promise<number>): Promise<void> {
+/** Runs a helper command that prints plain lines, with its own secret redactor; its failure is one ERROR line and exit 1. */
+async function runPlain(command: (logger: Logger, secrets: SecretRedactor) => Promise<number>): Promise<void> {
+  const secrets = new SecretRedactor();
+  const logger = plainLogger(process.stdout, secrets);
   try {
-    process.exitCode = await command();
+    process.exitCode = await command(logger, secrets);
   } catch (error) {
-    plainLogger(process.stdout).error(asConnectorError(error).message);
+    logger.error(asConnectorError(error).message);
     process.exitCode = 1;
   }
 }
@@ -77,12 +83,12 @@ await yargs(hideBin(process.argv))
   .usage(
     '$0 <command> [options]\n\nAirbyte source for SAP Business One: reads the Service Layer (/b1s/v1 or /b1s/v2).\nProtocol commands print Airbyte messages on stdout, one JSON object per line.',
   )
-  .command('spec', 'Print the connector specification (the config form).', {}, () => run(() => specCommand(emitter)))
+  .command('spec', 'Print the connector specification (the config form).', {}, () => run((emitter) => specCommand(emitter)))
   .command('check', 'Sign in and check that every entity set can be read.', { config: configOption }, (args) =>
-    run(() => checkCommand(args.config, emitter)),
+    run((emitter, secrets) => checkCommand(args.config, emitter, secrets)),
   )
   .command('discover', "Print the streams, with the company's user-defined fields.", { config: configOption }, (args) =>
-    run(() => discoverCommand(args.config, emitter)),
+    run((emitter, secrets) => discoverCommand(args.config, emitter, secrets)),
   )
   .command(
     'read',
@@ -92,7 +98,10 @@ await yargs(hideBin(process.argv))
       catalog: { type: 'string', demandOption: true, describe: 'Path to the configured catalog JSON.' },
       state: { type: 'string', describe: 'Path to the state JSON from the previous read (STREAM array, GLOBAL array or legacy object).' },
     },
-    (args) => run(() => readCommand({ configPath: args.config, catalogPath: args.catalog, statePath: args.state, signal: stop.signal }, emitter)),
+    (args) =>
+      run((emitter, secrets) =>
+        readCommand({ configPath: args.config, catalogPath: args.catalog, statePath: args.state, signal: stop.signal }, emitter, secrets),
+      ),
   )
   .command(
     'generate-lookml',
@@ -110,7 +119,7 @@ await yargs(hideBin(process.argv))
       refresh: { type: 'string', choices: ['sql_trigger', 'looker_refresh'], describe: 'What tells Looker about syncs: the SQL-triggered datagroup (default) or looker-refresh.' },
     },
     (args) =>
-      runPlain(() =>
+      runPlain((logger, secrets) =>
         generateLookmlCommand(
           {
             configPath: args.config,
@@ -124,7 +133,8 @@ await yargs(hideBin(process.argv))
             persist: args.persist,
             refresh: args.refresh,
           },
-          plainLogger(process.stdout),
+          logger,
+          secrets,
         ),
       ),
   )
@@ -132,10 +142,11 @@ await yargs(hideBin(process.argv))
     'generate-manifest',
     'Write manifest.yaml, the declarative form of this connector for Airbyte Cloud. Prints plain lines.',
     { config: configOption, catalog: configuredCatalogOption, out: { type: 'string', demandOption: true, describe: 'Folder to write manifest.yaml into.' } },
-    (args) => runPlain(() => generateManifestCommand({ configPath: args.config, catalogPath: args.catalog, outDir: args.out }, plainLogger(process.stdout))),
+    (args) =>
+      runPlain((logger, secrets) => generateManifestCommand({ configPath: args.config, catalogPath: args.catalog, outDir: args.out }, logger, secrets)),
   )
   .command('looker-refresh', 'Tell Looker that a sync has landed (datagroups, PDTs, schedules).', { config: configOption }, (args) =>
-    runPlain(() => lookerRefreshCommand(args.config, plainLogger(process.stdout))),
+    runPlain((logger, secrets) => lookerRefreshCommand(args.config, logger, secrets)),
   )
   .demandCommand(1, 'Name a command: spec, check, discover, read, generate-lookml, generate-manifest or looker-refresh.')
   .strict()

@@ -4,10 +4,7 @@
  * formats of ajv-formats would reject.
  */
 import { Ajv, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
-
-type AddFormats = (ajv: Ajv, options?: unknown) => Ajv;
-const addFormats: AddFormats = (addFormatsModule as unknown as { default?: AddFormats }).default ?? (addFormatsModule as unknown as AddFormats);
+import { addFormats } from '../../src/config/ajv.js';
 
 export function recordValidators(streams: { name: string; json_schema: object }[]): Map<string, ValidateFunction> {
   const ajv = new Ajv({ allErrors: true, strict: false });

@@ -7,6 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LOOKER_SPEC_PATH, LookerSpec, lookerSpecAvailable, startLookerSimulator, type LookerSimulator } from '@sap-b1-airbyte/looker-api-simulator';
+import { SecretRedactor } from '../../src/logging.js';
 import { runLookerRefresh, type LookerConfig } from '../../src/looker/refresh.js';
 import { CaptureLogger } from './capture-logger.js';
 import { FakeClock } from './fake-clock.js';
@@ -45,6 +46,7 @@ describe('Looker refresh runs against the Looker API 4.0 OpenAPI spec', { skip }
     const good = await runLookerRefresh(
       { ...base, datagroups: [{ model: 'sap_b1', name: 'sap_b1_sync' }], pdt_builds: [{ model: 'sap_b1', view: 'margin_pdt' }], scheduled_plan_ids: ['55', '404404'] },
       logger,
+      new SecretRedactor(),
       options,
     );
     assert.equal(good.datagroups[0]?.status, 'triggered');
@@ -55,11 +57,12 @@ describe('Looker refresh runs against the Looker API 4.0 OpenAPI spec', { skip }
     await runLookerRefresh(
       { ...base, datagroups: [{ model: 'sap_b1', name: 'nope' }], pdt_builds: [{ model: 'sap_b1', view: 'broken_pdt' }, { model: 'x', view: 'y' }], scheduled_plan_ids: ['55'] },
       logger,
+      new SecretRedactor(),
       options,
     );
 
     // Refused credentials.
-    await runLookerRefresh({ ...base, client_secret: 'wrong', datagroups: [{ model: 'sap_b1', name: 'sap_b1_sync' }] }, logger, options);
+    await runLookerRefresh({ ...base, client_secret: 'wrong', datagroups: [{ model: 'sap_b1', name: 'sap_b1_sync' }] }, logger, new SecretRedactor(), options);
   });
 
   after(async () => {

@@ -5,6 +5,8 @@
  */
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Agent } from 'undici';
+import { SecretRedactor } from '../../src/logging.js';
 import { runLookerRefresh, type LookerConfig, type LookerRefreshOptions } from '../../src/looker/refresh.js';
 import { CaptureLogger } from './capture-logger.js';
 import { FakeClock } from './fake-clock.js';
@@ -47,8 +49,9 @@ async function setup(overrides: Partial<LookerSimulatorOptions> = {}) {
   running.push(sim);
   const logger = new CaptureLogger();
   const config = (extra: Partial<LookerConfig>): LookerConfig => ({ base_url: sim.baseUrl, client_id: CLIENT_ID, client_secret: CLIENT_SECRET, ...extra });
-  const options: LookerRefreshOptions = { now: clock.now, sleep: clock.sleep, pdtPollInitialMs: 2000, pdtPollMaxMs: 30_000 };
-  const run = (extra: Partial<LookerConfig>, more: Partial<LookerRefreshOptions> = {}) => runLookerRefresh(config(extra), logger, { ...options, ...more });
+  // The backoff's jitter is fixed at half, so its waits are half the exponential ceiling.
+  const options: LookerRefreshOptions = { now: clock.now, sleep: clock.sleep, random: () => 0.5, pdtPollInitialMs: 2000, pdtPollMaxMs: 30_000 };
+  const run = (extra: Partial<LookerConfig>, more: Partial<LookerRefreshOptions> = {}) => runLookerRefresh(config(extra), logger, new SecretRedactor(), { ...options, ...more });
   return { clock, sim, logger, run };
 }
 
@@ -95,16 +98,17 @@ describe('token cache', () => {
   test('a 401 leads to exactly one new login and the call is repeated', async () => {
     const { sim, run } = await setup();
     let revoked = false;
-    // Revoke every token right after the datagroups are listed, as a Looker restart would.
-    const fetchThatRevokes: typeof fetch = async (input, init) => {
-      const response = await fetch(input, init);
-      if (!revoked && String(input).endsWith('/datagroups')) {
+    // Revoke every token right after the datagroups are listed (before the next call, the
+    // datagroup's update), as a Looker restart would: an undici interceptor in front of the pool.
+    const pool = new Agent();
+    const revokingPool = pool.compose((dispatch) => (options, handler) => {
+      if (!revoked && options.method === 'PATCH') {
         revoked = true;
         sim.expireAllTokens();
       }
-      return response;
-    };
-    const outcome = await run({ datagroups: [{ model: 'sap_b1', name: 'sap_b1_sync' }] }, { fetch: fetchThatRevokes });
+      return dispatch(options, handler);
+    });
+    const outcome = await run({ datagroups: [{ model: 'sap_b1', name: 'sap_b1_sync' }] }, { dispatcher: revokingPool }).finally(() => pool.close());
     assert.equal(outcome.ok, true, JSON.stringify(outcome));
     assert.equal(sim.counters.logins, 2);
     const patches = byRoute(sim, 'PATCH', '/datagroups/{datagroup_id}');
@@ -263,7 +267,7 @@ describe('retries', () => {
     const outcome = await run({ datagroups: [{ model: 'sap_b1', name: 'sap_b1_sync' }] });
     assert.deepEqual(byRoute(sim, 'GET', '/datagroups').map((r) => r.status), [500, 502, 200]);
     assert.deepEqual(byRoute(sim, 'PATCH', '/datagroups/{datagroup_id}').map((r) => r.status), [503, 503, 503, 503, 503]);
-    assert.deepEqual(clock.sleeps, [1000, 2000, 1000, 2000, 4000, 8000]);
+    assert.deepEqual(clock.sleeps, [500, 1000, 500, 1000, 2000, 4000]);
     assert.equal(outcome.datagroups[0]?.status, 'failed');
     assert.match(outcome.datagroups[0]?.message ?? '', /HTTP 503.*after retries/);
   });
@@ -284,6 +288,7 @@ describe('credentials', () => {
     const outcome = await runLookerRefresh(
       { base_url: sim.baseUrl, client_id: CLIENT_ID, client_secret: 'not-the-secret', datagroups: [{ model: 'sap_b1', name: 'sap_b1_sync' }], scheduled_plan_ids: ['501'] },
       logger,
+      new SecretRedactor(),
     );
     assert.equal(outcome.ok, false);
     assert.equal(outcome.failure?.failureType, 'config_error');
@@ -301,6 +306,7 @@ describe('credentials', () => {
     const outcome = await runLookerRefresh(
       { base_url: `${sim.baseUrl}/not-looker`, client_id: CLIENT_ID, client_secret: CLIENT_SECRET, datagroups: [{ model: 'sap_b1', name: 'sap_b1_sync' }] },
       logger,
+      new SecretRedactor(),
     );
     assert.equal(outcome.ok, false);
     assert.equal(outcome.failure?.failureType, 'config_error');
@@ -315,14 +321,15 @@ describe('credentials', () => {
     const url = sim.baseUrl;
     await sim.close();
     running = [];
-    const outcome = await runLookerRefresh({ base_url: url, client_id: CLIENT_ID, client_secret: CLIENT_SECRET, datagroups: [{ model: 'm', name: 'n' }] }, logger, {
+    const outcome = await runLookerRefresh({ base_url: url, client_id: CLIENT_ID, client_secret: CLIENT_SECRET, datagroups: [{ model: 'm', name: 'n' }] }, logger, new SecretRedactor(), {
       now: clock.now,
       sleep: clock.sleep,
+      random: () => 0.5,
     });
     assert.equal(outcome.ok, false);
     assert.equal(outcome.failure?.failureType, 'transient_error');
     assert.match(outcome.failure?.message ?? '', /Could not reach the Looker API \(GET \/versions\).*ECONNREFUSED/);
-    assert.deepEqual(clock.sleeps, [1000, 2000, 4000, 8000]);
+    assert.deepEqual(clock.sleeps, [500, 1000, 2000, 4000]);
   });
 });
 

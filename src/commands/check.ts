@@ -7,6 +7,7 @@
  */
 import { asConnectorError, endsRun, type ConnectorError } from '../errors.js';
 import type { MessageEmitter } from '../protocol/emitter.js';
+import type { SecretRedactor } from '../logging.js';
 import { connectionStatusMessage } from '../protocol/messages.js';
 import { loadConfig, settingWarnings } from '../config/load.js';
 import { ServiceLayerClient } from '../service-layer/client.js';
@@ -25,18 +26,18 @@ function problemOf(error: ConnectorError): EntitySetProblem {
   return 'other';
 }
 
-export async function checkCommand(configPath: string, emitter: MessageEmitter): Promise<number> {
+export async function checkCommand(configPath: string, emitter: MessageEmitter, secrets: SecretRedactor): Promise<number> {
   const logger = emitter.logger();
   let client: ServiceLayerClient | undefined;
   // Airbyte's form shows check's message, not the log: settings that look like mistakes (a
   // misspelt name, a start_date in the future) are named there too, whatever the outcome.
   let notes = '';
   try {
-    const config = await loadConfig(configPath, logger);
+    const config = await loadConfig(configPath, secrets, logger);
     notes = settingWarnings(config)
       .map((warning) => ` Note: ${warning}.`)
       .join('');
-    client = new ServiceLayerClient({ config: withInteractiveRetries(config), logger });
+    client = new ServiceLayerClient({ config: withInteractiveRetries(config), logger, secrets });
     await client.connect();
     const problems: Record<EntitySetProblem, string[]> = { no_permission: [], unknown: [], other: [] };
     for (const definition of streamDefinitions(config)) {

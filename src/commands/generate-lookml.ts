@@ -8,7 +8,7 @@ import type { AirbyteCatalog, ConfiguredAirbyteCatalog } from '../protocol/gener
 import { loadConfig, type ResolvedConfig } from '../config/load.js';
 import { readJsonFile } from '../config/json-file.js';
 import { configError, endsRun } from '../errors.js';
-import type { Logger } from '../logging.js';
+import type { Logger, SecretRedactor } from '../logging.js';
 import type { EdmModel } from '../metadata/edmx.js';
 import { readCompanyMetadata } from '../metadata/fetch.js';
 import { withInteractiveRetries } from '../service-layer/settings.js';
@@ -31,20 +31,20 @@ export interface GenerateLookmlOptions {
   refresh: string | undefined;
 }
 
-export async function generateLookmlCommand(options: GenerateLookmlOptions, logger: Logger): Promise<number> {
+export async function generateLookmlCommand(options: GenerateLookmlOptions, logger: Logger, secrets: SecretRedactor): Promise<number> {
   if (!(DIALECTS as readonly string[]).includes(options.dialect)) {
     throw configError(`--dialect must be one of ${DIALECTS.join(', ')}, got "${options.dialect}".`);
   }
   if (options.refresh !== undefined && !(REFRESH_MODES as readonly string[]).includes(options.refresh)) {
     throw configError(`--refresh must be one of ${REFRESH_MODES.join(', ')}, got "${options.refresh}".`);
   }
-  const config = await loadConfig(options.configPath, logger);
+  const config = await loadConfig(options.configPath, secrets, logger);
   let catalog: AirbyteCatalog | ConfiguredAirbyteCatalog;
   if (options.catalogPath) {
     catalog = (await readJsonFile(options.catalogPath, '--catalog')) as ConfiguredAirbyteCatalog;
     if (!Array.isArray((catalog as { streams?: unknown }).streams)) throw configError('The --catalog file must have a "streams" array.');
   } else {
-    catalog = { streams: [...offeredStreams(config, await optionalCompanyMetadata(config, logger), logger).values()].map((entry) => entry.stream) };
+    catalog = { streams: [...offeredStreams(config, await optionalCompanyMetadata(config, logger, secrets), logger).values()].map((entry) => entry.stream) };
   }
   if (options.currency === undefined) {
     logger.warn("Amounts are formatted as USD; pass --currency with your company's local currency (e.g. --currency EUR) if it is another.");
@@ -74,9 +74,9 @@ export async function generateLookmlCommand(options: GenerateLookmlOptions, logg
  * The company's $metadata only adds its user-defined fields to the LookML, so a Service Layer that
  * cannot be reached (or refuses the sign-in) is a warning after a few seconds, not minutes of retries.
  */
-async function optionalCompanyMetadata(config: ResolvedConfig, logger: Logger): Promise<EdmModel | undefined> {
+async function optionalCompanyMetadata(config: ResolvedConfig, logger: Logger, secrets: SecretRedactor): Promise<EdmModel | undefined> {
   try {
-    return await readCompanyMetadata(withInteractiveRetries(config), logger);
+    return await readCompanyMetadata(withInteractiveRetries(config), logger, secrets);
   } catch (error) {
     if (!endsRun(error)) throw error;
     logger.warn(`The LookML is generated from the shipped schemas, without the company's user-defined fields: ${error.message}`);

@@ -11,7 +11,7 @@ import type { ConfiguredAirbyteCatalog } from '../protocol/generated/airbyte-pro
 import { loadConfig, type ResolvedConfig } from '../config/load.js';
 import { readJsonFile } from '../config/json-file.js';
 import { configError } from '../errors.js';
-import type { Logger } from '../logging.js';
+import type { Logger, SecretRedactor } from '../logging.js';
 import { readCompanyMetadata } from '../metadata/fetch.js';
 import { generateManifest } from '../manifest/document.js';
 import { MANIFEST_SETTINGS } from '../manifest/spec.js';
@@ -56,15 +56,15 @@ function warnAboutConfig(config: ResolvedConfig, logger: Logger): void {
   if (ignored.length > 0) logger.info(`The manifest does not read these settings (see the README's Airbyte Cloud section): ${ignored.join(', ')}.`);
 }
 
-export async function generateManifestCommand(options: GenerateManifestOptions, logger: Logger): Promise<number> {
-  const config = await loadConfig(options.configPath, logger);
+export async function generateManifestCommand(options: GenerateManifestOptions, logger: Logger, secrets: SecretRedactor): Promise<number> {
+  const config = await loadConfig(options.configPath, secrets, logger);
   let catalog: ConfiguredAirbyteCatalog | undefined;
   if (options.catalogPath) {
     catalog = (await readJsonFile(options.catalogPath, '--catalog')) as ConfiguredAirbyteCatalog;
     if (!Array.isArray((catalog as { streams?: unknown }).streams)) throw configError('The --catalog file must have a "streams" array.');
   }
   warnAboutConfig(config, logger);
-  const model = await readCompanyMetadata(config, logger);
+  const model = await readCompanyMetadata(config, logger, secrets);
   const offered = offeredStreams(config, model, logger);
   const entries = catalog ? configuredEntries(offered, catalog, logger) : [...offered.values()];
   const manifest = generateManifest(entries);

@@ -5,14 +5,14 @@
  */
 import { loadConfig } from '../config/load.js';
 import { configError } from '../errors.js';
-import type { Logger } from '../logging.js';
+import type { Logger, SecretRedactor } from '../logging.js';
 import { runLookerRefresh } from '../looker/refresh.js';
 
-export async function lookerRefreshCommand(configPath: string, logger: Logger): Promise<number> {
-  const config = await loadConfig(configPath, logger);
+export async function lookerRefreshCommand(configPath: string, logger: Logger, secrets: SecretRedactor): Promise<number> {
+  const config = await loadConfig(configPath, secrets, logger);
   if (!config.looker) {
     throw configError('The config has no "looker" section; add base_url, client_id, client_secret and the datagroups to trigger (see spec).');
   }
-  const outcome = await runLookerRefresh(config.looker, logger);
+  const outcome = await runLookerRefresh(config.looker, logger, secrets);
   return outcome.ok ? 0 : 1;
 }

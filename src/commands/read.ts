@@ -8,6 +8,7 @@
  */
 import type { AirbyteMessage, ConfiguredAirbyteCatalog } from '../protocol/generated/airbyte-protocol.js';
 import type { MessageEmitter } from '../protocol/emitter.js';
+import type { SecretRedactor } from '../logging.js';
 import { configError, endsRun } from '../errors.js';
 import { loadConfig, type ResolvedConfig } from '../config/load.js';
 import { fetchMetadata } from '../metadata/fetch.js';
@@ -28,17 +29,17 @@ export interface ReadOptions {
   signal: AbortSignal;
 }
 
-export async function readCommand(options: ReadOptions, emitter: MessageEmitter): Promise<number> {
+export async function readCommand(options: ReadOptions, emitter: MessageEmitter, secrets: SecretRedactor): Promise<number> {
   const logger = emitter.logger();
-  const config = await loadConfig(options.configPath, logger);
+  const config = await loadConfig(options.configPath, secrets, logger);
   const catalog = parseConfiguredCatalog(await readJsonFile(options.catalogPath, '--catalog'));
   const states: Map<string, SavedState> = options.statePath ? parseStateInput(await readJsonFile(options.statePath, '--state')) : new Map();
 
-  const client = new ServiceLayerClient({ config, logger });
+  const client = new ServiceLayerClient({ config, logger, secrets });
   // Streams configured and not yet finished: a failure that ends the run leaves them INCOMPLETE.
   const unfinished = new Set(catalog.streams.map((configured) => configured.stream.name));
   try {
-    return await readStreams(config, catalog, states, client, emitter, options.signal, unfinished);
+    return await readStreams(config, catalog, states, client, emitter, secrets, options.signal, unfinished);
   } catch (error) {
     if (options.signal.aborted || !endsRun(error)) throw error;
     await write(runFailureMessages(unfinished, error), emitter);
@@ -54,6 +55,7 @@ async function readStreams(
   states: Map<string, SavedState>,
   client: ServiceLayerClient,
   emitter: MessageEmitter,
+  secrets: SecretRedactor,
   signal: AbortSignal,
   unfinished: Set<string>,
 ): Promise<number> {
@@ -103,9 +105,8 @@ async function readStreams(
     for (const member of group.members) unfinished.delete(member.name);
     if (!ok) failed = true;
   }
-  logger.info(
-    `Read finished: ${client.stats.requests} Service Layer requests, ${client.stats.retries} retries, ${client.stats.logins} sign-ins.`,
-  );
+  const { requests, signIns, retries } = client.stats;
+  logger.info(`Read finished: ${requests} HTTP requests, ${signIns} of them sign-ins (Service Layer logins or access-token requests), and ${retries} retries.`);
   if (config.looker?.refresh_after_read) {
     if (failed) {
       logger.warn('Looker is not refreshed: some streams failed, so the data is incomplete.');
@@ -113,7 +114,7 @@ async function readStreams(
       // The destination may still be committing; the README explains why a post-sync hook or the
       // datagroup trigger is the dependable way. A refresh failure never fails the sync.
       logger.info('Refreshing Looker (looker.refresh_after_read).');
-      await runLookerRefresh(config.looker, logger);
+      await runLookerRefresh(config.looker, logger, secrets);
     }
   }
   return failed ? 1 : 0;

@@ -1,12 +1,14 @@
 /**
- * Reads the user's config file, checks it against schemas/spec.json and fills in the spec's
- * defaults. Every problem is a config_error that names the field, because the user reading it is
+ * Reads the user's config file, fills in the spec's defaults and checks it against
+ * schemas/spec.json. This is the one place defaults are applied: everything downstream (the TLS
+ * mode of the Service Layer connection, the page size, the retry limits) takes the resolved value
+ * as it is. Every problem is a config_error that names the field, because the user reading it is
  * looking at a form or a JSON file and needs to know which entry to change.
  */
 import type { ErrorObject } from 'ajv';
 import type { ConnectorConfig } from '../protocol/generated/config.js';
 import { configError } from '../errors.js';
-import { redactor, type Logger } from '../logging.js';
+import type { Logger, SecretRedactor } from '../logging.js';
 import { createAjv } from './ajv.js';
 import { readJsonFile } from './json-file.js';
 import { chosenBranch, connectionSpecification, discriminatorOf, type SpecSchema } from './spec-schema.js';
@@ -30,20 +32,22 @@ export interface ResolvedConfig extends ConnectorConfig {
   custom_entity_sets: NonNullable<ConnectorConfig['custom_entity_sets']>;
 }
 
-export async function loadConfig(path: string, logger?: Logger): Promise<ResolvedConfig> {
-  return parseConfig(await readJsonFile(path, '--config'), logger);
+/** Reads, checks and resolves the config file; its secrets are registered with the run's redactor. */
+export async function loadConfig(path: string, secrets: SecretRedactor, logger?: Logger): Promise<ResolvedConfig> {
+  return parseConfig(await readJsonFile(path, '--config'), secrets, logger);
 }
 
-export function parseConfig(raw: unknown, logger?: Logger): ResolvedConfig {
+export function parseConfig(raw: unknown, secrets: SecretRedactor, logger?: Logger): ResolvedConfig {
   const schema = connectionSpecification();
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw configError('The config must be a JSON object with at least service_layer_url and credentials.');
   }
   const config = structuredClone(raw) as Record<string, unknown>;
   // Secrets are registered before anything can fail, so that no error message can echo them.
-  registerSecrets(schema, config);
+  registerSecrets(schema, config, secrets);
 
   for (const name of OPTIONAL_DATES) if (config[name] === '') delete config[name];
+  applyDefaults(schema, config);
 
   const problems = [...validateOneOfProperties(schema, config), ...validateRest(schema, config), ...invalidDates(config)];
   if (problems.length > 0) {
@@ -52,6 +56,25 @@ export function parseConfig(raw: unknown, logger?: Logger): ResolvedConfig {
   const resolved = config as unknown as ResolvedConfig;
   for (const warning of settingWarnings(resolved)) logger?.warn(`${warning}.`);
   return resolved;
+}
+
+/**
+ * A config built by hand (a test's, with values the spec would refuse such as a 0.3 s timeout)
+ * with the spec's defaults filled in, as parseConfig fills them, without validation.
+ */
+export function withSpecDefaults<T extends ConnectorConfig>(config: T): T & ResolvedConfig {
+  const resolved = structuredClone(config) as unknown as Record<string, unknown>;
+  applyDefaults(connectionSpecification(), resolved);
+  return resolved as unknown as T & ResolvedConfig;
+}
+
+/** Fills in the spec's `default` of every absent setting, also inside objects that are present (looker). */
+function applyDefaults(schema: SpecSchema, config: Record<string, unknown>): void {
+  for (const [name, property] of Object.entries(schema.properties ?? {})) {
+    const value = config[name];
+    if (value === undefined && property.default !== undefined) config[name] = structuredClone(property.default);
+    else if (property.properties && typeof value === 'object' && value !== null && !Array.isArray(value)) applyDefaults(property, value as Record<string, unknown>);
+  }
 }
 
 /** What in a valid config is probably a mistake (see warnings.ts); every command logs it, check also answers with it. */
@@ -78,7 +101,6 @@ function validateOneOfProperties(schema: SpecSchema, config: Record<string, unkn
   const problems: string[] = [];
   for (const [name, property] of Object.entries(schema.properties ?? {})) {
     if (!property.oneOf) continue;
-    if (config[name] === undefined && property.default !== undefined) config[name] = structuredClone(property.default);
     const value = config[name];
     if (value === undefined) continue;
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -133,10 +155,10 @@ function formatErrors(errors: ErrorObject[], prefix: string): string[] {
   });
 }
 
-function registerSecrets(schema: SpecSchema, value: unknown): void {
+function registerSecrets(schema: SpecSchema, value: unknown, secrets: SecretRedactor): void {
   if (value === null || typeof value !== 'object') return;
   if (Array.isArray(value)) {
-    for (const item of value) if (schema.items) registerSecrets(schema.items, item);
+    for (const item of value) if (schema.items) registerSecrets(schema.items, item, secrets);
     return;
   }
   const record = value as Record<string, unknown>;
@@ -144,8 +166,8 @@ function registerSecrets(schema: SpecSchema, value: unknown): void {
   for (const candidate of candidates) {
     for (const [name, property] of Object.entries(candidate.properties ?? {})) {
       const child = record[name];
-      if (property.airbyte_secret && typeof child === 'string') redactor.register(child);
-      else registerSecrets(property, child);
+      if (property.airbyte_secret && typeof child === 'string') secrets.register(child);
+      else registerSecrets(property, child, secrets);
     }
   }
 }

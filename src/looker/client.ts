@@ -1,7 +1,13 @@
-import { ConnectorError, configError, systemError, transientError, type FailureType } from '../errors.js';
-import { redactor, silentLogger, type Logger } from '../logging.js';
-import { formatDuration, realNow, realSleep, type Now, type Sleep } from './clock.js';
-import { backoffDelayMs, defaultRetryPolicy, isRetryableStatus, parseRetryAfterMs, type RetryPolicy } from './retry.js';
+import type { Dispatcher } from 'undici';
+import { ConnectorError, configError, systemError, type FailureType } from '../errors.js';
+import { silentLogger, type Logger, type SecretRedactor } from '../logging.js';
+import { createAgent } from '../http/agent.js';
+import type { Service } from '../http/classify.js';
+import { HttpClient } from '../http/client.js';
+import { clockWith, formatDuration, type Clock } from '../http/clock.js';
+import { headerValue, type HttpResponse } from '../http/message.js';
+import type { RetryPolicy } from '../http/retry.js';
+import { AccessTokenAuth, renewalTime, type AccessToken } from '../http/sign-in.js';
 
 /** Where the Looker API 4.0 lives under the instance's API host. */
 export const LOOKER_API_PREFIX = '/api/4.0';
@@ -14,12 +20,16 @@ export interface LookerCredentials {
 }
 
 export interface LookerClientOptions {
+  /** The run's redactor: the client secret and every token Looker issues are registered with it. */
+  secrets: SecretRedactor;
   logger?: Logger;
   /** Milliseconds since the epoch; drives token expiry and the datagroup trigger time. */
-  now?: Now;
-  sleep?: Sleep;
-  fetch?: typeof fetch;
-  retry?: Partial<RetryPolicy>;
+  now?: Clock['now'];
+  sleep?: Clock['sleep'];
+  /** The jitter of backoff waits, in [0, 1). */
+  random?: Clock['random'];
+  /** The connection pool; by default one of the client's own, closed by logout(). */
+  dispatcher?: Dispatcher;
   /** Per HTTP request; a Looker call that hangs longer than this is treated as a network failure. */
   requestTimeoutMs?: number;
 }
@@ -77,51 +87,193 @@ export function normalizeLookerBaseUrl(baseUrl: string): string {
   return `${url.origin}${path}`;
 }
 
-interface CachedToken {
-  value: string;
-  /** When we stop using it: its lifetime less a safety margin, on our clock. */
-  renewAtMs: number;
+/**
+ * Looker rate-limits most endpoints (x-looker-rate-limited in its spec) and answers 429 with
+ * Retry-After; 5xx answers are usually a busy or restarting instance. Both are worth a few retries
+ * within five minutes, the longest a refresh after a sync should wait on Looker.
+ */
+const LOOKER_RETRY_POLICY: RetryPolicy = { maxRetries: 4, maxRetryMs: 300_000 };
+const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+
+/** Looker's own `message` from an Error body, or the start of any other body (a proxy's HTML page). */
+function lookerMessageOf(text: string): string | undefined {
+  try {
+    const parsed = JSON.parse(text) as { message?: unknown };
+    if (typeof parsed.message === 'string' && parsed.message.length > 0) return parsed.message;
+  } catch {
+    // Not a Looker Error body: fall through.
+  }
+  const trimmed = text.trim();
+  return trimmed === '' ? undefined : trimmed.slice(0, 200);
 }
 
-/** The longest margin we keep before a token's expiry: a call started just before must not land after. */
-const MAX_TOKEN_MARGIN_MS = 60_000;
+const LOOKER_API: Service = {
+  name: 'the Looker API',
+  urlSetting: 'looker.base_url',
+  untrustedCertificateAdvice: 'A Looker host whose certificate comes from a private certificate authority needs that CA in NODE_EXTRA_CA_CERTS.',
+  describeError: (response) => {
+    const message = lookerMessageOf(response.body);
+    return message === undefined ? 'no error details in the response' : `"${message}"`;
+  },
+};
+
+/**
+ * Looker's rows of the classification table (src/http/classify.ts): the error for each status that
+ * retrying cannot fix, with Looker's own message.
+ */
+function lookerError(description: string, response: HttpResponse): LookerApiError {
+  const lookerMessage = lookerMessageOf(response.body);
+  const { status } = response;
+  const what = `Looker API ${description} answered HTTP ${status}`;
+  const detail = lookerMessage === undefined ? '' : `: ${lookerMessage}`;
+  if (status >= 500) return new LookerApiError('transient_error', `${what}${detail}.`, status, lookerMessage);
+  if (status === 401) {
+    return new LookerApiError(
+      'config_error',
+      `${what}${detail} even after a fresh login; the API key may have been disabled.`,
+      status,
+      lookerMessage,
+    );
+  }
+  if (status === 403) {
+    return new LookerApiError('config_error', `${what}${detail}; the API user lacks the permission this call needs.`, status, lookerMessage);
+  }
+  if (status >= 300 && status < 400) {
+    const location = headerValue(response.headers, 'location');
+    return new LookerApiError(
+      'config_error',
+      `${what}, a redirect${location ? ` to ${location}` : ''}. Set looker.base_url to the address Looker's API answers on.`,
+      status,
+      lookerMessage,
+    );
+  }
+  if (status >= 400 && status < 500) return new LookerApiError('config_error', `${what}${detail}.`, status, lookerMessage);
+  return new LookerApiError('system_error', `${what}${detail}.`, status, lookerMessage);
+}
+
+function readJson(response: HttpResponse, label: string): unknown {
+  if (response.body.trim() === '') return undefined;
+  try {
+    return JSON.parse(response.body) as unknown;
+  } catch {
+    throw systemError(`Looker API ${label} answered HTTP ${response.status} with a body that is not JSON.`, {
+      internalMessage: response.body.slice(0, 500),
+    });
+  }
+}
+
+/**
+ * The API session: logs in with the API key once, and again shortly before the token expires or
+ * when Looker answers 401 (a token can be revoked or expire early: an admin, a restart, a clock jump).
+ */
+class LookerLogin extends AccessTokenAuth {
+  private loginsDone = 0;
+
+  constructor(
+    private readonly http: HttpClient,
+    private readonly apiRoot: string,
+    private readonly apiKey: LookerCredentials,
+    private readonly secrets: SecretRedactor,
+    private readonly logger: Logger,
+  ) {
+    super(http.clock, 'Looker refused the access token (HTTP 401)', () => systemError('The Looker API client was used after it logged out'));
+  }
+
+  /** How many logins succeeded. */
+  get logins(): number {
+    return this.loginsDone;
+  }
+
+  refusedAfterRenewal(description: string, response: HttpResponse): ConnectorError {
+    return lookerError(description, response);
+  }
+
+  /** The token to log out with, if there is one; no login after this. */
+  end(): Promise<AccessToken | undefined> {
+    return this.token.close();
+  }
+
+  protected headers(token: string): Record<string, string> {
+    // The login operation's documentation: "Authorization: token <access_token>", the word token literally.
+    return { Authorization: `token ${token}` };
+  }
+
+  protected async requestToken(reason: string | undefined): Promise<AccessToken> {
+    if (reason) this.logger.info(`Logging in to the Looker API again: ${reason}.`);
+    const { clientId, clientSecret } = this.apiKey;
+    const body = await this.http.send({
+      description: 'POST /login',
+      request: {
+        method: 'POST',
+        url: new URL(`${this.apiRoot}/login`),
+        headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ client_id: clientId, client_secret: clientSecret }).toString(),
+      },
+      idempotent: true,
+      signIn: true,
+      refuse: (response) => {
+        if (response.status !== 404 && response.status !== 401 && response.status !== 403) return lookerError('POST /login', response);
+        // Looker answers 404 to an unknown client_id or a wrong client_secret (it does not say which).
+        return new LookerApiError(
+          'config_error',
+          `Looker refused the API credentials for client_id "${clientId}" (HTTP ${response.status} on login). ` +
+            'Check client_id and client_secret of the API key (Admin > Users > Edit Keys) and that the key belongs to this Looker instance.',
+          response.status,
+          undefined,
+        );
+      },
+      read: (response) => ({
+        value: readJson(response, 'POST /login') as { access_token?: unknown; expires_in?: unknown; refresh_token?: unknown } | undefined,
+      }),
+    });
+    const accessToken = body?.access_token;
+    if (typeof accessToken !== 'string' || accessToken.length === 0) {
+      throw systemError('Looker accepted the login but sent no access_token; is the API host really a Looker API 4.0 endpoint?');
+    }
+    this.secrets.register(accessToken);
+    if (typeof body?.refresh_token === 'string') this.secrets.register(body.refresh_token);
+    const lifetimeMs = typeof body?.expires_in === 'number' && body.expires_in > 0 ? body.expires_in * 1000 : 3_600_000;
+    this.loginsDone += 1;
+    this.logger.debug(`Logged in to the Looker API as client_id "${clientId}"; token valid for ${formatDuration(lifetimeMs)}.`);
+    return { value: accessToken, renewAt: renewalTime(this.http.clock.now(), lifetimeMs) };
+  }
+}
 
 /**
  * A Looker API 4.0 client for one run: logs in with the API key once, reuses the access token for
  * every call until shortly before it expires, logs in again then or once when Looker answers 401,
- * repeats rate-limited and failed calls with backoff, and logs out at the end.
+ * repeats rate-limited and failed calls through the retrying request layer (src/http/client.ts),
+ * and logs out at the end.
  */
 export class LookerApiClient {
   private readonly apiRoot: string;
-  private readonly clientId: string;
-  private readonly clientSecret: string;
   private readonly logger: Logger;
-  private readonly now: Now;
-  private readonly sleep: Sleep;
-  private readonly fetchImpl: typeof fetch;
-  private readonly retry: RetryPolicy;
-  private readonly requestTimeoutMs: number;
-  private token: CachedToken | undefined;
-  /** Looker's clock minus ours, from the Date header of the latest answer. */
-  private serverClockOffsetMs: number | undefined;
-  private logins = 0;
+  private readonly http: HttpClient;
+  private readonly session: LookerLogin;
+  /** The pool the client made itself, closed at logout; a pool passed in belongs to the caller. */
+  private readonly ownAgent: Dispatcher | undefined;
 
-  constructor(credentials: LookerCredentials, options: LookerClientOptions = {}) {
-    redactor.register(credentials.clientSecret);
+  constructor(credentials: LookerCredentials, options: LookerClientOptions) {
+    options.secrets.register(credentials.clientSecret);
     this.apiRoot = normalizeLookerBaseUrl(credentials.baseUrl) + LOOKER_API_PREFIX;
-    this.clientId = credentials.clientId;
-    this.clientSecret = credentials.clientSecret;
     this.logger = options.logger ?? silentLogger;
-    this.now = options.now ?? realNow;
-    this.sleep = options.sleep ?? realSleep;
-    this.fetchImpl = options.fetch ?? globalThis.fetch;
-    this.retry = { ...defaultRetryPolicy, ...options.retry };
-    this.requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
+    const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.ownAgent = options.dispatcher === undefined ? createAgent({ rejectUnauthorized: true }, requestTimeoutMs) : undefined;
+    this.http = new HttpClient({
+      dispatcher: options.dispatcher ?? this.ownAgent!,
+      service: LOOKER_API,
+      policy: LOOKER_RETRY_POLICY,
+      requestTimeoutMs,
+      clock: clockWith(options),
+      logger: this.logger,
+      counters: { requests: 0, retries: 0, signIns: 0 },
+    });
+    this.session = new LookerLogin(this.http, this.apiRoot, credentials, options.secrets, this.logger);
   }
 
   /** How many times this client has logged in (for progress lines and tests). */
   get loginCount(): number {
-    return this.logins;
+    return this.session.logins;
   }
 
   /**
@@ -130,24 +282,28 @@ export class LookerApiClient {
    * second, which only ever makes this earlier.
    */
   nowNotAheadOfServerSeconds(): number {
-    const offset = Math.min(0, this.serverClockOffsetMs ?? 0);
-    return Math.floor((this.now() + offset) / 1000);
+    const offset = Math.min(0, this.http.serverClockOffsetMs() ?? 0);
+    return Math.floor((this.http.clock.now() + offset) / 1000);
   }
 
   /** Calls the API with a valid token; returns the parsed JSON body, or undefined for an empty one. */
   async request<T>(request: LookerRequest): Promise<T> {
-    let token = await this.validToken();
-    let response = await this.exchange(request, token);
-    if (response.status === 401) {
-      // The token can be revoked or expire early (an admin, a restart, a clock jump): one fresh login.
-      await discardBody(response);
-      this.logger.info(`Looker answered 401 to ${request.method} ${request.path}; logging in again.`);
-      this.token = undefined;
-      token = await this.validToken();
-      response = await this.exchange(request, token);
-    }
-    if (!response.ok) throw await this.errorFor(request, response);
-    return (await readJson(response, `${request.method} ${request.path}`)) as T;
+    const url = new URL(this.apiRoot + request.path);
+    for (const [name, value] of Object.entries(request.query ?? {})) url.searchParams.set(name, value);
+    const label = `${request.method} ${request.path}`;
+    return this.http.send({
+      description: label,
+      request: {
+        method: request.method,
+        url,
+        headers: { Accept: 'application/json', ...(request.json === undefined ? {} : { 'Content-Type': 'application/json' }) },
+        ...(request.json === undefined ? {} : { body: JSON.stringify(request.json) }),
+      },
+      idempotent: request.idempotent,
+      auth: this.session,
+      refuse: (response) => lookerError(label, response),
+      read: (response) => ({ value: readJson(response, label) as T }),
+    });
   }
 
   /**
@@ -157,235 +313,69 @@ export class LookerApiClient {
    * 4.0 spec) and answers an ApiVersion with supported_versions.
    */
   async checkApiHost(): Promise<void> {
-    const request: LookerRequest = { method: 'GET', path: '/versions', idempotent: true };
-    const response = await this.exchange(request, undefined);
-    if (response.status === 429 || response.status >= 500) throw await this.errorFor(request, response);
-    const text = await response.text().catch(() => '');
-    let versions: unknown;
-    try {
-      versions = (JSON.parse(text) as { supported_versions?: unknown }).supported_versions;
-    } catch {
-      versions = undefined;
-    }
     const host = this.apiRoot.slice(0, -LOOKER_API_PREFIX.length);
-    if (!response.ok || !Array.isArray(versions)) {
-      throw new LookerApiError(
+    const notLooker = (status: number, answered: boolean): LookerApiError =>
+      new LookerApiError(
         'config_error',
-        `${host} is not a Looker API host: GET ${LOOKER_API_PREFIX}/versions answered HTTP ${response.status}` +
-          `${response.ok ? " without Looker's list of API versions" : ''}. Set base_url to the instance's API host: ` +
+        `${host} is not a Looker API host: GET ${LOOKER_API_PREFIX}/versions answered HTTP ${status}` +
+          `${answered ? " without Looker's list of API versions" : ''}. Set base_url to the instance's API host: ` +
           'https://<instance>.cloud.looker.com for Looker in the cloud, usually https://<host>:19999 for a self-hosted Looker (Admin > General > Settings, API Host URL).',
-        response.status,
+        status,
         undefined,
       );
-    }
+    const { versions, status } = await this.http.send({
+      description: 'GET /versions',
+      request: { method: 'GET', url: new URL(`${this.apiRoot}/versions`), headers: { Accept: 'application/json' } },
+      idempotent: true,
+      refuse: (response) => (response.status >= 500 ? lookerError('GET /versions', response) : notLooker(response.status, false)),
+      read: (response) => {
+        let versions: unknown;
+        try {
+          versions = (JSON.parse(response.body) as { supported_versions?: unknown }).supported_versions;
+        } catch {
+          versions = undefined;
+        }
+        return { value: { versions, status: response.status } };
+      },
+    });
+    if (!Array.isArray(versions)) throw notLooker(status, true);
     const offered = versions.map((v) => (v as { version?: unknown } | null)?.version).filter((v): v is string => typeof v === 'string');
     if (!offered.includes('4.0')) {
-      throw new LookerApiError('config_error', `The Looker at ${host} does not offer API 4.0 (it offers ${offered.join(', ') || 'none'}); looker-refresh needs API 4.0.`, response.status, undefined);
-    }
-  }
-
-  /** Ends the API session. Never throws: a failed logout only leaves a token that expires by itself. */
-  async logout(): Promise<void> {
-    const token = this.token;
-    if (token === undefined) return;
-    this.token = undefined;
-    try {
-      const response = await this.exchange({ method: 'DELETE', path: '/logout', idempotent: true }, token.value);
-      await discardBody(response);
-      if (response.ok || response.status === 401 || response.status === 404) {
-        this.logger.debug('Logged out of the Looker API.');
-      } else {
-        this.logger.warn(`Looker logout answered HTTP ${response.status}; the token expires on its own.`);
-      }
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      this.logger.warn(`Looker logout failed (${message}); the token expires on its own.`);
-    }
-  }
-
-  private async validToken(): Promise<string> {
-    if (this.token !== undefined && this.now() < this.token.renewAtMs) return this.token.value;
-    this.token = await this.login();
-    return this.token.value;
-  }
-
-  private async login(): Promise<CachedToken> {
-    const form = new URLSearchParams({ client_id: this.clientId, client_secret: this.clientSecret });
-    const response = await this.exchange({ method: 'POST', path: '/login', idempotent: true }, undefined, form);
-    if (response.status === 404 || response.status === 401 || response.status === 403) {
-      await discardBody(response);
-      // Looker answers 404 to an unknown client_id or a wrong client_secret (it does not say which).
       throw new LookerApiError(
         'config_error',
-        `Looker refused the API credentials for client_id "${this.clientId}" (HTTP ${response.status} on login). ` +
-          'Check client_id and client_secret of the API key (Admin > Users > Edit Keys) and that the key belongs to this Looker instance.',
-        response.status,
+        `The Looker at ${host} does not offer API 4.0 (it offers ${offered.join(', ') || 'none'}); looker-refresh needs API 4.0.`,
+        status,
         undefined,
       );
     }
-    if (!response.ok) throw await this.errorFor({ method: 'POST', path: '/login', idempotent: true }, response);
-    const body = (await readJson(response, 'POST /login')) as { access_token?: unknown; expires_in?: unknown; refresh_token?: unknown } | undefined;
-    const accessToken = body?.access_token;
-    if (typeof accessToken !== 'string' || accessToken.length === 0) {
-      throw systemError('Looker accepted the login but sent no access_token; is the API host really a Looker API 4.0 endpoint?');
-    }
-    redactor.register(accessToken);
-    if (typeof body?.refresh_token === 'string') redactor.register(body.refresh_token);
-    const lifetimeMs = typeof body?.expires_in === 'number' && body.expires_in > 0 ? body.expires_in * 1000 : 3_600_000;
-    const margin = Math.min(MAX_TOKEN_MARGIN_MS, lifetimeMs / 10);
-    this.logins += 1;
-    this.logger.debug(`Logged in to the Looker API as client_id "${this.clientId}"; token valid for ${formatDuration(lifetimeMs)}.`);
-    return { value: accessToken, renewAtMs: this.now() + lifetimeMs - margin };
   }
 
   /**
-   * One logical call: sends it, and repeats it on 429, 503 and (when idempotent) other 5xx answers
-   * and dropped connections, honouring Retry-After. Returns the last answer, successful or not.
+   * Ends the API session and closes the client's own connection pool. Never throws: a failed logout
+   * only leaves a token that expires by itself.
    */
-  private async exchange(request: LookerRequest, token: string | undefined, form?: URLSearchParams): Promise<Response> {
-    const label = `${request.method} ${request.path}`;
-    for (let attempt = 1; ; attempt += 1) {
-      const lastAttempt = attempt >= this.retry.maxAttempts;
-      let response: Response;
-      try {
-        response = await this.send(request, token, form);
-      } catch (error) {
-        const { reason, worthRetrying } = describeNetworkError(error, this.apiRoot);
-        if (!worthRetrying) throw configError(`Could not reach the Looker API (${label}): ${reason}.`, { cause: error });
-        if (!request.idempotent || lastAttempt) {
-          throw transientError(`Could not reach the Looker API (${label}): ${reason}.`, { cause: error });
-        }
-        const delay = backoffDelayMs(this.retry, attempt);
-        this.logger.warn(`Looker API ${label} failed (${reason}); retrying in ${formatDuration(delay)} (attempt ${attempt + 1} of ${this.retry.maxAttempts}).`);
-        await this.sleep(delay);
-        continue;
-      }
-      this.noteServerClock(response);
-      if (response.ok || !isRetryableStatus(response.status, request.idempotent) || lastAttempt) return response;
-      const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'), response.headers.get('date'), this.now());
-      if (retryAfterMs !== undefined && retryAfterMs > this.retry.maxRetryAfterMs) {
-        // Waiting that long would hold the sync (or the orchestrator) hostage; report it instead.
-        return response;
-      }
-      const delay = retryAfterMs ?? backoffDelayMs(this.retry, attempt);
-      await discardBody(response);
-      this.logger.warn(
-        `Looker API ${label} answered HTTP ${response.status}; retrying in ${formatDuration(delay)}` +
-          `${retryAfterMs === undefined ? '' : ' as its Retry-After asks'} (attempt ${attempt + 1} of ${this.retry.maxAttempts}).`,
-      );
-      await this.sleep(delay);
+  async logout(): Promise<void> {
+    const token = await this.session.end();
+    try {
+      if (token === undefined) return;
+      await this.http.send({
+        description: 'DELETE /logout',
+        request: {
+          method: 'DELETE',
+          url: new URL(`${this.apiRoot}/logout`),
+          headers: { Accept: 'application/json', Authorization: `token ${token.value}` },
+        },
+        idempotent: true,
+        // The token had already expired or been revoked: what the logout wanted.
+        accepts: (status) => status === 401 || status === 404,
+        refuse: (response) => lookerError('DELETE /logout', response),
+        read: () => ({ value: undefined }),
+      });
+      this.logger.debug('Logged out of the Looker API.');
+    } catch (error) {
+      this.logger.warn(`Looker logout failed (${error instanceof Error ? error.message : String(error)}); the token expires on its own.`);
+    } finally {
+      await this.ownAgent?.destroy().catch(() => undefined);
     }
   }
-
-  private async send(request: LookerRequest, token: string | undefined, form: URLSearchParams | undefined): Promise<Response> {
-    const url = new URL(this.apiRoot + request.path);
-    for (const [name, value] of Object.entries(request.query ?? {})) url.searchParams.set(name, value);
-    const headers: Record<string, string> = { Accept: 'application/json' };
-    // The login operation's documentation: "Authorization: token <access_token>", the word token literally.
-    if (token !== undefined) headers.Authorization = `token ${token}`;
-    let body: string | undefined;
-    if (form !== undefined) {
-      headers['Content-Type'] = 'application/x-www-form-urlencoded';
-      body = form.toString();
-    } else if (request.json !== undefined) {
-      headers['Content-Type'] = 'application/json';
-      body = JSON.stringify(request.json);
-    }
-    const response = await this.fetchImpl(url, {
-      method: request.method,
-      headers,
-      ...(body === undefined ? {} : { body }),
-      signal: AbortSignal.timeout(this.requestTimeoutMs),
-    });
-    this.logger.debug(`Looker API ${request.method} ${request.path} -> HTTP ${response.status}`);
-    return response;
-  }
-
-  private noteServerClock(response: Response): void {
-    const date = response.headers.get('date');
-    if (date === null) return;
-    const serverMs = Date.parse(date);
-    if (!Number.isNaN(serverMs)) this.serverClockOffsetMs = serverMs - this.now();
-  }
-
-  private async errorFor(request: LookerRequest, response: Response): Promise<LookerApiError> {
-    const text = await response.text().catch(() => '');
-    const lookerMessage = extractLookerMessage(text);
-    const status = response.status;
-    const what = `Looker API ${request.method} ${request.path} answered HTTP ${status}`;
-    const detail = lookerMessage === undefined ? '' : `: ${lookerMessage}`;
-    if (status === 429 || status >= 500) {
-      const retryAfter = response.headers.get('retry-after');
-      const tail = status === 429 && retryAfter !== null ? ` (Looker asks to wait ${retryAfter} before retrying)` : ' after retries';
-      return new LookerApiError('transient_error', `${what}${detail}${tail}.`, status, lookerMessage);
-    }
-    if (status === 401) {
-      return new LookerApiError('config_error', `${what}${detail} even after a fresh login; the API key may have been disabled.`, status, lookerMessage);
-    }
-    if (status === 403) {
-      return new LookerApiError('config_error', `${what}${detail}; the API user lacks the permission this call needs.`, status, lookerMessage);
-    }
-    if (status >= 400 && status < 500) return new LookerApiError('config_error', `${what}${detail}.`, status, lookerMessage);
-    return new LookerApiError('system_error', `${what}${detail}.`, status, lookerMessage);
-  }
-}
-
-async function readJson(response: Response, label: string): Promise<unknown> {
-  const text = await response.text();
-  if (text.trim() === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw systemError(`Looker API ${label} answered HTTP ${response.status} with a body that is not JSON.`, {
-      internalMessage: text.slice(0, 500),
-    });
-  }
-}
-
-/** Reads and drops a body we do not need, so the connection can be reused. */
-async function discardBody(response: Response): Promise<void> {
-  try {
-    await response.arrayBuffer();
-  } catch {
-    // Nothing to do: the connection is dropped instead of reused.
-  }
-}
-
-function extractLookerMessage(text: string): string | undefined {
-  try {
-    const parsed = JSON.parse(text) as { message?: unknown };
-    if (typeof parsed.message === 'string' && parsed.message.length > 0) return parsed.message;
-  } catch {
-    // Not a Looker Error body (a proxy's HTML page, for example): fall through.
-  }
-  const trimmed = text.trim();
-  return trimmed === '' ? undefined : trimmed.slice(0, 200);
-}
-
-/**
- * A readable reason for a failed connection, and whether trying again could help. A certificate
- * the process does not trust, or a host name that does not resolve, will be the same on the next
- * attempt: both are a setting to fix, not a reason to retry.
- */
-function describeNetworkError(error: unknown, apiRoot: string): { reason: string; worthRetrying: boolean } {
-  if (!(error instanceof Error)) return { reason: String(error), worthRetrying: true };
-  if (error.name === 'TimeoutError') return { reason: 'no answer within the request timeout', worthRetrying: true };
-  const cause = (error as { cause?: unknown }).cause;
-  if (!(cause instanceof Error)) return { reason: error.message, worthRetrying: true };
-  const code = (cause as { code?: unknown }).code;
-  if (code === 'ENOTFOUND') {
-    return {
-      reason: `the host "${new URL(apiRoot).hostname}" does not resolve (DNS lookup failed); check the host name in looker.base_url`,
-      worthRetrying: false,
-    };
-  }
-  if (typeof code === 'string' && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|TLS|SSL/i.test(code)) {
-    return {
-      reason:
-        `the Looker host's TLS certificate is not trusted (${cause.message} [${code}]); ` +
-        'a host with a private certificate authority needs that CA in NODE_EXTRA_CA_CERTS',
-      worthRetrying: false,
-    };
-  }
-  return { reason: typeof code === 'string' ? `${cause.message} [${code}]` : cause.message, worthRetrying: true };
 }

@@ -5,22 +5,24 @@
  * rather than thrown, so a Looker problem can never turn a good sync into a failed one.
  */
 import { asConnectorError, type FailureType } from '../errors.js';
-import type { Logger } from '../logging.js';
+import type { Logger, SecretRedactor } from '../logging.js';
 import type { ConnectorConfig } from '../protocol/generated/config.js';
 import { allDatagroups, checkPdtBuild, runScheduledPlanOnce, startPdtBuild, updateDatagroup, type LookerDatagroup } from './api.js';
-import { formatDuration, realNow, realSleep, type Now, type Sleep } from './clock.js';
+import type { Dispatcher } from 'undici';
+import { formatDuration, systemClock, type Clock } from '../http/clock.js';
 import { LookerApiClient, LookerApiError, normalizeLookerBaseUrl } from './client.js';
 import { readPdtBuildState, type PdtBuildState } from './pdt-status.js';
-import type { RetryPolicy } from './retry.js';
 
 export type LookerConfig = NonNullable<ConnectorConfig['looker']>;
 
 export interface LookerRefreshOptions {
-  sleep?: Sleep;
+  sleep?: Clock['sleep'];
   /** Milliseconds since the epoch. */
-  now?: Now;
-  fetch?: typeof fetch;
-  retry?: Partial<RetryPolicy>;
+  now?: Clock['now'];
+  /** The jitter of backoff waits, in [0, 1). */
+  random?: Clock['random'];
+  /** The connection pool to Looker; by default the client's own. */
+  dispatcher?: Dispatcher;
   requestTimeoutMs?: number;
   /** First wait between PDT status checks; grows by half each time up to pdtPollMaxMs. */
   pdtPollInitialMs?: number;
@@ -66,7 +68,12 @@ export interface LookerRefreshOutcome {
 const DEFAULT_PDT_BUILD_TIMEOUT_SECONDS = 1800;
 
 /** Runs the whole refresh against Looker and reports per item. Never rejects. */
-export async function runLookerRefresh(looker: LookerConfig, logger: Logger, options: LookerRefreshOptions = {}): Promise<LookerRefreshOutcome> {
+export async function runLookerRefresh(
+  looker: LookerConfig,
+  logger: Logger,
+  secrets: SecretRedactor,
+  options: LookerRefreshOptions = {},
+): Promise<LookerRefreshOutcome> {
   const datagroups = looker.datagroups ?? [];
   const pdtBuilds = looker.pdt_builds ?? [];
   const planIds = looker.scheduled_plan_ids ?? [];
@@ -83,18 +90,19 @@ export async function runLookerRefresh(looker: LookerConfig, logger: Logger, opt
     return { ok: true, datagroups: [], pdtBuilds: [], scheduledPlans: [] };
   }
 
-  const now = options.now ?? realNow;
-  const sleep = options.sleep ?? realSleep;
+  const now = options.now ?? systemClock.now;
+  const sleep = options.sleep ?? systemClock.sleep;
   let client: LookerApiClient;
   try {
     client = new LookerApiClient(
       { baseUrl: looker.base_url, clientId: looker.client_id, clientSecret: looker.client_secret },
       {
+        secrets,
         logger,
         now,
         sleep,
-        ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
-        ...(options.retry === undefined ? {} : { retry: options.retry }),
+        ...(options.random === undefined ? {} : { random: options.random }),
+        ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
         ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
       },
     );
@@ -193,8 +201,8 @@ function describeMissingDatagroup(known: LookerDatagroup[], model: string, name:
 
 interface PollSettings {
   logger: Logger;
-  now: Now;
-  sleep: Sleep;
+  now: Clock['now'];
+  sleep: Clock['sleep'];
   initialMs: number;
   maxMs: number;
 }

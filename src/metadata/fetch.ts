@@ -5,10 +5,10 @@
  * A failure that ends the run (a refused sign-in, an unreachable server) is thrown instead: it is
  * the message, and the shipped schemas would only hide it.
  */
-import type { Logger } from '../logging.js';
+import type { Logger, SecretRedactor } from '../logging.js';
 import { asConnectorError, endsRun } from '../errors.js';
 import { ServiceLayerClient } from '../service-layer/client.js';
-import type { ConnectorConfig } from '../protocol/generated/config.js';
+import type { ConnectionConfig } from '../service-layer/settings.js';
 import { parseEdmx, type EdmModel } from './edmx.js';
 
 export async function fetchMetadata(client: ServiceLayerClient, logger: Logger, signal?: AbortSignal): Promise<EdmModel | undefined> {
@@ -32,8 +32,8 @@ export async function fetchMetadata(client: ServiceLayerClient, logger: Logger, 
 }
 
 /** For commands that need only the metadata: signs in, reads it, signs out. */
-export async function readCompanyMetadata(config: ConnectorConfig, logger: Logger): Promise<EdmModel | undefined> {
-  const client = new ServiceLayerClient({ config, logger });
+export async function readCompanyMetadata(config: ConnectionConfig, logger: Logger, secrets: SecretRedactor): Promise<EdmModel | undefined> {
+  const client = new ServiceLayerClient({ config, logger, secrets });
   try {
     return await fetchMetadata(client, logger);
   } finally {

@@ -2,19 +2,24 @@
  * The only writer of stdout. One Airbyte message per line, nothing else: a stray console.log
  * would corrupt the protocol stream. Each message is serialised to a complete line and handed
  * to the stream in a single write, and the caller waits for the pipe to drain, so a slow
- * destination slows the read down instead of growing memory.
+ * destination slows the read down instead of growing memory. The text a person reads (log lines,
+ * error traces, check's answer) passes through the run's secret redactor on the way; records and
+ * states are the company's data and are written as they are.
  */
 import type { Writable } from 'node:stream';
 import type { AirbyteMessage } from './generated/airbyte-protocol.js';
-import type { Logger, LogLevel } from '../logging.js';
+import { SecretRedactor, type Logger, type LogLevel } from '../logging.js';
 import { logMessage } from './messages.js';
 
 export class MessageEmitter {
   private readonly out: Writable;
+  private readonly secrets: SecretRedactor;
   private closed = false;
 
-  constructor(out: Writable = process.stdout) {
+  /** `secrets` is the run's redactor; an emitter given none (a test's) knows no secrets. */
+  constructor(out: Writable = process.stdout, secrets: SecretRedactor = new SecretRedactor()) {
     this.out = out;
+    this.secrets = secrets;
     // Once the reader of stdout is gone nothing more can be delivered; main stops the command.
     out.on('error', () => this.close());
   }
@@ -22,7 +27,7 @@ export class MessageEmitter {
   /** Writes one message; resolves when the stream can take more (or is gone). */
   async emit(message: AirbyteMessage): Promise<void> {
     if (this.closed) return;
-    const line = JSON.stringify(message) + '\n';
+    const line = JSON.stringify(redacted(message, this.secrets)) + '\n';
     if (!this.out.write(line)) await waitForDrain(this.out);
   }
 
@@ -47,6 +52,29 @@ export class MessageEmitter {
       error: (m) => log('ERROR', m),
     };
   }
+}
+
+/** The message with every text meant for a person redacted; records, states and catalogs as they are. */
+function redacted(message: AirbyteMessage, secrets: SecretRedactor): AirbyteMessage {
+  if (message.log) return { ...message, log: { ...message.log, message: secrets.redact(message.log.message) } };
+  const error = message.trace?.error;
+  if (message.trace && error) {
+    return {
+      ...message,
+      trace: {
+        ...message.trace,
+        error: {
+          ...error,
+          message: secrets.redact(error.message),
+          ...(error.internal_message === undefined ? {} : { internal_message: secrets.redact(error.internal_message) }),
+          ...(error.stack_trace === undefined ? {} : { stack_trace: secrets.redact(error.stack_trace) }),
+        },
+      },
+    };
+  }
+  const status = message.connectionStatus;
+  if (status?.message !== undefined) return { ...message, connectionStatus: { ...status, message: secrets.redact(status.message) } };
+  return message;
 }
 
 /** Resolves when the stream drains, or when it fails (the failure is handled by its listeners). */

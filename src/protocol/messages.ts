@@ -1,6 +1,7 @@
 /**
  * Builders for every Airbyte message the connector prints. They take our own values and return
- * the generated protocol types, so the shape of a message is decided in one place.
+ * the generated protocol types, so the shape of a message is decided in one place. Secrets are
+ * masked where the messages are written (emitter.ts), with the run's redactor.
  */
 import type {
   AirbyteCatalog,
@@ -12,7 +13,6 @@ import type {
 } from './generated/airbyte-protocol.js';
 import type { ConnectorError } from '../errors.js';
 import type { LogLevel } from '../logging.js';
-import { redactor } from '../logging.js';
 
 export type RecordChange = AirbyteRecordMessageMetaChange;
 
@@ -35,7 +35,7 @@ export function streamStateMessage(stream: string, state: Record<string, unknown
 }
 
 export function logMessage(level: LogLevel, message: string): AirbyteMessage {
-  return { type: 'LOG', log: { level, message: redactor.redact(message) } };
+  return { type: 'LOG', log: { level, message } };
 }
 
 export function streamStatusMessage(stream: string, status: AirbyteStreamStatus, emittedAt = Date.now()): AirbyteMessage {
@@ -62,10 +62,10 @@ export function errorTraceMessage(error: ConnectorError, stream?: string, emitte
     type: 'ERROR',
     emitted_at: emittedAt,
     error: {
-      message: redactor.redact(error.message),
+      message: error.message,
       failure_type: error.failureType,
-      ...(internal ? { internal_message: redactor.redact(internal) } : {}),
-      ...(error.stack ? { stack_trace: redactor.redact(error.stack) } : {}),
+      ...(internal ? { internal_message: internal } : {}),
+      ...(error.stack ? { stack_trace: error.stack } : {}),
       ...(stream ? { stream_descriptor: { name: stream } } : {}),
     },
   };
@@ -75,7 +75,7 @@ export function errorTraceMessage(error: ConnectorError, stream?: string, emitte
 export function connectionStatusMessage(status: AirbyteConnectionStatus['status'], message?: string): AirbyteMessage {
   return {
     type: 'CONNECTION_STATUS',
-    connectionStatus: message === undefined ? { status } : { status, message: redactor.redact(message) },
+    connectionStatus: message === undefined ? { status } : { status, message },
   };
 }
 

@@ -1,27 +1,30 @@
 import type { Dispatcher } from 'undici';
-import type { ConnectorConfig } from '../protocol/generated/config.js';
 import { configError, systemError } from '../errors.js';
-import type { Logger } from '../logging.js';
-import type { Authenticator, Counters } from './auth.js';
-import { describeErrorBody, nonRetryableStatusError, parseErrorBody, readablePath } from './errors.js';
-import { headerValue, type HttpResponse } from './http.js';
-import { ClientCredentialsAuth } from './oauth.js';
+import type { Logger, SecretRedactor } from '../logging.js';
+import { clockWith, type Clock } from '../http/clock.js';
+import { HttpClient, type ReadOutcome, type RequestCounters } from '../http/client.js';
+import type { Service } from '../http/classify.js';
+import { headerValue, type HttpResponse } from '../http/message.js';
+import type { RetryPolicy } from '../http/retry.js';
+import type { ServiceLayerAuth } from './auth.js';
+import { describeErrorResponse, nonRetryableStatusError, readablePath } from './errors.js';
+import { ClientCredentialsAuth, tokenEndpointUrl } from './oauth.js';
 import { pageSizePreference } from './odata.js';
-import type { AttemptOutcome } from './retry.js';
 import { SessionLogin } from './session.js';
-import { connectionSettings, type ConnectionSettings, type Dialect } from './settings.js';
-import { createServiceLayerAgent, createTokenEndpointAgent } from './tls.js';
-import { Transport } from './transport.js';
+import { connectionSettings, type ConnectionConfig, type Dialect } from './settings.js';
+import { createServiceLayerAgent, createTokenEndpointAgent, untrustedCertificateAdvice, type TlsOptions } from './tls.js';
 
 export interface ServiceLayerClientOptions {
-  config: ConnectorConfig;
+  config: ConnectionConfig;
   logger: Logger;
+  /** The run's redactor: the session and OAuth client register the secrets they learn with it. */
+  secrets: SecretRedactor;
   /** Injectable for fast tests; waits between retries. */
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: Clock['sleep'];
   /** Injectable jitter, in [0, 1). */
-  random?: () => number;
+  random?: Clock['random'];
   /** Injectable clock (ms since the epoch) for the idle timeout, token expiry and the retry time limit. */
-  now?: () => number;
+  now?: Clock['now'];
 }
 
 export interface GetJsonOptions {
@@ -36,70 +39,85 @@ export interface GetTextOptions {
   accept?: string;
 }
 
-type Parsed<T> = { unauthorized: false; value: T } | { unauthorized: true; generation: number; answer: string };
+/** How messages name the Service Layer, and the settings that reach it. */
+function serviceLayer(tls: TlsOptions): Service {
+  return {
+    name: 'the Service Layer',
+    urlSetting: 'service_layer_url',
+    timeoutSetting: 'request_timeout_seconds',
+    tlsSetting: 'tls',
+    untrustedCertificateAdvice: untrustedCertificateAdvice(tls, 'service_layer'),
+    describeError: describeErrorResponse,
+  };
+}
 
-const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+function tokenEndpoint(tls: TlsOptions): Service {
+  return {
+    ...serviceLayer(tls),
+    name: 'the token endpoint',
+    urlSetting: 'credentials.token_url',
+    untrustedCertificateAdvice: untrustedCertificateAdvice(tls, 'token_endpoint'),
+  };
+}
 
 /**
- * The connector's way to the Service Layer: resolves paths against the service root, authenticates
- * every request (session or OAuth token), retries what may pass and explains what will not.
+ * The connector's way to the Service Layer: resolves paths against the service root and sends
+ * every request, signed in with the session or OAuth token, through the retrying request layer
+ * (src/http/client.ts), which retries what may pass and explains what will not.
  */
 export class ServiceLayerClient {
   readonly dialect: Dialect;
   readonly serviceRoot: URL;
 
-  private readonly settings: ConnectionSettings;
   private readonly logger: Logger;
-  private readonly counters: Counters = { requests: 0, retries: 0, logins: 0 };
+  private readonly counters: RequestCounters = { requests: 0, retries: 0, signIns: 0 };
   private readonly agents: Dispatcher[] = [];
-  private readonly transport: Transport;
-  private readonly auth: Authenticator;
+  private readonly http: HttpClient;
+  private readonly auth: ServiceLayerAuth;
   private closed = false;
   private pageSizeNoticeLogged = false;
 
   constructor(options: ServiceLayerClientOptions) {
-    const { config, logger } = options;
-    this.settings = connectionSettings(config);
-    this.dialect = this.settings.dialect;
-    this.serviceRoot = this.settings.serviceRoot;
+    const { config, logger, secrets } = options;
+    const settings = connectionSettings(config);
+    this.dialect = settings.dialect;
+    this.serviceRoot = settings.serviceRoot;
     this.logger = logger;
-
-    const agentTimeouts = { requestTimeoutMs: this.settings.requestTimeoutMs };
-    const serviceAgent = createServiceLayerAgent(config.tls, agentTimeouts, logger);
+    const clock = clockWith(options);
+    const policy: RetryPolicy = {
+      maxRetries: settings.maxRetries,
+      maxRetryMs: settings.maxRetryMs,
+      settings: { maxRetries: 'max_retries', maxRetryTime: 'max_retry_seconds' },
+    };
+    const { requestTimeoutMs } = settings;
+    const serviceAgent = createServiceLayerAgent(config.tls, requestTimeoutMs, logger);
     this.agents.push(serviceAgent);
-    this.transport = new Transport({
-      dispatcher: serviceAgent,
-      serviceRoot: this.serviceRoot,
-      tls: config.tls,
-      requestTimeoutMs: this.settings.requestTimeoutMs,
-      policy: { maxRetries: this.settings.maxRetries, maxRetryMs: this.settings.maxRetryMs },
-      env: {
-        sleep: options.sleep ?? defaultSleep,
-        random: options.random ?? Math.random,
-        now: options.now ?? Date.now,
-        logger,
-      },
-      counters: this.counters,
-    });
+    const http = (dispatcher: Dispatcher, service: Service): HttpClient =>
+      new HttpClient({ dispatcher, service, policy, requestTimeoutMs, clock, logger, counters: this.counters });
+    this.http = http(serviceAgent, serviceLayer(config.tls));
 
     const credentials = config.credentials;
     if (credentials?.auth_type === 'session_login') {
-      this.auth = new SessionLogin(credentials, this.serviceRoot, this.transport, logger, this.counters);
+      this.auth = new SessionLogin(credentials, this.serviceRoot, this.http, logger, secrets);
     } else if (credentials?.auth_type === 'oauth2_client_credentials') {
       let tokenAgent: Dispatcher = serviceAgent;
-      if (!sameHost(credentials.token_url, this.serviceRoot)) {
-        tokenAgent = createTokenEndpointAgent(config.tls, agentTimeouts);
+      if (tokenEndpointUrl(credentials).hostname !== this.serviceRoot.hostname) {
+        tokenAgent = createTokenEndpointAgent(config.tls, requestTimeoutMs);
         this.agents.push(tokenAgent);
       }
-      this.auth = new ClientCredentialsAuth(credentials, this.transport, tokenAgent, logger, this.counters);
+      this.auth = new ClientCredentialsAuth(credentials, http(tokenAgent, tokenEndpoint(config.tls)), logger, secrets);
     } else {
       throw configError('credentials.auth_type must be session_login or oauth2_client_credentials');
     }
   }
 
-  /** Counters for logs and tests: HTTP requests sent (sign-ins and retries included), retries, sign-in requests. */
-  get stats(): { requests: number; retries: number; logins: number } {
-    return { ...this.counters };
+  /**
+   * Counters for logs and tests: HTTP requests sent (sign-ins and retries included), retries, and
+   * sign-in requests (Service Layer logins or access-token requests). `logins` is the former name
+   * of `signIns`, kept until every caller has moved to it.
+   */
+  get stats(): RequestCounters & { logins: number } {
+    return { ...this.counters, logins: this.counters.signIns };
   }
 
   /** Signs in now (session login or OAuth token). check uses it; the get methods do it lazily. */
@@ -108,14 +126,10 @@ export class ServiceLayerClient {
     await this.auth.connect();
   }
 
-  /** GET a path relative to the service root (e.g. "Invoices?$filter=...") or an absolute next link on the same origin; returns the parsed JSON body. */
+  /** GET a path relative to the service root (e.g. "Invoices?$filter=..."); returns the parsed JSON body. */
   async getJson<T = unknown>(pathAndQuery: string, options: GetJsonOptions = {}): Promise<T> {
-    const pageSize = options.pageSize;
-    if (pageSize !== undefined && (!Number.isSafeInteger(pageSize) || pageSize < 1)) {
-      throw systemError(`Page size must be a positive integer, got ${pageSize}`);
-    }
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (pageSize !== undefined) Object.assign(headers, pageSizePreference(pageSize));
+    const { pageSize } = options;
+    const headers: Record<string, string> = { accept: 'application/json', ...(pageSize === undefined ? {} : pageSizePreference(pageSize)) };
     return this.get(pathAndQuery, headers, options.signal, (response) => {
       if (pageSize !== undefined) this.notePageSize(response, pageSize);
       return parseJsonBody<T>(response);
@@ -124,12 +138,12 @@ export class ServiceLayerClient {
 
   /** GET returning text (for $metadata XML and /$count). */
   async getText(pathAndQuery: string, options: GetTextOptions = {}): Promise<string> {
-    return this.get(pathAndQuery, { accept: options.accept ?? '*/*' }, options.signal, (response) => ({ done: response.body }));
+    return this.get(pathAndQuery, { accept: options.accept ?? '*/*' }, options.signal, (response) => ({ value: response.body }));
   }
 
   /** The server clock from the most recent HTTP Date header of the Service Layer, if any. */
   lastServerDate(): Date | undefined {
-    return this.transport.lastServerDate();
+    return this.http.lastServerDate();
   }
 
   /** Signs out (session login) and releases the connection pools. Idempotent; never throws (logs instead). */
@@ -160,73 +174,47 @@ export class ServiceLayerClient {
     pathAndQuery: string,
     headers: Record<string, string>,
     signal: AbortSignal | undefined,
-    read: (response: HttpResponse) => AttemptOutcome<T>,
+    read: (response: HttpResponse) => ReadOutcome<T>,
   ): Promise<T> {
     this.assertOpen();
     const url = this.resolve(pathAndQuery);
     const requestPath = `${url.pathname.slice(this.serviceRoot.pathname.length)}${url.search}`;
-    const description = `GET ${readablePath(requestPath)}`;
-
-    for (let renewed = false; ; renewed = true) {
-      let generation = 0;
-      const parsed: Parsed<T> = await this.transport.send<Parsed<T>>(
-        description,
-        async () => {
-          const credentials = await this.auth.credentials(signal);
-          generation = credentials.generation;
-          return {
-            method: 'GET',
-            url,
-            headers: { 'accept-encoding': 'gzip, deflate', 'user-agent': 'source-sap-business-one', ...headers, ...credentials.headers },
-          };
-        },
-        (response) => {
-          this.auth.observe(response.headers, generation);
-          if (response.status === 401) {
-            const details = parseErrorBody(response.body, headerValue(response.headers, 'content-type'));
-            return { done: { unauthorized: true, generation, answer: `HTTP 401, ${describeErrorBody(details)}` } };
-          }
-          if (response.status < 200 || response.status >= 300) {
-            throw nonRetryableStatusError(
-              response.status,
-              'GET',
-              requestPath,
-              response.body,
-              headerValue(response.headers, 'content-type'),
-              headerValue(response.headers, 'location'),
-            );
-          }
-          const outcome = read(response);
-          return 'done' in outcome ? { done: { unauthorized: false, value: outcome.done } } : outcome;
-        },
-        { signal },
-      );
-      if (!parsed.unauthorized) return parsed.value;
-      // Any 401 on a data request means the session or token is no longer accepted (SAP error 301
-      // for an expired session): sign in again and replay the request once.
-      if (renewed) throw this.auth.refusedAfterRenewal(description, parsed.answer);
-      await this.auth.renew(parsed.generation, signal);
-    }
+    return this.http.send({
+      description: `GET ${readablePath(requestPath)}`,
+      request: { method: 'GET', url, headers },
+      idempotent: true,
+      auth: this.auth,
+      refuse: (response) =>
+        nonRetryableStatusError(
+          response.status,
+          'GET',
+          requestPath,
+          response.body,
+          headerValue(response.headers, 'content-type'),
+          headerValue(response.headers, 'location'),
+        ),
+      read,
+      ...(signal ? { signal } : {}),
+    });
   }
 
   /**
-   * Resolves a path against the service root. The session cookie or token goes with the request,
-   * so a link that leaves the service root (another host, or ../) is refused rather than followed.
+   * Resolves a path against the service root. The connector pages by key and builds every path
+   * itself, so an absolute URL or path is a defect; the session cookie or token goes with the
+   * request, so anything that would leave the service root (another host, or ../) is refused.
    */
   private resolve(pathAndQuery: string): URL {
-    // A next link never carries a fragment; a '#' in it belongs to a filter value.
-    const link = pathAndQuery.replaceAll('#', '%23');
+    // A path never carries a fragment; a '#' in it belongs to a filter value.
+    const path = pathAndQuery.replaceAll('#', '%23');
     let url: URL;
     try {
-      if (/^[a-z][a-z0-9+.-]*:\/\//i.test(link)) url = new URL(link);
-      else if (link.startsWith('/')) url = new URL(link, this.serviceRoot.origin);
-      else url = new URL(`./${link}`, this.serviceRoot);
+      url = new URL(`./${path}`, this.serviceRoot);
     } catch {
       throw systemError(`Cannot build a Service Layer URL from "${pathAndQuery}"`);
     }
-    if (url.origin !== this.serviceRoot.origin || !url.pathname.startsWith(this.serviceRoot.pathname)) {
+    if (/^([a-z][a-z0-9+.-]*:|\/)/i.test(path) || !url.pathname.startsWith(this.serviceRoot.pathname)) {
       throw systemError(
-        `The Service Layer link "${pathAndQuery}" leads outside the service root ${this.serviceRoot.href}; it is not followed, so that the session never goes elsewhere.`,
+        `The Service Layer path "${pathAndQuery}" is absolute or leads outside the service root ${this.serviceRoot.href}; it is not sent, so that the session never goes elsewhere.`,
       );
     }
     return url;
@@ -244,21 +232,15 @@ export class ServiceLayerClient {
   }
 }
 
-function parseJsonBody<T>(response: HttpResponse): AttemptOutcome<T> {
+/** A page's JSON; a body that does not parse was almost always cut short on the way, and is asked for again. */
+function parseJsonBody<T>(response: HttpResponse): ReadOutcome<T> {
   const text = response.body.charCodeAt(0) === 0xfeff ? response.body.slice(1) : response.body;
   try {
-    return { done: JSON.parse(text) as T };
+    return { value: JSON.parse(text) as T };
   } catch {
     const contentType = headerValue(response.headers, 'content-type') ?? 'no content type';
-    const kind = text.trim() === '' ? 'an empty body' : /^\s*</.test(text) ? `markup instead of JSON (${contentType})` : 'JSON that does not parse (cut short?)';
+    const kind =
+      text.trim() === '' ? 'an empty body' : /^\s*</.test(text) ? `markup instead of JSON (${contentType})` : 'JSON that does not parse (cut short?)';
     return { retry: `HTTP ${response.status} with ${kind}` };
-  }
-}
-
-function sameHost(url: string, serviceRoot: URL): boolean {
-  try {
-    return new URL(url).hostname === serviceRoot.hostname;
-  } catch {
-    return false;
   }
 }

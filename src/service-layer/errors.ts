@@ -1,4 +1,5 @@
 import { ConnectorError, type FailureType } from '../errors.js';
+import { headerValue, type HttpResponse } from '../http/message.js';
 
 /** What an error response said, in the same form for both dialects and for gateway pages. */
 export interface ErrorBodyDetails {
@@ -85,6 +86,11 @@ export function describeErrorBody(details: ErrorBodyDetails): string {
   return details.text === undefined ? 'no error details in the response' : `"${details.text}"`;
 }
 
+/** What an error response of the Service Layer (or a gateway before it) says, for log lines and messages. */
+export function describeErrorResponse(response: HttpResponse): string {
+  return describeErrorBody(parseErrorBody(response.body, headerValue(response.headers, 'content-type')));
+}
+
 /**
  * A failed Service Layer answer. It is a ConnectorError like any other, and keeps the HTTP status and
  * the SAP code and text so that a caller that knows more (for example that an entity set came from
@@ -125,8 +131,9 @@ export function readablePath(requestPath: string): string {
 }
 
 /**
- * The error for a status that retrying cannot fix. 401 is not handled here: the client renews the
- * session or token first and only then reports it.
+ * The Service Layer's rows of the classification table (src/http/classify.ts): the error for each
+ * status of a data request that retrying cannot fix. 401 does not reach it: the table renews the
+ * session or token first and reports a second 401 through the authenticator.
  */
 export function nonRetryableStatusError(
   status: number,
@@ -156,11 +163,6 @@ export function nonRetryableStatusError(
         'system_error',
         `The Service Layer rejected the request ${what} (${answer}). The connector built a query this Service Layer does not accept; ` +
           'if the request names a custom entity set or property from your configuration, check that name against the Service Layer $metadata.',
-      );
-    case 401:
-      return make(
-        'config_error',
-        `The Service Layer refused access to ${what} (${answer}). Check the credentials in the connector configuration.`,
       );
     case 403:
       return make(

@@ -1,11 +1,11 @@
-import type { Dispatcher } from 'undici';
 import type { OAuth20ClientCredentials } from '../protocol/generated/config.js';
 import { configError, systemError, type ConnectorError } from '../errors.js';
-import { redactor, type Logger } from '../logging.js';
-import { SignInRefusal, type Authenticator, type Counters, type Credentials } from './auth.js';
-import { headerValue, type HttpResponse } from './http.js';
-import { abortable } from './retry.js';
-import type { Transport } from './transport.js';
+import type { Logger, SecretRedactor } from '../logging.js';
+import type { HttpClient, ReadOutcome } from '../http/client.js';
+import { headerValue, type HttpResponse } from '../http/message.js';
+import { AccessTokenAuth, renewalTime, type AccessToken } from '../http/sign-in.js';
+import type { ServiceLayerAuth } from './auth.js';
+import { describeErrorResponse } from './errors.js';
 
 /**
  * OAuth 2.0 client credentials grant (RFC 6749 section 4.4). The client authenticates with HTTP
@@ -15,164 +15,111 @@ import type { Transport } from './transport.js';
  * secret a second time, to a server that already refused it.
  */
 
-interface Token {
-  value: string;
-  /** When to fetch a new token; undefined when the server gave no expires_in (then only a 401 renews it). */
-  renewAt: number | undefined;
-  generation: number;
-}
-
 function formEncode(value: string): string {
   return new URLSearchParams({ v: value }).toString().slice(2);
 }
 
-function refreshMarginMs(lifetimeMs: number): number {
-  // Renew shortly before expiry, so a token never expires in flight: a minute, or a tenth of a short lifetime.
-  return Math.min(60_000, lifetimeMs / 10);
+/** The token endpoint's URL from credentials.token_url, checked at once so that a typo is a config_error naming it. */
+export function tokenEndpointUrl(grant: OAuth20ClientCredentials): URL {
+  let url: URL;
+  try {
+    url = new URL(grant.token_url);
+  } catch {
+    throw configError(`credentials.token_url "${grant.token_url}" is not a valid URL`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw configError('credentials.token_url must start with https:// or http://');
+  }
+  return url;
 }
 
-export class ClientCredentialsAuth implements Authenticator {
-  private token: Token | undefined;
-  private pending: Promise<void> | undefined;
-  private generation = 0;
-  private closed = false;
-  private readonly refusal = new SignInRefusal();
+export class ClientCredentialsAuth extends AccessTokenAuth implements ServiceLayerAuth {
   private readonly tokenUrl: URL;
   private readonly basicAuthorization: string;
 
+  /** `tokenEndpoint` sends the token requests: the Service Layer's pool, or one of its own for another host. */
   constructor(
     private readonly grant: OAuth20ClientCredentials,
-    private readonly transport: Transport,
-    private readonly dispatcher: Dispatcher,
+    private readonly tokenEndpoint: HttpClient,
     private readonly logger: Logger,
-    private readonly counters: Counters,
+    private readonly secrets: SecretRedactor,
   ) {
-    try {
-      this.tokenUrl = new URL(grant.token_url);
-    } catch {
-      throw configError(`credentials.token_url "${grant.token_url}" is not a valid URL`);
-    }
-    if (this.tokenUrl.protocol !== 'https:' && this.tokenUrl.protocol !== 'http:') {
-      throw configError('credentials.token_url must start with https:// or http://');
-    }
-    redactor.register(grant.client_secret);
+    super(tokenEndpoint.clock, 'the Service Layer refused the access token (HTTP 401)', () =>
+      systemError('The Service Layer client was used after it was closed'),
+    );
+    this.tokenUrl = tokenEndpointUrl(grant);
+    secrets.register(grant.client_secret);
     // RFC 6749 2.3.1: both parts are form-encoded before they are joined and base64-encoded.
     this.basicAuthorization = `Basic ${Buffer.from(`${formEncode(grant.client_id)}:${formEncode(grant.client_secret)}`).toString('base64')}`;
-    redactor.register(this.basicAuthorization.slice('Basic '.length));
+    secrets.register(this.basicAuthorization.slice('Basic '.length));
   }
 
   async connect(signal?: AbortSignal): Promise<void> {
     await this.credentials(signal);
   }
 
-  async credentials(signal?: AbortSignal): Promise<Credentials> {
-    for (;;) {
-      if (this.closed) throw systemError('The Service Layer client was used after it was closed');
-      this.refusal.throwIfRefused();
-      const token = this.token;
-      if (token && (token.renewAt === undefined || this.transport.env.now() < token.renewAt)) {
-        return { headers: { authorization: `Bearer ${token.value}` }, generation: token.generation };
-      }
-      await abortable(this.fetchToken(), signal);
-    }
-  }
-
-  async renew(generation: number, signal?: AbortSignal): Promise<void> {
-    if (this.pending) {
-      await abortable(this.pending, signal);
-      return;
-    }
-    this.refusal.throwIfRefused();
-    if (this.token && this.token.generation !== generation) return;
-    this.token = undefined;
-    this.logger.info('The Service Layer refused the access token (HTTP 401); requesting a new one.');
-    await abortable(this.fetchToken(), signal);
-  }
-
-  observe(): void {
-    // Bearer tokens do not change with responses.
-  }
-
-  refusedAfterRenewal(description: string, answer: string): Error {
+  refusedAfterRenewal(description: string, response: HttpResponse): ConnectorError {
     return configError(
-      `The Service Layer refused ${description} even with a new access token (${answer}). Check that the Service Layer accepts ` +
+      `The Service Layer refused ${description} even with a new access token (HTTP ${response.status}, ${describeErrorResponse(response)}). ` +
+        'Check that the Service Layer accepts ' +
         'tokens from this identity provider and that the client (credentials.client_id, credentials.scope) is granted access.',
     );
   }
 
-  private fetchToken(): Promise<void> {
-    if (!this.pending) {
-      const request = (async () => {
-        this.token = await this.refusal.attempt(() => this.requestToken());
-      })().finally(() => {
-        this.pending = undefined;
-      });
-      request.catch(() => undefined);
-      this.pending = request;
-    }
-    return this.pending;
+  protected headers(token: string): Record<string, string> {
+    return { authorization: `Bearer ${token}` };
   }
 
-  private async requestToken(): Promise<Token> {
+  protected async requestToken(reason: string | undefined): Promise<AccessToken> {
+    if (reason) this.logger.info(`Requesting a new access token for the Service Layer: ${reason}.`);
     const form = new URLSearchParams({ grant_type: 'client_credentials' });
     if (this.grant.scope !== undefined && this.grant.scope.trim() !== '') form.set('scope', this.grant.scope.trim());
-    const token = await this.transport.send(
-      `POST ${this.tokenUrl.origin}${this.tokenUrl.pathname}`,
-      async () => {
-        this.counters.logins++;
-        return {
-          method: 'POST',
-          url: this.tokenUrl,
-          headers: {
-            authorization: this.basicAuthorization,
-            'content-type': 'application/x-www-form-urlencoded',
-            accept: 'application/json',
-          },
-          body: form.toString(),
-        };
+    const token = await this.tokenEndpoint.send({
+      description: `POST ${this.tokenUrl.origin}${this.tokenUrl.pathname}`,
+      request: {
+        method: 'POST',
+        url: this.tokenUrl,
+        headers: { authorization: this.basicAuthorization, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body: form.toString(),
       },
-      (response) => this.readTokenResponse(response),
-      { dispatcher: this.dispatcher },
-    );
+      // A second token request after an ambiguous failure only issues a second token.
+      idempotent: true,
+      signIn: true,
+      refuse: (response) => this.tokenRefused(response),
+      read: (response) => this.readTokenResponse(response),
+    });
     this.logger.info(
       `Obtained an access token for the Service Layer from ${this.tokenUrl.host}` +
-        (token.renewAt === undefined ? ' (no expiry given).' : ` (renewed in ${Math.round((token.renewAt - this.transport.env.now()) / 1000)} s).`),
+        (token.renewAt === undefined
+          ? ' (no expiry given).'
+          : ` (renewed in ${Math.round((token.renewAt - this.tokenEndpoint.clock.now()) / 1000)} s).`),
     );
     return token;
   }
 
-  private readTokenResponse(response: HttpResponse): { done: Token } | { retry: string } {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(response.body);
-    } catch {
-      parsed = undefined;
-    }
-    const answer = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
-    if (response.status < 200 || response.status >= 300) throw this.tokenRefused(response, answer);
-    if (parsed === undefined) return { retry: 'the token answer is not complete JSON (cut short?)' };
-
+  private readTokenResponse(response: HttpResponse): ReadOutcome<AccessToken> {
+    const answer = jsonObject(response.body);
+    if (answer === undefined) return { retry: 'the token answer is not complete JSON (cut short?)' };
     const accessToken = answer['access_token'];
     if (typeof accessToken !== 'string' || accessToken === '') {
       throw systemError(`The token endpoint ${this.tokenUrl.host} answered without an access_token`);
     }
-    redactor.register(accessToken);
+    this.secrets.register(accessToken);
     const tokenType = answer['token_type'];
     if (typeof tokenType === 'string' && tokenType.toLowerCase() !== 'bearer') {
       throw configError(`The token endpoint ${this.tokenUrl.host} issued a "${tokenType}" token; the Service Layer needs a bearer token.`);
     }
     const expiresIn = Number(answer['expires_in']);
-    const now = this.transport.env.now();
     const renewAt =
       answer['expires_in'] !== undefined && Number.isFinite(expiresIn) && expiresIn > 0
-        ? now + expiresIn * 1000 - refreshMarginMs(expiresIn * 1000)
+        ? renewalTime(this.tokenEndpoint.clock.now(), expiresIn * 1000)
         : undefined;
-    this.generation++;
-    return { done: { value: accessToken, renewAt, generation: this.generation } };
+    return { value: { value: accessToken, renewAt } };
   }
 
-  /** The error for a token answer that is not a success; every config_error here ends the run (see SignInRefusal). */
-  private tokenRefused(response: HttpResponse, answer: Record<string, unknown>): ConnectorError {
+  /** The token endpoint's rows of the classification table: every config_error here ends the run (see SignInRefusal). */
+  private tokenRefused(response: HttpResponse): ConnectorError {
+    const answer = jsonObject(response.body) ?? {};
     const code = typeof answer['error'] === 'string' ? answer['error'] : undefined;
     const description = typeof answer['error_description'] === 'string' ? answer['error_description'] : undefined;
     const detail = [`HTTP ${response.status}`, code, description].filter((part) => part !== undefined).join(', ');
@@ -186,16 +133,29 @@ export class ClientCredentialsAuth implements Authenticator {
     }
     if (response.status >= 300 && response.status < 400) {
       const location = headerValue(response.headers, 'location');
-      return refused(`${where} answered with a redirect (HTTP ${response.status}${location ? ` to ${location}` : ''}). Set credentials.token_url to that address.`);
+      return refused(
+        `${where} answered with a redirect (HTTP ${response.status}${location ? ` to ${location}` : ''}). Set credentials.token_url to that address.`,
+      );
     }
     if (response.status >= 400 && response.status < 500) {
-      return refused(`${where} refused the token request (${detail}). Check credentials.token_url and the client's settings at the identity provider.`);
+      return refused(
+        `${where} refused the token request (${detail}). Check credentials.token_url and the client's settings at the identity provider.`,
+      );
     }
     return systemError(`${where} failed the token request (${detail}).`);
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    this.token = undefined;
+    await this.token.close();
+  }
+}
+
+/** A JSON object body, or undefined when the body is not one (cut short, or an HTML page). */
+function jsonObject(body: string): Record<string, unknown> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return undefined;
   }
 }

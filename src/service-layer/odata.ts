@@ -4,22 +4,19 @@ import type { Dialect } from './settings.js';
 /** One page of an entity-set read, in the same form for both dialects. */
 export interface CollectionPage<T> {
   value: T[];
-  /** The next link exactly as the server sent it (relative to the service root, or absolute). */
+  /**
+   * The next link exactly as the server sent it. The connector pages by key and never follows it:
+   * it only says whether the server has more after this page.
+   */
   nextLink: string | undefined;
-  /** The total count when it was asked for ($count=true / $inlinecount=allpages). */
-  count: number | undefined;
 }
 
-// v1 (OData v3 JSON) and v2 (OData v4 JSON) spell the annotations differently. Both spellings are
+// v1 (OData v3 JSON) and v2 (OData v4 JSON) spell the next link differently. Both spellings are
 // read whatever the dialect, preferring the dialect's own, because gateways and older patch levels
 // have been seen to mix them and a missed next link silently truncates a stream.
 export const NEXT_LINK_KEYS: Record<Dialect, readonly string[]> = {
   v1: ['odata.nextLink', '@odata.nextLink'],
   v2: ['@odata.nextLink', 'odata.nextLink'],
-};
-const COUNT_KEYS: Record<Dialect, readonly string[]> = {
-  v1: ['odata.count', '@odata.count'],
-  v2: ['@odata.count', 'odata.count'],
 };
 
 function firstPresent(body: Record<string, unknown>, keys: readonly string[]): unknown {
@@ -48,18 +45,7 @@ export function parseCollectionPage<T>(body: unknown, dialect: Dialect): Collect
     throw systemError(`The Service Layer sent a next link that is not a string: ${JSON.stringify(rawNext)}`);
   }
 
-  const rawCount = firstPresent(record, COUNT_KEYS[dialect]);
-  let count: number | undefined;
-  if (rawCount !== undefined) {
-    // OData v3 JSON carries the count as a string ("odata.count": "42"), v4 as a number.
-    const parsed = typeof rawCount === 'string' && /^\d+$/.test(rawCount) ? Number(rawCount) : rawCount;
-    if (typeof parsed !== 'number' || !Number.isSafeInteger(parsed) || parsed < 0) {
-      throw systemError(`The Service Layer sent a count that is not a whole number: ${JSON.stringify(rawCount)}`);
-    }
-    count = parsed;
-  }
-
-  return { value: value as T[], nextLink: rawNext as string | undefined, count };
+  return { value: value as T[], nextLink: rawNext as string | undefined };
 }
 
 /**
@@ -80,8 +66,6 @@ export interface QueryParts {
   select?: string[];
   orderBy?: string[];
   top?: number;
-  skip?: number;
-  count?: boolean;
 }
 
 // encodeURIComponent leaves ' ( ) ! * unescaped, which is valid in a query and keeps filters
@@ -98,15 +82,14 @@ function nonNegativeInteger(value: number, name: string): string {
 /**
  * Builds the query string (without the leading '?') for a collection request. The system query
  * option names keep their literal '$'; values are percent-encoded so that a '+' or '&' inside a
- * filter literal reaches the server unchanged.
+ * filter literal reaches the server unchanged. The options it builds are spelt alike in both
+ * dialects; `_dialect` stays in the signature until the read engine stops passing it.
  */
-export function buildQuery(parts: QueryParts, dialect: Dialect): string {
+export function buildQuery(parts: QueryParts, _dialect: Dialect): string {
   const options: string[] = [];
   if (parts.filter !== undefined && parts.filter.trim() !== '') options.push(`$filter=${encodeValue(parts.filter)}`);
   if (parts.select !== undefined && parts.select.length > 0) options.push(`$select=${parts.select.map(encodeValue).join(',')}`);
   if (parts.orderBy !== undefined && parts.orderBy.length > 0) options.push(`$orderby=${parts.orderBy.map(encodeValue).join(',')}`);
   if (parts.top !== undefined) options.push(`$top=${nonNegativeInteger(parts.top, '$top')}`);
-  if (parts.skip !== undefined) options.push(`$skip=${nonNegativeInteger(parts.skip, '$skip')}`);
-  if (parts.count === true) options.push(dialect === 'v2' ? '$count=true' : '$inlinecount=allpages');
   return options.join('&');
 }

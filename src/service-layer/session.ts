@@ -1,16 +1,17 @@
 import type { ServiceLayerLogin } from '../protocol/generated/config.js';
 import { configError, systemError, transientError, type ConnectorError } from '../errors.js';
-import { redactor, type Logger } from '../logging.js';
-import { SignInRefusal, type Authenticator, type Counters, type Credentials } from './auth.js';
-import { describeErrorBody, parseErrorBody } from './errors.js';
-import { headerValue, headerValues, type HttpResponse, type ResponseHeaders } from './http.js';
-import type { Transport } from './transport.js';
-import { abortable } from './retry.js';
+import type { Logger, SecretRedactor } from '../logging.js';
+import type { HttpClient, ReadOutcome } from '../http/client.js';
+import { headerValue, headerValues, type HttpResponse, type ResponseHeaders } from '../http/message.js';
+import { SharedSignIn, type Credentials } from '../http/sign-in.js';
+import type { ServiceLayerAuth } from './auth.js';
+import { describeErrorResponse } from './errors.js';
 
 /**
- * The Service Layer session: the only module that knows the session cookies. It signs in once,
- * shares the session between all requests, signs in again before the idle timeout ends it or when
- * the server says it has ended, and signs out at the end.
+ * The Service Layer session: the only module that sends or reads the session cookies (B1SESSION,
+ * ROUTEID); the manifest generator imports the cookie's name from here. It signs in once, shares
+ * the session between all requests, signs in again before the idle timeout ends it or when the
+ * server says it has ended, and signs out at the end.
  */
 
 export const SESSION_COOKIE = 'B1SESSION';
@@ -31,7 +32,6 @@ interface Session {
   timeoutMs: number;
   /** When the session was last sent; the server's idle clock starts no earlier than this. */
   lastUsed: number;
-  generation: number;
 }
 
 /** Reads the session cookies from Set-Cookie lines, ignoring their attributes (Path, HttpOnly). */
@@ -71,21 +71,21 @@ export function loginBody(login: Pick<ServiceLayerLogin, 'company_db' | 'usernam
   return body;
 }
 
-export class SessionLogin implements Authenticator {
-  private session: Session | undefined;
-  private pendingLogin: Promise<void> | undefined;
-  private generation = 0;
-  private closed = false;
-  private readonly refusal = new SignInRefusal();
+export class SessionLogin implements ServiceLayerAuth {
+  private readonly session: SharedSignIn<Session>;
 
   constructor(
     private readonly login: ServiceLayerLogin,
     private readonly serviceRoot: URL,
-    private readonly transport: Transport,
+    private readonly http: HttpClient,
     private readonly logger: Logger,
-    private readonly counters: Counters,
+    private readonly secrets: SecretRedactor,
   ) {
-    redactor.register(login.password);
+    secrets.register(login.password);
+    this.session = new SharedSignIn(
+      (previous, reason) => this.signIn(previous, reason),
+      () => systemError('The Service Layer session was used after it was closed'),
+    );
   }
 
   async connect(signal?: AbortSignal): Promise<void> {
@@ -93,88 +93,57 @@ export class SessionLogin implements Authenticator {
   }
 
   async credentials(signal?: AbortSignal): Promise<Credentials> {
-    for (;;) {
-      if (this.closed) throw systemError('The Service Layer session was used after it was closed');
-      this.refusal.throwIfRefused();
-      const session = this.session;
-      const now = this.transport.env.now();
-      if (session && now - session.lastUsed < session.timeoutMs - idleMarginMs(session.timeoutMs)) {
-        session.lastUsed = now;
-        return { headers: { cookie: cookieHeader(session) }, generation: session.generation };
-      }
-      await abortable(this.signIn(session ? 'the session is about to reach its idle timeout' : undefined), signal);
-    }
+    const now = (): number => this.http.clock.now();
+    const { value: session, generation } = await this.session.get(
+      (current) => now() - current.lastUsed < current.timeoutMs - idleMarginMs(current.timeoutMs),
+      'the session is about to reach its idle timeout',
+      signal,
+    );
+    session.lastUsed = now();
+    return { headers: { cookie: cookieHeader(session) }, generation };
   }
 
-  async renew(generation: number, signal?: AbortSignal): Promise<void> {
-    if (this.pendingLogin) {
-      await abortable(this.pendingLogin, signal);
-      return;
-    }
-    this.refusal.throwIfRefused();
-    if (this.session && this.session.generation !== generation) return;
-    this.session = undefined;
-    await abortable(this.signIn('the Service Layer ended the session (HTTP 401)'), signal);
+  renew(generation: number, signal?: AbortSignal): Promise<void> {
+    return this.session.renew(generation, 'the Service Layer ended the session (HTTP 401)', signal);
   }
 
   observe(headers: ResponseHeaders, generation: number): void {
-    const session = this.session;
-    if (!session || session.generation !== generation) return;
+    const session = this.session.ofGeneration(generation);
+    if (!session) return;
     const cookies = sessionCookies(headers);
     // A load balancer may re-route the session, and the server may hand out a new session id.
     if (cookies.routeId !== undefined) session.routeId = cookies.routeId;
     if (cookies.id !== undefined && cookies.id !== session.id) {
-      redactor.register(cookies.id);
+      this.secrets.register(cookies.id);
       session.id = cookies.id;
     }
   }
 
-  refusedAfterRenewal(description: string, answer: string): Error {
+  refusedAfterRenewal(description: string, response: HttpResponse): ConnectorError {
     return transientError(
-      `The Service Layer refused ${description} even right after a new sign-in (${answer}). ` +
+      `The Service Layer refused ${description} even right after a new sign-in (HTTP ${response.status}, ${describeErrorResponse(response)}). ` +
         'If the Service Layer runs on several nodes behind a load balancer, check that the balancer keeps sessions on one node (ROUTEID).',
     );
   }
 
-  /**
-   * Signs in once for all callers that need a session at the same moment. The sign-in belongs to
-   * no single caller, so one caller's abort does not fail the others: each waits with its own signal.
-   */
-  private signIn(reason: string | undefined): Promise<void> {
-    if (!this.pendingLogin) {
-      const previous = this.session;
-      this.session = undefined;
-      const login = (async () => {
-        if (reason) this.logger.info(`Signing in to the Service Layer again: ${reason}`);
-        // The old session still holds a license until it times out; hand it back first.
-        if (previous) await this.logout(previous);
-        this.session = await this.refusal.attempt(() => this.postLogin());
-      })().finally(() => {
-        this.pendingLogin = undefined;
-      });
-      // Every caller may have stopped waiting (aborted); the failure must not go unhandled.
-      login.catch(() => undefined);
-      this.pendingLogin = login;
-    }
-    return this.pendingLogin;
-  }
-
-  private async postLogin(): Promise<Session> {
-    const body = loginBody(this.login);
-    const url = new URL(LOGIN_PATH, this.serviceRoot);
-    const session = await this.transport.send(
-      'POST Login',
-      async () => {
-        this.counters.logins++;
-        return {
-          method: 'POST',
-          url,
-          headers: { 'content-type': 'application/json', accept: 'application/json', 'accept-encoding': 'gzip, deflate' },
-          body: JSON.stringify(body),
-        };
+  private async signIn(previous: Session | undefined, reason: string | undefined): Promise<Session> {
+    if (reason) this.logger.info(`Signing in to the Service Layer again: ${reason}`);
+    // The old session still holds a license until it times out; hand it back first.
+    if (previous) await this.logout(previous);
+    const session = await this.http.send({
+      description: 'POST Login',
+      request: {
+        method: 'POST',
+        url: new URL(LOGIN_PATH, this.serviceRoot),
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify(loginBody(this.login)),
       },
-      (response) => this.readLoginResponse(response),
-    );
+      // A repeated login at worst opens a second session, which times out on its own.
+      idempotent: true,
+      signIn: true,
+      refuse: (response) => this.loginRefused(response),
+      read: (response) => this.readLoginResponse(response),
+    });
     this.logger.info(
       `Signed in to the Service Layer as "${this.login.username}" in company database "${this.login.company_db}" ` +
         `(session idle timeout ${Math.round(session.timeoutMs / 60_000)} min).`,
@@ -182,8 +151,7 @@ export class SessionLogin implements Authenticator {
     return session;
   }
 
-  private readLoginResponse(response: HttpResponse): { done: Session } | { retry: string } {
-    if (response.status < 200 || response.status >= 300) throw this.loginRefused(response);
+  private readLoginResponse(response: HttpResponse): ReadOutcome<Session> {
     let parsed: unknown;
     try {
       parsed = JSON.parse(response.body);
@@ -198,26 +166,16 @@ export class SessionLogin implements Authenticator {
     if (id === undefined || id === '') {
       throw systemError('The Service Layer accepted the login but sent no session id (neither a session cookie nor SessionId)');
     }
-    redactor.register(id);
-    if (typeof answer['SessionId'] === 'string') redactor.register(answer['SessionId']);
+    this.secrets.register(id);
+    if (typeof answer['SessionId'] === 'string') this.secrets.register(answer['SessionId']);
     const minutes = Number(answer['SessionTimeout']);
     const timeoutMinutes = Number.isFinite(minutes) && minutes > 0 ? minutes : DEFAULT_SESSION_TIMEOUT_MINUTES;
-    this.generation++;
-    return {
-      done: {
-        id,
-        routeId: cookies.routeId,
-        timeoutMs: timeoutMinutes * 60_000,
-        lastUsed: this.transport.env.now(),
-        generation: this.generation,
-      },
-    };
+    return { value: { id, routeId: cookies.routeId, timeoutMs: timeoutMinutes * 60_000, lastUsed: this.http.clock.now() } };
   }
 
-  /** The error for a login answer that is not a success; every config_error here ends the run (see SignInRefusal). */
+  /** The login's rows of the classification table: every config_error here ends the run (see SignInRefusal). */
   private loginRefused(response: HttpResponse): ConnectorError {
-    const details = parseErrorBody(response.body, headerValue(response.headers, 'content-type'));
-    const answer = `HTTP ${response.status}, ${describeErrorBody(details)}`;
+    const answer = `HTTP ${response.status}, ${describeErrorResponse(response)}`;
     const who = `as "${this.login.username}" in company database "${this.login.company_db}"`;
     if (response.status === 401 || response.status === 400 || response.status === 403) {
       return configError(
@@ -246,14 +204,21 @@ export class SessionLogin implements Authenticator {
 
   private async logout(session: Session): Promise<void> {
     try {
-      const response = await this.transport.once(
-        { method: 'POST', url: new URL('Logout', this.serviceRoot), headers: { cookie: cookieHeader(session), accept: 'application/json' } },
-        { timeoutMs: Math.min(LOGOUT_TIMEOUT_MS, this.transport.requestTimeoutMs) },
-      );
-      // 401: the session had already ended, which is what the logout wanted.
+      const response = await this.http.send({
+        description: 'POST Logout',
+        request: { method: 'POST', url: new URL('Logout', this.serviceRoot), headers: { cookie: cookieHeader(session), accept: 'application/json' } },
+        idempotent: true,
+        // Whatever the answer, the logout is over; 401 means the session had already ended, which is what it wanted.
+        accepts: () => true,
+        refuse: (response) => systemError(`HTTP ${response.status}`),
+        read: (response) => ({ value: response }),
+        timeoutMs: Math.min(LOGOUT_TIMEOUT_MS, this.http.requestTimeoutMs),
+        retryLimit: { maxRetries: 0, because: 'a sign-out is a courtesy that must not hold up the end of the sync' },
+      });
       if ((response.status < 200 || response.status >= 300) && response.status !== 401) {
-        const details = parseErrorBody(response.body, headerValue(response.headers, 'content-type'));
-        this.logger.warn(`Signing out of the Service Layer failed (HTTP ${response.status}, ${describeErrorBody(details)}); the session will time out on its own.`);
+        this.logger.warn(
+          `Signing out of the Service Layer failed (HTTP ${response.status}, ${describeErrorResponse(response)}); the session will time out on its own.`,
+        );
       } else {
         this.logger.debug('Signed out of the Service Layer.');
       }
@@ -263,15 +228,7 @@ export class SessionLogin implements Authenticator {
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    try {
-      await this.pendingLogin;
-    } catch {
-      // A failed sign-in leaves nothing to sign out of.
-    }
-    const session = this.session;
-    this.session = undefined;
+    const session = await this.session.close();
     if (session) await this.logout(session);
   }
 }

@@ -1,16 +1,14 @@
-import type { ConnectorConfig } from '../protocol/generated/config.js';
+import type { ResolvedConfig } from '../config/load.js';
 import { configError } from '../errors.js';
 
 /**
- * The spec's defaults for the connection settings. The config loader may already have filled them
- * in; the client applies them again so that it never depends on who built its config. A unit test
- * keeps these numbers equal to schemas/spec.json.
+ * What the Service Layer client reads from the config, with the spec's defaults already applied
+ * by the config loader: the client takes each value as it is.
  */
-export const CONNECTION_DEFAULTS = {
-  request_timeout_seconds: 120,
-  max_retries: 8,
-  max_retry_seconds: 600,
-} as const;
+export type ConnectionConfig = Pick<
+  ResolvedConfig,
+  'service_layer_url' | 'credentials' | 'tls' | 'request_timeout_seconds' | 'max_retries' | 'max_retry_seconds'
+>;
 
 export type Dialect = 'v1' | 'v2';
 
@@ -49,24 +47,15 @@ export function parseServiceRoot(serviceLayerUrl: string): { serviceRoot: URL; d
   return { serviceRoot: url, dialect: match[1] as Dialect };
 }
 
-function positiveNumber(value: unknown, fallback: number, field: string): number {
-  if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw configError(`${field} must be a non-negative number, got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
-export function connectionSettings(config: ConnectorConfig): ConnectionSettings {
+/** The connection settings in the units the client works in; the spec has checked their ranges. */
+export function connectionSettings(config: ConnectionConfig): ConnectionSettings {
   const { serviceRoot, dialect } = parseServiceRoot(config.service_layer_url);
-  const timeoutSeconds = positiveNumber(config.request_timeout_seconds, CONNECTION_DEFAULTS.request_timeout_seconds, 'request_timeout_seconds');
-  if (timeoutSeconds === 0) throw configError('request_timeout_seconds must be greater than 0');
   return {
     serviceRoot,
     dialect,
-    requestTimeoutMs: timeoutSeconds * 1000,
-    maxRetries: Math.floor(positiveNumber(config.max_retries, CONNECTION_DEFAULTS.max_retries, 'max_retries')),
-    maxRetryMs: positiveNumber(config.max_retry_seconds, CONNECTION_DEFAULTS.max_retry_seconds, 'max_retry_seconds') * 1000,
+    requestTimeoutMs: config.request_timeout_seconds * 1000,
+    maxRetries: config.max_retries,
+    maxRetryMs: config.max_retry_seconds * 1000,
   };
 }
 
@@ -75,10 +64,6 @@ export function connectionSettings(config: ConnectorConfig): ConnectionSettings 
  * read): a host that does not answer should say so within seconds, not after the long budget a
  * scheduled sync deserves.
  */
-export function withInteractiveRetries<T extends ConnectorConfig>(config: T): T {
-  return {
-    ...config,
-    max_retries: Math.min(config.max_retries ?? CONNECTION_DEFAULTS.max_retries, 2),
-    max_retry_seconds: Math.min(config.max_retry_seconds ?? CONNECTION_DEFAULTS.max_retry_seconds, 20),
-  };
+export function withInteractiveRetries<T extends ConnectionConfig>(config: T): T {
+  return { ...config, max_retries: Math.min(config.max_retries, 2), max_retry_seconds: Math.min(config.max_retry_seconds, 20) };
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { parseConfig } from '../../src/config/load.js';
 import { unreadableFileMessage } from '../../src/config/json-file.js';
 import { ConnectorError } from '../../src/errors.js';
-import { redactor } from '../../src/logging.js';
+import { SecretRedactor } from '../../src/logging.js';
 import { snakeCase } from '../../src/metadata/naming.js';
 
 const valid = {
@@ -12,11 +12,12 @@ const valid = {
 };
 
 test('a valid config gets the spec defaults and its secrets are registered for redaction', () => {
-  const config = parseConfig(valid);
+  const secrets = new SecretRedactor();
+  const config = parseConfig(valid, secrets);
   assert.equal(config.page_size, 20);
   assert.equal(config.reread_window_days, 60);
   assert.deepEqual(config.tls, { mode: 'verify' });
-  assert.equal(redactor.redact('the password is Pa55-word-config-test'), 'the password is **********');
+  assert.equal(secrets.redact('the password is Pa55-word-config-test'), 'the password is **********');
 });
 
 test('an invalid config is a config_error naming the field', () => {
@@ -32,7 +33,7 @@ test('an invalid config is a config_error naming the field', () => {
   ];
   for (const [input, message] of cases) {
     assert.throws(
-      () => parseConfig(input),
+      () => parseConfig(input, new SecretRedactor()),
       (error: unknown) => error instanceof ConnectorError && error.failureType === 'config_error' && message.test(error.message),
       JSON.stringify(input),
     );
@@ -41,7 +42,7 @@ test('an invalid config is a config_error naming the field', () => {
 
 function warningsOf(config: unknown): string[] {
   const warnings: string[] = [];
-  parseConfig(config, { debug() {}, info() {}, error() {}, warn: (m) => warnings.push(m) });
+  parseConfig(config, new SecretRedactor(), { debug() {}, info() {}, error() {}, warn: (m) => warnings.push(m) });
   return warnings;
 }
 
@@ -66,11 +67,11 @@ test('unknown settings, top-level or nested (in the chosen option, in list items
 });
 
 test('start_date: empty or absent means all history; a day that does not exist is an error; a future day is a warning', () => {
-  assert.equal(parseConfig({ ...valid, start_date: '' }).start_date, undefined);
-  assert.equal(parseConfig(valid).start_date, undefined);
-  assert.equal(parseConfig({ ...valid, replay_since: '' }).replay_since, undefined);
-  assert.equal(parseConfig({ ...valid, start_date: '2024-02-29' }).start_date, '2024-02-29');
-  assert.throws(() => parseConfig({ ...valid, start_date: '2023-02-29' }), /start_date 2023-02-29 is not a day of the calendar/);
+  assert.equal(parseConfig({ ...valid, start_date: '' }, new SecretRedactor()).start_date, undefined);
+  assert.equal(parseConfig(valid, new SecretRedactor()).start_date, undefined);
+  assert.equal(parseConfig({ ...valid, replay_since: '' }, new SecretRedactor()).replay_since, undefined);
+  assert.equal(parseConfig({ ...valid, start_date: '2024-02-29' }, new SecretRedactor()).start_date, '2024-02-29');
+  assert.throws(() => parseConfig({ ...valid, start_date: '2023-02-29' }, new SecretRedactor()), /start_date 2023-02-29 is not a day of the calendar/);
   const nextYear = new Date().getUTCFullYear() + 1;
   assert.match(warningsOf({ ...valid, start_date: `${nextYear}-06-01` }).join('\n'), new RegExp(`start_date ${nextYear}-06-01 is in the future`));
   assert.deepEqual(warningsOf({ ...valid, start_date: '2020-01-01' }), []);
@@ -84,7 +85,7 @@ test('each validation error is reported once', () => {
     [{ ...valid, credentials: { ...valid.credentials, password: '' } }, 'credentials.password'],
   ] as const) {
     assert.throws(
-      () => parseConfig(input),
+      () => parseConfig(input, new SecretRedactor()),
       (error: unknown) => error instanceof ConnectorError && error.message.split(setting).length - 1 === 1,
       setting,
     );

@@ -7,6 +7,7 @@ import { serviceLayerMetadata } from '@sap-b1-airbyte/service-layer-simulator';
 import type { AirbyteCatalog, AirbyteStream, ConfiguredAirbyteCatalog } from '../../src/protocol/generated/airbyte-protocol.js';
 import { offeredStreams } from '../../src/streams/offered.js';
 import { parseConfig } from '../../src/config/load.js';
+import { SecretRedactor } from '../../src/logging.js';
 import { silentLogger } from '../../src/logging.js';
 import { parseEdmx } from '../../src/metadata/edmx.js';
 import { configureStreams } from '../helpers/catalog.js';
@@ -14,7 +15,7 @@ import { configureStreams } from '../helpers/catalog.js';
 const config = parseConfig({
   service_layer_url: 'https://127.0.0.1:50000/b1s/v2/',
   credentials: { auth_type: 'session_login', company_db: 'SBO_FOODCO', username: 'manager', password: 'not-used' },
-});
+}, new SecretRedactor());
 
 let cached: AirbyteCatalog | undefined;
 

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import yaml from 'js-yaml';
 import { parseConfig } from '../../src/config/load.js';
+import { SecretRedactor } from '../../src/logging.js';
 import { offeredStreams } from '../../src/streams/offered.js';
 import { configuredEntries } from '../../src/commands/generate-manifest.js';
 import { generateManifest, MINIMUM_ENGINE_VERSION } from '../../src/manifest/document.js';
@@ -22,7 +23,7 @@ const config = parseConfig({
   service_layer_url: 'https://b1.example.com:50000/b1s/v2/',
   credentials: { auth_type: 'session_login', company_db: 'SBODEMOUS', username: 'manager', password: '1234' },
   custom_entity_sets: [{ entity_set: 'U_FD_PROMOS', primary_key: 'Code' }],
-});
+}, new SecretRedactor());
 const offered = offeredStreams(config, undefined, quiet);
 const entries = [...offered.values()];
 const written = manifestYaml(generateManifest(entries).document);

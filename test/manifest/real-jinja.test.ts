@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { parseConfig } from '../../src/config/load.js';
+import { SecretRedactor } from '../../src/logging.js';
 import { offeredStreams } from '../../src/streams/offered.js';
 import { generateManifest } from '../../src/manifest/document.js';
 import type { Logger } from '../../src/logging.js';
@@ -50,7 +51,7 @@ const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 const config = parseConfig({
   service_layer_url: 'https://b1.example.com:50000/b1s/v1/',
   credentials: { auth_type: 'session_login', company_db: 'SBO_FOODCO', username: 'manager', password: '1234' },
-});
+}, new SecretRedactor());
 const manifest = generateManifest([...offeredStreams(config, undefined, quiet).values()]).document as {
   streams: { name: string; transformations: { fields?: { path: string[]; value: string }[] }[] }[];
 };

@@ -1,15 +1,12 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { Ajv } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import { addFormats } from '../../src/config/ajv.js';
 import { parseEdmx, type EdmProperty } from '../../src/metadata/edmx.js';
 import { columnSchema, type JsonSchemaFragment } from '../../src/json-schema.js';
 import { edmValueKind, isUnsupportedEdmType, propertySchema } from '../../src/metadata/json-schema.js';
 import { structuredColumns } from '../../src/metadata/udf.js';
 import { edmx4, reference, referenceDocument, referenceModel } from './reference-documents.js';
-
-// ajv-formats is CommonJS; under NodeNext its plugin function sits on .default.
-const addFormats = (addFormatsModule as unknown as { default: (ajv: Ajv) => Ajv }).default;
 
 const property = (name: string, type: string): EdmProperty => ({ name, type, nullable: true });
 

@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { ConnectorConfig } from '../../src/protocol/generated/config.js';
+import { withSpecDefaults, type ResolvedConfig } from '../../src/config/load.js';
 import type { Logger } from '../../src/logging.js';
 import type { ServiceLayerClientOptions } from '../../src/service-layer/client.js';
 
@@ -175,12 +176,13 @@ export async function startFakeServiceLayer(options: FakeServiceLayerOptions = {
   };
 }
 
-export function sessionConfig(root: string, extra: Partial<ConnectorConfig> = {}): ConnectorConfig {
-  return {
+/** A session-login config for `root`, with the spec's defaults for what `extra` leaves out, as the config loader fills them. */
+export function sessionConfig(root: string, extra: Partial<ConnectorConfig> = {}): ResolvedConfig {
+  return withSpecDefaults({
     service_layer_url: root,
     credentials: { auth_type: 'session_login', company_db: COMPANY_DB, username: USER, password: PASSWORD },
     ...extra,
-  };
+  });
 }
 
 export interface CapturedLogger extends Logger {

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConnectorError } from '../../src/errors.js';
-import type { ConnectorConfig } from '../../src/protocol/generated/config.js';
+import { withSpecDefaults, type ResolvedConfig } from '../../src/config/load.js';
 import { ServiceLayerClient } from '../../src/service-layer/client.js';
+import { SecretRedactor } from '../../src/logging.js';
 import { assertNoSecrets, captureLogger, fakeTime, startFakeServer, type FakeRequest, type Reply } from './helpers.js';
 
 const CLIENT_ID = 'connector client';
@@ -57,8 +58,8 @@ async function startProvider(options: { expiresIn?: number; token?: (count: numb
   return provider;
 }
 
-function oauthConfig(provider: Provider, scope?: string): ConnectorConfig {
-  return {
+function oauthConfig(provider: Provider, scope?: string): ResolvedConfig {
+  return withSpecDefaults({
     service_layer_url: provider.root,
     credentials: {
       auth_type: 'oauth2_client_credentials',
@@ -67,14 +68,14 @@ function oauthConfig(provider: Provider, scope?: string): ConnectorConfig {
       client_secret: CLIENT_SECRET,
       ...(scope === undefined ? {} : { scope }),
     },
-  };
+  });
 }
 
 test('the token request uses client_secret_basic and the client credentials grant; the token goes as a bearer token', async (t) => {
   const provider = await startProvider({ expiresIn: 3600 });
   t.after(() => provider.close());
   const logger = captureLogger();
-  const client = new ServiceLayerClient({ config: oauthConfig(provider, 'b1 read'), logger, ...fakeTime().options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: oauthConfig(provider, 'b1 read'), logger, ...fakeTime().options });
   t.after(() => client.close());
 
   const body = await client.getJson<{ value: { token: string }[] }>('Items');
@@ -97,12 +98,12 @@ test('the token request uses client_secret_basic and the client credentials gran
 test('the token is cached across requests and shared by concurrent first requests', async (t) => {
   const provider = await startProvider({ expiresIn: 3600 });
   t.after(() => provider.close());
-  const client = new ServiceLayerClient({ config: oauthConfig(provider), logger: captureLogger(), ...fakeTime().options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: oauthConfig(provider), logger: captureLogger(), ...fakeTime().options });
   t.after(() => client.close());
   await Promise.all(Array.from({ length: 5 }, () => client.getJson('Items')));
   for (let i = 0; i < 3; i++) await client.getJson('Items');
   assert.equal(provider.tokenRequests.length, 1);
-  assert.equal(client.stats.logins, 1);
+  assert.equal(client.stats.signIns, 1);
   assert.deepEqual(Object.fromEntries(new URLSearchParams(provider.tokenRequests[0]!.body)), { grant_type: 'client_credentials' });
 });
 
@@ -110,7 +111,7 @@ test('a new token is fetched shortly before the old one expires', async (t) => {
   const provider = await startProvider({ expiresIn: 300 });
   t.after(() => provider.close());
   const time = fakeTime();
-  const client = new ServiceLayerClient({ config: oauthConfig(provider), logger: captureLogger(), ...time.options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: oauthConfig(provider), logger: captureLogger(), ...time.options });
   t.after(() => client.close());
   await client.getJson('Items');
   time.advance(250_000);
@@ -126,7 +127,7 @@ test('a new token is fetched shortly before the old one expires', async (t) => {
 test('a 401 fetches a new token once and replays the request once', async (t) => {
   const provider = await startProvider();
   t.after(() => provider.close());
-  const client = new ServiceLayerClient({ config: oauthConfig(provider), logger: captureLogger(), ...fakeTime().options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: oauthConfig(provider), logger: captureLogger(), ...fakeTime().options });
   t.after(() => client.close());
   await client.getJson('Items');
   provider.revoked.add(provider.issued[0]!);
@@ -139,7 +140,7 @@ test('a 401 fetches a new token once and replays the request once', async (t) =>
 test('a 401 that persists with a new token is a config_error, after one replay', async (t) => {
   const provider = await startProvider();
   t.after(() => provider.close());
-  const client = new ServiceLayerClient({ config: oauthConfig(provider), logger: captureLogger(), ...fakeTime().options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: oauthConfig(provider), logger: captureLogger(), ...fakeTime().options });
   t.after(() => client.close());
   await client.connect();
   provider.refuseAll = true;
@@ -159,7 +160,7 @@ test('refused client credentials are a config_error with the provider’s error,
   });
   t.after(() => provider.close());
   const logger = captureLogger();
-  const client = new ServiceLayerClient({ config: oauthConfig(provider), logger, ...fakeTime().options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: oauthConfig(provider), logger, ...fakeTime().options });
   t.after(() => client.close());
   await assert.rejects(client.connect(), (error: unknown) => {
     assert.ok(error instanceof ConnectorError);
@@ -180,7 +181,7 @@ test('refused client credentials are a config_error with the provider’s error,
 test('a token endpoint answering 503 is retried', async (t) => {
   const provider = await startProvider({ token: (count) => (count === 1 ? { status: 503, body: 'down' } : undefined) });
   t.after(() => provider.close());
-  const client = new ServiceLayerClient({ config: oauthConfig(provider), logger: captureLogger(), ...fakeTime().options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: oauthConfig(provider), logger: captureLogger(), ...fakeTime().options });
   t.after(() => client.close());
   await client.getJson('Items');
   assert.equal(provider.tokenRequests.length, 2);
@@ -190,7 +191,7 @@ test('a token endpoint answering 503 is retried', async (t) => {
 test('close() of an OAuth client sends nothing and is idempotent', async (t) => {
   const provider = await startProvider();
   t.after(() => provider.close());
-  const client = new ServiceLayerClient({ config: oauthConfig(provider), logger: captureLogger(), ...fakeTime().options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: oauthConfig(provider), logger: captureLogger(), ...fakeTime().options });
   await client.getJson('Items');
   const before = provider.tokenRequests.length + provider.dataRequests.length;
   await client.close();

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConnectorError } from '../../src/errors.js';
 import { ServiceLayerClient } from '../../src/service-layer/client.js';
+import { SecretRedactor } from '../../src/logging.js';
 import {
   assertNoSecrets,
   captureLogger,
@@ -19,7 +20,7 @@ test('login posts CompanyDB, UserName, Password and Language, then sends both se
   const sl = await startFakeServiceLayer({ data: () => ({ body: { value: [{ DocEntry: 1 }] } }) });
   t.after(() => sl.close());
   const logger = captureLogger();
-  const client = new ServiceLayerClient({
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(),
     config: sessionConfig(sl.root, {
       credentials: { auth_type: 'session_login', company_db: COMPANY_DB, username: USER, password: PASSWORD, language: '3' },
     }),
@@ -48,7 +49,7 @@ test('login posts CompanyDB, UserName, Password and Language, then sends both se
 test('Language is left out of the login when not configured', async (t) => {
   const sl = await startFakeServiceLayer();
   t.after(() => sl.close());
-  const client = new ServiceLayerClient({ config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
   t.after(() => client.close());
   await client.connect();
   assert.deepEqual(Object.keys(JSON.parse(sl.requests[0]!.body)).sort(), ['CompanyDB', 'Password', 'UserName']);
@@ -57,13 +58,13 @@ test('Language is left out of the login when not configured', async (t) => {
 test('one login serves many requests, and concurrent first requests share one login', async (t) => {
   const sl = await startFakeServiceLayer({ loginDelayMs: 50 });
   t.after(() => sl.close());
-  const client = new ServiceLayerClient({ config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
   t.after(() => client.close());
 
   await Promise.all(Array.from({ length: 8 }, (_, i) => client.getJson(`Items?$skip=${i}`)));
   for (let i = 0; i < 5; i++) await client.getJson('Items');
   assert.equal(sl.requests.filter((r) => r.url.endsWith('/Login')).length, 1);
-  assert.equal(client.stats.logins, 1);
+  assert.equal(client.stats.signIns, 1);
   assert.equal(client.stats.requests, 14);
   assert.equal(sl.issuedSessions.length, 1);
 });
@@ -80,7 +81,7 @@ for (const dialect of ['v1', 'v2'] as const) {
     });
     t.after(() => sl.close());
     const logger = captureLogger();
-    const client = new ServiceLayerClient({ config: sessionConfig(sl.root), logger, ...fakeTime().options });
+    const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(sl.root), logger, ...fakeTime().options });
     t.after(() => client.close());
 
     await client.getJson('Invoices');
@@ -91,7 +92,7 @@ for (const dialect of ['v1', 'v2'] as const) {
     assert.deepEqual(after, [`GET /b1s/${dialect}/Invoices?$skip=20`, `POST /b1s/${dialect}/Login`, `GET /b1s/${dialect}/Invoices?$skip=20`]);
     assert.equal(body.value[0]!.session, sl.issuedSessions[1]);
     assert.equal(dataRequests, 2);
-    assert.equal(client.stats.logins, 2);
+    assert.equal(client.stats.signIns, 2);
     assert.equal(client.stats.retries, 0);
     assertNoSecrets(logger, [PASSWORD, ...sl.issuedSessions]);
   });
@@ -100,19 +101,19 @@ for (const dialect of ['v1', 'v2'] as const) {
 test('concurrent requests that all hit an expired session share one new login', async (t) => {
   const sl = await startFakeServiceLayer({ loginDelayMs: 30 });
   t.after(() => sl.close());
-  const client = new ServiceLayerClient({ config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
   t.after(() => client.close());
   await client.connect();
   sl.expire(sl.issuedSessions[0]!);
   await Promise.all(Array.from({ length: 6 }, () => client.getJson('Items')));
   assert.equal(sl.issuedSessions.length, 2);
-  assert.equal(client.stats.logins, 2);
+  assert.equal(client.stats.signIns, 2);
 });
 
 test('a 401 that persists after a fresh login is reported, not replayed again', async (t) => {
   const sl = await startFakeServiceLayer({ data: () => ({ status: 401, body: sapError('v2', 301, 'Invalid session or session already timeout.') }) });
   t.after(() => sl.close());
-  const client = new ServiceLayerClient({ config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
   t.after(() => client.close());
   await assert.rejects(client.getJson('Invoices'), (error: unknown) => {
     assert.ok(error instanceof ConnectorError);
@@ -123,24 +124,24 @@ test('a 401 that persists after a fresh login is reported, not replayed again', 
   });
   const dataRequests = sl.requests.filter((r) => r.url.endsWith('/Invoices'));
   assert.equal(dataRequests.length, 2);
-  assert.equal(client.stats.logins, 2);
+  assert.equal(client.stats.signIns, 2);
 });
 
 test('the session is renewed before the idle timeout ends it, and the old one is signed out', async (t) => {
   const sl = await startFakeServiceLayer({ sessionTimeoutMinutes: 30 });
   t.after(() => sl.close());
   const time = fakeTime();
-  const client = new ServiceLayerClient({ config: sessionConfig(sl.root), logger: captureLogger(), ...time.options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(sl.root), logger: captureLogger(), ...time.options });
   t.after(() => client.close());
 
   await client.getJson('Items');
   time.advance(20 * 60_000);
   await client.getJson('Items');
-  assert.equal(client.stats.logins, 1, 'activity within the timeout keeps the session');
+  assert.equal(client.stats.signIns, 1, 'activity within the timeout keeps the session');
   time.advance(29 * 60_000 + 30_000);
   await client.getJson('Items');
   // 29.5 idle minutes of 30: within the margin, so a new session before the server drops the old one.
-  assert.equal(client.stats.logins, 2);
+  assert.equal(client.stats.signIns, 2);
   assert.deepEqual(sl.loggedOut, [sl.issuedSessions[0]]);
   const last = sl.requests.at(-1)!;
   assert.equal(requestCookies(last)['B1SESSION'], sl.issuedSessions[1]);
@@ -150,7 +151,7 @@ test('the session is renewed before the idle timeout ends it, and the old one is
 test('close() signs out once and is idempotent; it also signs out after a failed request', async (t) => {
   const sl = await startFakeServiceLayer({ data: () => ({ status: 400, body: sapError('v2', -1000, "Invalid property 'Nope'") }) });
   t.after(() => sl.close());
-  const client = new ServiceLayerClient({ config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
   await assert.rejects(client.getJson('Invoices?$select=Nope'), ConnectorError);
   await client.close();
   await client.close();
@@ -164,12 +165,12 @@ test('close() signs out once and is idempotent; it also signs out after a failed
 test('close() without any request sends nothing, and a failing logout is logged, not thrown', async (t) => {
   const sl = await startFakeServiceLayer();
   t.after(() => sl.close());
-  const idle = new ServiceLayerClient({ config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
+  const idle = new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
   await idle.close();
   assert.equal(sl.requests.length, 0);
 
   const logger = captureLogger();
-  const client = new ServiceLayerClient({ config: sessionConfig(sl.root), logger, ...fakeTime().options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(sl.root), logger, ...fakeTime().options });
   await client.connect();
   await sl.close();
   await client.close();
@@ -181,7 +182,7 @@ test('wrong credentials are a config_error naming the fields, with the SAP code 
   t.after(() => sl.close());
   const logger = captureLogger();
   const wrong = 'wrong-password-123';
-  const client = new ServiceLayerClient({
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(),
     config: sessionConfig(sl.root, { credentials: { auth_type: 'session_login', company_db: COMPANY_DB, username: USER, password: wrong } }),
     logger,
     ...fakeTime().options,
@@ -203,7 +204,7 @@ test('wrong credentials are a config_error naming the fields, with the SAP code 
 test('a refused sign-in ends the run: later and concurrent callers get the same error without another login', async (t) => {
   const sl = await startFakeServiceLayer({ login: () => ({ status: 401, body: sapError('v2', -304, 'Fail to NONE-SSO login from SLD.') }) });
   t.after(() => sl.close());
-  const client = new ServiceLayerClient({ config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
   t.after(() => client.close());
   const first = await client.getJson('Invoices').catch((error: unknown) => error);
   assert.ok(first instanceof ConnectorError && first.endsRun && first.failureType === 'config_error', String(first));
@@ -224,7 +225,7 @@ test('a login answered with 503 is retried, then succeeds', async (t) => {
   });
   t.after(() => sl.close());
   const logger = captureLogger();
-  const client = new ServiceLayerClient({ config: sessionConfig(sl.root), logger, ...fakeTime().options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(sl.root), logger, ...fakeTime().options });
   t.after(() => client.close());
   await client.getJson('Items');
   assert.equal(client.stats.retries, 1);
@@ -238,7 +239,7 @@ test('the session id from the login body is used when no session cookie arrives'
   });
   sl.sessions.add('body-only-session');
   t.after(() => sl.close());
-  const client = new ServiceLayerClient({ config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
   t.after(() => client.close());
   await client.getJson('Items');
   assert.deepEqual(requestCookies(sl.requests[1]!), { B1SESSION: 'body-only-session' });
@@ -256,38 +257,35 @@ test('a ROUTEID set by a later answer is sent from then on', async (t) => {
     },
   });
   t.after(() => sl.close());
-  const client = new ServiceLayerClient({ config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
   t.after(() => client.close());
   await client.getJson('Items');
   await client.getJson('Items');
   assert.equal(requestCookies(sl.requests.at(-1)!)['ROUTEID'], '.node2');
 });
 
-test('next links are followed relative to the service root or absolute on the same origin, never elsewhere', async (t) => {
+test('paths are resolved relative to the service root; absolute URLs and paths, and ../, are refused', async (t) => {
   const sl = await startFakeServiceLayer({ dialect: 'v1', data: () => ({ body: { value: [] } }) });
   t.after(() => sl.close());
-  const client = new ServiceLayerClient({ config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
   t.after(() => client.close());
   assert.equal(client.dialect, 'v1');
   assert.equal(client.serviceRoot.href, sl.root);
 
-  await client.getJson("Invoices?$filter=CardCode eq 'C#1'&$skip=20");
-  await client.getJson('/b1s/v1/Invoices?$skip=40');
-  await client.getJson(`${sl.root}Invoices?$skip=60`);
+  await client.getJson("Invoices?$filter=CardCode eq 'C#1'&$top=20");
   const urls = sl.requests.filter((r) => r.method === 'GET').map((r) => r.url);
-  assert.deepEqual(urls, [
-    "/b1s/v1/Invoices?$filter=CardCode%20eq%20%27C%231%27&$skip=20",
-    '/b1s/v1/Invoices?$skip=40',
-    '/b1s/v1/Invoices?$skip=60',
-  ]);
+  assert.deepEqual(urls, ["/b1s/v1/Invoices?$filter=CardCode%20eq%20%27C%231%27&$top=20"]);
   await assert.rejects(client.getJson('https://elsewhere.example/b1s/v1/Invoices'), /outside the service root/);
+  await assert.rejects(client.getJson(`${sl.root}Invoices`), /outside the service root/);
+  await assert.rejects(client.getJson('/b1s/v1/Invoices'), /outside the service root/);
   await assert.rejects(client.getJson('../../other'), /outside the service root/);
+  assert.equal(sl.requests.filter((r) => r.method === 'GET').length, 1, 'nothing refused was sent');
 });
 
 test('Prefer: odata.maxpagesize is sent when a page size is asked for', async (t) => {
   const sl = await startFakeServiceLayer({ data: () => ({ headers: { 'preference-applied': 'odata.maxpagesize=200' }, body: { value: [] } }) });
   t.after(() => sl.close());
-  const client = new ServiceLayerClient({ config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
   t.after(() => client.close());
   await client.getJson('Items', { pageSize: 200 });
   assert.equal(sl.requests.at(-1)!.headers['prefer'], 'odata.maxpagesize=200');
@@ -298,7 +296,7 @@ test('getText returns $metadata as text with the asked Accept header; lastServer
     data: (request) => ({ headers: { 'content-type': 'application/xml', date: 'Fri, 03 Apr 2026 23:30:31 GMT' }, body: `<edmx:Edmx accept="${request.headers.accept}"/>` }),
   });
   t.after(() => sl.close());
-  const client = new ServiceLayerClient({ config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
   t.after(() => client.close());
   assert.equal(await client.getText('$metadata', { accept: 'application/xml' }), '<edmx:Edmx accept="application/xml"/>');
   assert.equal(client.lastServerDate()?.toISOString(), '2026-04-03T23:30:31.000Z');
@@ -307,7 +305,7 @@ test('getText returns $metadata as text with the asked Accept header; lastServer
 test('an external abort stops a request', async (t) => {
   const sl = await startFakeServiceLayer({ data: () => ({ fault: 'hang' }) });
   t.after(() => sl.close());
-  const client = new ServiceLayerClient({ config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(sl.root), logger: captureLogger(), ...fakeTime().options });
   t.after(() => client.close());
   await client.connect();
   const controller = new AbortController();
@@ -318,7 +316,7 @@ test('an external abort stops a request', async (t) => {
 test('close() does not wait for a request that is still running', async (t) => {
   const sl = await startFakeServiceLayer({ data: () => ({ fault: 'hang' }) });
   t.after(() => sl.close());
-  const client = new ServiceLayerClient({ config: sessionConfig(sl.root, { max_retries: 0 }), logger: captureLogger(), ...fakeTime().options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(sl.root, { max_retries: 0 }), logger: captureLogger(), ...fakeTime().options });
   await client.connect();
   const running = client.getJson('Items').catch((error: unknown) => error);
   await new Promise((resolve) => setTimeout(resolve, 50));

@@ -1,17 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { ConnectorError } from '../../src/errors.js';
-import { CONNECTION_DEFAULTS, connectionSettings, parseServiceRoot } from '../../src/service-layer/settings.js';
-
-test('the client’s connection defaults are the spec’s', () => {
-  const spec = JSON.parse(readFileSync(new URL('../../schemas/spec.json', import.meta.url), 'utf8')) as {
-    connectionSpecification: { properties: Record<string, { default?: unknown }> };
-  };
-  for (const [name, value] of Object.entries(CONNECTION_DEFAULTS)) {
-    assert.equal(spec.connectionSpecification.properties[name]?.default, value, name);
-  }
-});
+import { parseConfig } from '../../src/config/load.js';
+import { SecretRedactor } from '../../src/logging.js';
+import { connectionSettings, parseServiceRoot } from '../../src/service-layer/settings.js';
 
 test('the service root is normalised and the dialect read from it', () => {
   assert.deepEqual(
@@ -25,11 +17,13 @@ test('the service root is normalised and the dialect read from it', () => {
   }
 });
 
-test('connection settings apply the defaults when the config leaves them out', () => {
-  const settings = connectionSettings({
-    service_layer_url: 'https://b1:50000/b1s/v2',
-    credentials: { auth_type: 'session_login', company_db: 'X', username: 'u', password: 'p' },
-  });
+test('connection settings get the spec’s defaults, applied once by the config loader, when the config leaves them out', () => {
+  const config = parseConfig(
+    { service_layer_url: 'https://b1:50000/b1s/v2', credentials: { auth_type: 'session_login', company_db: 'X', username: 'u', password: 'p' } },
+    new SecretRedactor(),
+  );
+  assert.deepEqual(config.tls, { mode: 'verify' });
+  const settings = connectionSettings(config);
   assert.equal(settings.requestTimeoutMs, 120_000);
   assert.equal(settings.maxRetries, 8);
   assert.equal(settings.maxRetryMs, 600_000);

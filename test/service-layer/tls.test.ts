@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import https from 'node:https';
 import selfsigned from 'selfsigned';
 import { ConnectorError } from '../../src/errors.js';
+import { withSpecDefaults } from '../../src/config/load.js';
 import { ServiceLayerClient } from '../../src/service-layer/client.js';
+import { SecretRedactor } from '../../src/logging.js';
 import { captureLogger, fakeTime, PASSWORD, sessionConfig, startFakeServer, USER, COMPANY_DB, type FakeServer } from './helpers.js';
 
 async function certificate(altNames: { type: 2 | 7; value?: string; ip?: string }[]) {
@@ -46,7 +48,7 @@ after(async () => {
 });
 
 function clientFor(origin: string, tls: NonNullable<Parameters<typeof sessionConfig>[1]>['tls'], logger = captureLogger()) {
-  return new ServiceLayerClient({ config: sessionConfig(`${origin}/b1s/v2`, { tls, max_retries: 1 }), logger, ...fakeTime().options });
+  return new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(`${origin}/b1s/v2`, { tls, max_retries: 1 }), logger, ...fakeTime().options });
 }
 
 test('trusted_certificate: the pinned self-signed certificate is trusted', async (t) => {
@@ -131,12 +133,12 @@ test('a certificate_pem that is not a certificate is a config_error at once', ()
 test('https:// against a plain HTTP port is a config_error about the scheme', async (t) => {
   const plain = await startFakeServer(answer);
   t.after(() => plain.close());
-  const client = new ServiceLayerClient({
-    config: {
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(),
+    config: withSpecDefaults({
       service_layer_url: `${plain.origin.replace('http:', 'https:')}/b1s/v2`,
       credentials: { auth_type: 'session_login', company_db: COMPANY_DB, username: USER, password: PASSWORD },
       max_retries: 1,
-    },
+    }),
     logger: captureLogger(),
     ...fakeTime().options,
   });
@@ -152,7 +154,7 @@ test('https:// against a plain HTTP port is a config_error about the scheme', as
 test('http:// against an HTTPS port is a config_error saying to use https://, at the first attempt', async (t) => {
   // A Node TLS server, like many, closes the connection without a word on a plain HTTP request
   // (undici: UND_ERR_SOCKET "other side closed"), which must not be retried as a dropped connection.
-  const client = new ServiceLayerClient({
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(),
     config: sessionConfig(`${server.origin.replace('https:', 'http:')}/b1s/v2`, { max_retries: 5 }),
     logger: captureLogger(),
     ...fakeTime().options,
@@ -182,7 +184,7 @@ test("http:// answered with Apache's or nginx's 400 for plain HTTP on a TLS port
   ]) {
     const proxy = await startFakeServer(() => ({ status: 400, body, headers: { 'content-type': 'text/html' } }));
     t.after(() => proxy.close());
-    const client = new ServiceLayerClient({ config: sessionConfig(`${proxy.origin}/b1s/v2`), logger: captureLogger(), ...fakeTime().options });
+    const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(`${proxy.origin}/b1s/v2`), logger: captureLogger(), ...fakeTime().options });
     t.after(() => client.close());
     await assertPlainHttpToTlsPort(client.connect());
     assert.equal(proxy.requests.length, 1);
@@ -193,24 +195,24 @@ test('an OAuth token endpoint on another host name gets the same TLS settings, w
   // localhost and 127.0.0.1 are different host names for the client, though the same server here.
   const tokenOrigin = server.origin.replace('127.0.0.1', 'localhost');
   for (const tls of [{ mode: 'trusted_certificate' as const, certificate_pem: serverCert }, { mode: 'accept_self_signed' as const }]) {
-    const client = new ServiceLayerClient({
-      config: {
+    const client = new ServiceLayerClient({ secrets: new SecretRedactor(),
+      config: withSpecDefaults({
         service_layer_url: `${server.origin}/b1s/v2`,
         credentials: { auth_type: 'oauth2_client_credentials', token_url: `${tokenOrigin}/auth/token`, client_id: 'c', client_secret: 's' },
         tls,
-      },
+      }),
       logger: captureLogger(),
       ...fakeTime().options,
     });
     t.after(() => client.close());
     assert.deepEqual(await client.getJson('Items'), { value: [{ ItemCode: 'A1' }] }, tls.mode);
   }
-  const verifying = new ServiceLayerClient({
-    config: {
+  const verifying = new ServiceLayerClient({ secrets: new SecretRedactor(),
+    config: withSpecDefaults({
       service_layer_url: `${server.origin}/b1s/v2`,
       credentials: { auth_type: 'oauth2_client_credentials', token_url: `${tokenOrigin}/auth/token`, client_id: 'c', client_secret: 's' },
       max_retries: 0,
-    },
+    }),
     logger: captureLogger(),
     ...fakeTime().options,
   });

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConfig } from '../../src/config/load.js';
 import { ConnectorError } from '../../src/errors.js';
-import { silentLogger } from '../../src/logging.js';
+import { SecretRedactor, silentLogger } from '../../src/logging.js';
 import { pageFilter } from '../../src/streams/cursor/pass.js';
 import { offeredStreams, streamDefinitions } from '../../src/streams/offered.js';
 
@@ -15,7 +15,7 @@ const base = {
   credentials: { auth_type: 'session_login', company_db: 'SBO', username: 'manager', password: 'custom-entity-sets-test' },
 };
 
-const configWith = (...entries: Record<string, unknown>[]) => parseConfig({ ...base, custom_entity_sets: entries });
+const configWith = (...entries: Record<string, unknown>[]) => parseConfig({ ...base, custom_entity_sets: entries }, new SecretRedactor());
 const offered = (...entries: Record<string, unknown>[]) => offeredStreams(configWith(...entries), undefined, silentLogger);
 
 test('an entry written before cursor_policy keeps its meaning: a change date makes it incremental on updated_at, none a full refresh', () => {

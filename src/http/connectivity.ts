@@ -1,6 +1,6 @@
 /**
- * Whether the hosts a command talks to (the Service Layer, its token endpoint) can be reached at
- * all: one retry budget shared by every request of the command.
+ * Whether the hosts a command talks to (the Service Layer, its token endpoint, Looker) can be
+ * reached at all: one retry budget shared by every request of the command to a host.
  *
  * A request's own retries (max_retries, max_retry_seconds) cover what goes wrong with that request.
  * A host that cannot be reached says nothing about the request and everything about the run: if
@@ -15,7 +15,7 @@
  * connections and never answers (each attempt then lasts request_timeout_seconds).
  */
 import { configError, transientError, type ConnectorError } from '../errors.js';
-import type { RetryableFailure } from './http.js';
+import { capitalized, type Reachability, type RetryOutcome, type Service } from './classify.js';
 
 /** The budget for a refused connection to a host never reached in this command. */
 export const NEVER_REACHED_REFUSED_BUDGET_MS = 30_000;
@@ -36,6 +36,7 @@ export class Connectivity {
   constructor(
     private readonly budgetMs: number,
     private readonly now: () => number,
+    private readonly service: Service,
   ) {}
 
   /** Throws the run-ending error once the command has given up on the URL's host. */
@@ -56,7 +57,7 @@ export class Connectivity {
    * An attempt started at `startedAt` could not reach the host. Returns the run-ending error when
    * the next attempt, `nextDelayMs` from now, would fall outside the budget; undefined otherwise.
    */
-  unreachable(url: URL, failure: RetryableFailure, startedAt: number, nextDelayMs: number): ConnectorError | undefined {
+  unreachable(url: URL, failure: RetryOutcome & { reachability: Reachability }, startedAt: number, nextDelayMs: number): ConnectorError | undefined {
     const state = this.state(url);
     state.unreachableSince ??= startedAt;
     state.attempts++;
@@ -68,18 +69,24 @@ export class Connectivity {
     return state.givenUp;
   }
 
-  private runEndingError(url: URL, failure: RetryableFailure, state: HostState, elapsedMs: number, neverReached: boolean): ConnectorError {
+  private runEndingError(
+    url: URL,
+    failure: RetryOutcome & { reachability: Reachability },
+    state: HostState,
+    elapsedMs: number,
+    neverReached: boolean,
+  ): ConnectorError {
     const tried = `${state.attempts} attempt${state.attempts === 1 ? '' : 's'} over ${Math.round(elapsedMs / 1000)} s`;
     if (failure.reachability === 'refused') {
       const message =
-        `${failure.reason.charAt(0).toUpperCase()}${failure.reason.slice(1)} (${tried}${neverReached ? '; this run never reached it' : ''}). ` +
-        `Check that the Service Layer is running, and the host and port of ${url.protocol}//${url.host} in the configuration.`;
+        `${capitalized(failure.reason)} (${tried}${neverReached ? '; this run never reached it' : ''}). ` +
+        `Check that ${this.service.name} is running, and the host and port of ${url.protocol}//${url.host} in ${this.service.urlSetting}.`;
       // Never reached: retrying the same address will not help; the configuration or the server must change.
       return neverReached ? configError(message, { endsRun: true }) : transientError(message, { endsRun: true });
     }
     return transientError(
       `${url.protocol}//${url.host} could not be reached (${tried}; last: ${failure.reason}). The server may be down, hung or ` +
-        'overloaded, or a firewall drops the connection; the remaining streams were not attempted and the sync can be retried later.',
+        'overloaded, or a firewall drops the connection; nothing more is sent to it in this run (streams not yet read are not attempted), and the run can be retried later.',
       { endsRun: true },
     );
   }

@@ -1,5 +1,5 @@
 /**
- * One connectivity budget per command (src/service-layer/connectivity.ts): time spent failing to
+ * One connectivity budget per command (src/http/connectivity.ts), driven through the Service Layer client: time spent failing to
  * reach a host counts across requests, a refused connection to a host never reached gets a short
  * budget, and once the budget is spent nothing more is sent. Sleeps run on a virtual clock except
  * where a real request timeout is measured.
@@ -7,10 +7,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConnectorError } from '../../src/errors.js';
-import { NEVER_REACHED_REFUSED_BUDGET_MS } from '../../src/service-layer/connectivity.js';
+import { NEVER_REACHED_REFUSED_BUDGET_MS } from '../../src/http/connectivity.js';
 import { ServiceLayerClient } from '../../src/service-layer/client.js';
+import { SecretRedactor } from '../../src/logging.js';
 import { refusedPort, startSilentListener } from '../helpers/unreachable.js';
-import { captureLogger, fakeTime, sessionConfig, startFakeServer, startFakeServiceLayer } from './helpers.js';
+import { captureLogger, fakeTime, sessionConfig, startFakeServer, startFakeServiceLayer } from '../service-layer/helpers.js';
 
 function endsRunError(error: unknown): ConnectorError {
   assert.ok(error instanceof ConnectorError, String(error));
@@ -22,7 +23,7 @@ test('a refused port never reached gets the short budget, names host and port, a
   const root = `http://127.0.0.1:${await refusedPort()}/b1s/v2/`;
   const time = fakeTime();
   const started = time.now();
-  const client = new ServiceLayerClient({ config: sessionConfig(root, { max_retries: 50, max_retry_seconds: 600 }), logger: captureLogger(), ...time.options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(root, { max_retries: 50, max_retry_seconds: 600 }), logger: captureLogger(), ...time.options });
   t.after(() => client.close());
   const error = endsRunError(await client.connect().catch((e: unknown) => e));
   assert.equal(error.failureType, 'config_error');
@@ -43,7 +44,7 @@ test('a server reached earlier that then refuses gets the whole max_retry_second
   const time = fakeTime();
   // max_retries 1: each request gives up on its own after two attempts, but the time the host has
   // been unreachable adds up over the requests until the run's budget is spent.
-  const client = new ServiceLayerClient({ config: sessionConfig(sl.root, { max_retries: 1, max_retry_seconds: 60 }), logger: captureLogger(), ...time.options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(sl.root, { max_retries: 1, max_retry_seconds: 60 }), logger: captureLogger(), ...time.options });
   t.after(() => client.close());
   await client.getJson('Items');
   await sl.close();
@@ -69,7 +70,7 @@ test('a host that accepts connections and never answers fails after about max_re
   t.after(() => silent.close());
   const port = silent.port;
   // Real time: the request timeout is a real timer. No backoff, so only the budget decides.
-  const client = new ServiceLayerClient({
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(),
     config: sessionConfig(`http://127.0.0.1:${port}/b1s/v2/`, { request_timeout_seconds: 0.3, max_retries: 100, max_retry_seconds: 1.5 }),
     logger: captureLogger(),
     random: () => 0,
@@ -86,7 +87,7 @@ test('a host that accepts connections and never answers fails after about max_re
 test('a server that answers, even with errors, is reachable: its failures stay the request’s own', async (t) => {
   const busy = await startFakeServer(() => ({ status: 503, body: 'busy' }));
   t.after(() => busy.close());
-  const client = new ServiceLayerClient({ config: sessionConfig(`${busy.origin}/b1s/v2/`, { max_retries: 2 }), logger: captureLogger(), ...fakeTime().options });
+  const client = new ServiceLayerClient({ secrets: new SecretRedactor(), config: sessionConfig(`${busy.origin}/b1s/v2/`, { max_retries: 2 }), logger: captureLogger(), ...fakeTime().options });
   t.after(() => client.close());
   for (let request = 0; request < 3; request++) {
     const error = await client.connect().catch((e: unknown) => e);
