@@ -4,7 +4,11 @@
  */
 export { startServiceLayerSimulator, DEFAULTS as SIMULATOR_DEFAULTS } from './src/simulator.js';
 export type {
+  AccountPeriod,
+  BatchStock,
+  BooksGroundTruth,
   Dialect,
+  ItemWarehouseStock,
   FaultKind,
   FaultRule,
   KeyPicker,
