@@ -259,7 +259,6 @@ export const ACCOUNTS: readonly AccountDef[] = [
 export const ACCOUNT = {
   cash: '111000',
   bank: '112000',
-  payrollBank: '113000',
   checksReceived: '114000',
   creditCards: '115000',
   receivable: '121000',
@@ -290,10 +289,10 @@ export const ACCOUNT = {
 
 /** Monthly manual journal entries per region: [account debited, account credited, memo, monthly amount at scale 1]. */
 export const MONTHLY_ENTRIES: readonly [string, string, string, number][] = [
-  [ACCOUNT.salaries, ACCOUNT.payrollBank, 'Payroll', 21000],
-  [ACCOUNT.rent, ACCOUNT.bank, 'Warehouse rent', 6500],
-  [ACCOUNT.utilities, ACCOUNT.bank, 'Utilities', 1900],
-  [ACCOUNT.fuel, ACCOUNT.bank, 'Fleet fuel', 3100],
+  [ACCOUNT.salaries, ACCOUNT.bank, 'Payroll', 15000],
+  [ACCOUNT.rent, ACCOUNT.bank, 'Warehouse rent', 5000],
+  [ACCOUNT.utilities, ACCOUNT.bank, 'Utilities', 1500],
+  [ACCOUNT.fuel, ACCOUNT.bank, 'Fleet fuel', 2500],
 ];
 
 /** Monthly marketing spend at scale 1, on the shared rules of both dimensions. */

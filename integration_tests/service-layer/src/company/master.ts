@@ -69,6 +69,35 @@ export class ItemSource implements RecordSource {
     return this.build(index, this.facts.itemCode(index), masterStamps(this.plan, this.rng, index, createdDay, 0.55), true);
   }
 
+  /** An item changed through the mutation API still shows the stock the books hold now. */
+  refresh(record: Core): void {
+    const index = this.facts.itemIndexOf(String(record['ItemCode']));
+    if (index >= 0 && index < this.count) this.fillStock(record, index);
+  }
+
+  /** The stock fields of an item and its warehouse rows, from the books (`index` null: an item never stocked). */
+  private fillStock(record: Core, index: number | null): void {
+    const rows = record['ItemWarehouseInfoCollection'] as Core[];
+    let onHand = 0;
+    let value = 0;
+    for (const [w, row] of rows.entries()) {
+      const slot = index === null ? -1 : StockBook.slot(index, w);
+      const quantity = index === null ? 0 : this.stock.quantity[slot]!;
+      row['InStock'] = quantity;
+      row['Committed'] = index === null ? 0 : this.stock.committed[slot]!;
+      row['Ordered'] = index === null ? 0 : this.stock.ordered[slot]!;
+      row['StandardAveragePrice'] = index === null ? 0 : this.stock.unitCost(slot);
+      onHand += quantity;
+      value += index === null ? 0 : this.stock.value[slot]!;
+    }
+    record['QuantityOnStock'] = onHand;
+    record['QuantityOrderedByCustomers'] = rows.reduce((n, r) => n + (r['Committed'] as number), 0);
+    record['QuantityOrderedFromVendors'] = rows.reduce((n, r) => n + (r['Ordered'] as number), 0);
+    const average = onHand > 0 ? round6(value / 100 / onHand) : index === null ? 0 : this.stock.unitCost(StockBook.slot(index, 0));
+    record['MovingAveragePrice'] = average;
+    record['AvgStdPrice'] = average;
+  }
+
   /** A new item (a copy of an existing one's facts) has no stock yet. */
   create(key: Key, stamp: Stamp, sequence: number): Core {
     return this.build(sequence % this.count, String(key), { created: stamp, updated: stamp, changes: 0 }, false);
@@ -79,28 +108,17 @@ export class ItemSource implements RecordSource {
     const item = this.facts.item(index);
     // Frozen items were blocked after the history began; their stock stays where it was.
     const frozen = r.unit(index, 2) < 0.02;
-    let totalValue = 0;
-    const warehouses = REGIONS.map((region, w) => {
-      const slot = StockBook.slot(index, w);
-      totalValue += stocked ? this.stock.value[slot]! : 0;
-      return {
-        MinimalStock: 0,
-        MaximalStock: 0,
-        StandardAveragePrice: stocked ? this.stock.unitCost(slot) : 0,
-        InventoryAccount: region.inventoryAccount,
-        CostAccount: item.line.cogsAccount,
-        RevenuesAccount: item.line.revenueAccount,
-        WarehouseCode: region.warehouse,
-        InStock: stocked ? this.stock.quantity[slot]! : 0,
-        Committed: stocked ? this.stock.committed[slot]! : 0,
-        Ordered: stocked ? this.stock.ordered[slot]! : 0,
-        ItemCode: code,
-      };
-    });
-    const onHand = warehouses.reduce((n, w) => n + w.InStock, 0);
-    const average = onHand > 0 ? round6(totalValue / 100 / onHand) : stocked ? this.stock.unitCost(StockBook.slot(index, 0)) : 0;
+    const warehouses = REGIONS.map((region) => ({
+      MinimalStock: 0,
+      MaximalStock: 0,
+      InventoryAccount: region.inventoryAccount,
+      CostAccount: item.line.cogsAccount,
+      RevenuesAccount: item.line.revenueAccount,
+      WarehouseCode: region.warehouse,
+      ItemCode: code,
+    }));
     const vendor = this.facts.vendor(item.vendorIndex);
-    return {
+    const record: Core = {
       ItemCode: code,
       ItemName: item.name,
       ItemsGroupCode: item.family.number,
@@ -111,17 +129,12 @@ export class ItemSource implements RecordSource {
       InventoryItem: 'tYES',
       Mainsupplier: vendor.code,
       SupplierCatalogNo: `${vendor.code}-${index + 1}`,
-      QuantityOnStock: onHand,
-      QuantityOrderedFromVendors: warehouses.reduce((n, w) => n + w.Ordered, 0),
-      QuantityOrderedByCustomers: warehouses.reduce((n, w) => n + w.Committed, 0),
       Valid: frozen ? 'tNO' : 'tYES',
       Frozen: frozen ? 'tYES' : 'tNO',
       SalesUnit: item.family.unit,
       PurchaseUnit: item.family.unit,
       InventoryUOM: item.family.unit,
       ManageBatchNumbers: item.family.batchManaged ? 'tYES' : 'tNO',
-      MovingAveragePrice: average,
-      AvgStdPrice: average,
       DefaultWarehouse: REGIONS[0]!.warehouse,
       GLMethod: 'glm_ItemClass',
       ManageStockByWarehouse: 'tYES',
@@ -140,6 +153,8 @@ export class ItemSource implements RecordSource {
       ],
       ItemWarehouseInfoCollection: warehouses,
     };
+    this.fillStock(record, stocked ? index : null);
+    return record;
   }
 }
 

@@ -101,14 +101,7 @@ export class Mutator {
       const now = this.now();
       const key = table.source.post(now, this.inserts++, structuredClone(values));
       this.company.changed();
-      return {
-        kind: 'insert',
-        entitySet,
-        key,
-        updateDate: type.byName.has('UpdateDate') ? now.date : undefined,
-        updateTime: type.byName.has('UpdateTime') ? now.time : undefined,
-        clock: this.clock.now(),
-      };
+      return this.result('insert', entitySet, key, type, now);
     }
     const key = (values[keyProperty] as Key | undefined) ?? table.nextKey();
     const now = this.now();
@@ -123,8 +116,13 @@ export class Mutator {
     if (type.byName.has('DataVersion')) record['DataVersion'] = 1;
     Object.assign(record, structuredClone(values));
     table.insert(key, record);
+    return this.result('insert', entitySet, key, type, now);
+  }
+
+  /** What a mutation that stamped `now` (where the type has stamps) answers. */
+  private result(kind: Mutation['kind'], entitySet: string, key: Key, type: StructuredType, now: Stamp): MutationResult {
     return {
-      kind: 'insert',
+      kind,
       entitySet,
       key,
       updateDate: type.byName.has('UpdateDate') ? now.date : undefined,
@@ -160,16 +158,8 @@ export class Mutator {
 
   private cancelDocument(entitySet: string, key: Key): MutationResult {
     const { type } = this.existing(entitySet, key);
-    const cancellation = this.company.cancelDocument(entitySet, Number(key) - 1, this.now());
     const now = this.now();
-    return {
-      kind: 'cancel_document',
-      entitySet,
-      key,
-      ...(cancellation !== undefined ? { cancellation } : {}),
-      updateDate: type.byName.has('UpdateDate') ? now.date : undefined,
-      updateTime: type.byName.has('UpdateTime') ? now.time : undefined,
-      clock: this.clock.now(),
-    };
+    const cancellation = this.company.cancelDocument(entitySet, Number(key) - 1, now);
+    return { ...this.result('cancel_document', entitySet, key, type, now), ...(cancellation !== undefined ? { cancellation } : {}) };
   }
 }

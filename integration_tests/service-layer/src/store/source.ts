@@ -24,6 +24,8 @@ export interface RecordSource {
    * not hold shown on it) and returns its key. Such sets take inserts through here, not through create.
    */
   post?(stamp: Stamp, sequence: number, values: Record<string, unknown>): Key;
+  /** Brings a changed record's values that follow the books (an item's stock) up to date when it is read. */
+  refresh?(record: Core): void;
   /** The key an insert gets when the greatest existing key is `last`. */
   nextKey(last: Key | undefined): Key;
 }

@@ -36,8 +36,7 @@ export class Cancellation extends Desk {
 
   /** Cancels an open sales or purchase order in place: what it had committed or ordered is released. */
   cancelOrder(kind: DocumentKind, order: number, day: number, second: number): void {
-    if (kind === KINDS.orders) this.closeOrder(order, STATUS.cancelled, { day, second });
-    else this.closePurchaseOrder(order, STATUS.cancelled, { day, second });
+    this.closeOrder(order, STATUS.cancelled, { day, second }, kind);
   }
 
   /**
@@ -64,17 +63,7 @@ export class Cancellation extends Desk {
         }
       }
     }
-    const doc = store.addDocument({
-      day,
-      partner: store.partner.get(index),
-      warehouse: store.warehouse.get(index),
-      currency: store.currency.get(index),
-      rate: store.rate.get(index),
-      discount: store.discount.get(index),
-      base: index,
-      baseType: kind.object,
-      cancels: index,
-    });
+    const doc = store.addFollowUp(store, index, day, kind.object, { cancels: index });
     const [first, end] = store.linesOf(index);
     for (let row = first; row < end; row++) {
       const slot = this.slotOf(store, index, row);

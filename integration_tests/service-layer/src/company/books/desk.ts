@@ -158,12 +158,16 @@ export abstract class Desk {
     return REGIONS.indexOf(partner.region);
   }
 
-  /** Closes (or cancels) an order: its open quantities are no longer committed. */
-  protected closeOrder(order: number, status: number, cause: { store: number; index: number } | { day: number; second: number }): void {
-    const orders = this.s.orders;
+  /**
+   * Closes (or cancels) a sales order or a purchase order: its open quantities are no longer committed (or on
+   * order).
+   */
+  protected closeOrder(order: number, status: number, cause: ChangeCause, kind: DocumentKind = KINDS.orders): void {
+    const orders = this.books.stores[kind.store]!;
+    const open = kind === KINDS.orders ? this.stock.committed : this.stock.ordered;
     const [first, end] = orders.linesOf(order);
     for (let row = first; row < end; row++) {
-      add(this.stock.committed, this.slotOf(orders, order, row), -orders.openQuantity.get(row));
+      add(open, this.slotOf(orders, order, row), -orders.openQuantity.get(row));
       orders.openQuantity.set(row, 0);
     }
     orders.change(order, status, cause);
@@ -250,16 +254,5 @@ export abstract class Desk {
     this.stock.receive(target, quantity, issue.value);
     const [a, b] = store.allocationsOf(line);
     for (let i = a; i < b; i++) this.stock.addToBatch(target, store.batch.get(i), store.batchQuantity.get(i));
-  }
-
-  /** Closes (or cancels) a purchase order: its open quantities are no longer on order. */
-  protected closePurchaseOrder(order: number, status: number, cause: ChangeCause): void {
-    const orders = this.s.purchaseOrders;
-    const [first, end] = orders.linesOf(order);
-    for (let row = first; row < end; row++) {
-      add(this.stock.ordered, this.slotOf(orders, order, row), -orders.openQuantity.get(row));
-      orders.openQuantity.set(row, 0);
-    }
-    orders.change(order, status, cause);
   }
 }

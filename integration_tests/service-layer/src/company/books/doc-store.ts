@@ -151,6 +151,24 @@ export class DocStore {
     return this.paidFC.push(0);
   }
 
+  /**
+   * Starts a document that follows document `index` of `base` (same partner, warehouse, currency, rate and header
+   * discount), with `base` as its base document of type `baseType`. Returns its index.
+   */
+  addFollowUp(base: DocStore, index: number, day: number, baseType: number, extra: Partial<HeaderInput> = {}): number {
+    return this.addDocument({
+      day,
+      partner: base.partner.get(index),
+      warehouse: base.warehouse.get(index),
+      currency: base.currency.get(index),
+      rate: base.rate.get(index),
+      discount: base.discount.get(index),
+      base: index,
+      baseType,
+      ...extra,
+    });
+  }
+
   /** Adds a line to the last document. Returns its row (position among all lines of the store). */
   addLine(l: LineInput): number {
     this.item.push(l.item);

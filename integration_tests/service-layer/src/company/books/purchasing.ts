@@ -176,7 +176,7 @@ export class Purchasing extends Desk {
     const cost = receipts.cost.get(row);
     const value = cents(quantity * cost);
     if (value >= this.stock.value[slot]!) return -1;
-    const doc = returns.addDocument({ day, partner: receipts.partner.get(receipt), warehouse: receipts.warehouse.get(receipt), base: receipt, baseType: KINDS.goodsReceiptsPO.object });
+    const doc = returns.addFollowUp(receipts, receipt, day, KINDS.goodsReceiptsPO.object);
     returns.addLine({ item, quantity, price: receipts.price.get(row), cost, value, baseLine: row - first, baseRow: row });
     this.stock.issueAtValue(slot, quantity, value, day, returns, batch === NONE ? undefined : [[batch, quantity]]);
     returns.status.set(doc, STATUS.closed);
@@ -195,7 +195,7 @@ export class Purchasing extends Desk {
   invoiceReceipt(receipt: number, day: number): number {
     const receipts = this.s.goodsReceiptsPO;
     const invoices = this.s.purchaseInvoices;
-    const doc = invoices.addDocument({ day, partner: receipts.partner.get(receipt), warehouse: receipts.warehouse.get(receipt), base: receipt, baseType: KINDS.goodsReceiptsPO.object });
+    const doc = invoices.addFollowUp(receipts, receipt, day, KINDS.goodsReceiptsPO.object);
     const [first, end] = receipts.linesOf(receipt);
     for (let row = first; row < end; row++) {
       const quantity = receipts.openQuantity.get(row);

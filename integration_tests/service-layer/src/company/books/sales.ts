@@ -166,16 +166,7 @@ export class Sales extends Desk {
   returnDelivery(delivery: number, row: number, quantity: number, day: number): number {
     const deliveries = this.s.deliveries;
     const returns = this.s.returns;
-    const doc = returns.addDocument({
-      day,
-      partner: deliveries.partner.get(delivery),
-      warehouse: deliveries.warehouse.get(delivery),
-      currency: deliveries.currency.get(delivery),
-      rate: deliveries.rate.get(delivery),
-      discount: deliveries.discount.get(delivery),
-      base: delivery,
-      baseType: KINDS.deliveries.object,
-    });
+    const doc = returns.addFollowUp(deliveries, delivery, day, KINDS.deliveries.object);
     this.restock(deliveries, delivery, row, returns, quantity);
     returns.status.set(doc, STATUS.closed);
     deliveries.openQuantity.add(row, -quantity);
@@ -193,16 +184,7 @@ export class Sales extends Desk {
   invoiceDelivery(delivery: number, day: number): number {
     const deliveries = this.s.deliveries;
     const invoices = this.s.invoices;
-    const doc = invoices.addDocument({
-      day,
-      partner: deliveries.partner.get(delivery),
-      warehouse: deliveries.warehouse.get(delivery),
-      currency: deliveries.currency.get(delivery),
-      rate: deliveries.rate.get(delivery),
-      discount: deliveries.discount.get(delivery),
-      base: delivery,
-      baseType: KINDS.deliveries.object,
-    });
+    const doc = invoices.addFollowUp(deliveries, delivery, day, KINDS.deliveries.object);
     const [first, end] = deliveries.linesOf(delivery);
     for (let row = first; row < end; row++) {
       const quantity = deliveries.openQuantity.get(row);
@@ -247,16 +229,7 @@ export class Sales extends Desk {
   creditInvoice(invoice: number, lines: [number, number][], day: number): number {
     const invoices = this.s.invoices;
     const credits = this.s.creditNotes;
-    const doc = credits.addDocument({
-      day,
-      partner: invoices.partner.get(invoice),
-      warehouse: invoices.warehouse.get(invoice),
-      currency: invoices.currency.get(invoice),
-      rate: invoices.rate.get(invoice),
-      discount: invoices.discount.get(invoice),
-      base: invoice,
-      baseType: KINDS.invoices.object,
-    });
+    const doc = credits.addFollowUp(invoices, invoice, day, KINDS.invoices.object);
     const fromDelivery = invoices.baseType.get(invoice) === KINDS.deliveries.object;
     for (const [row, wanted] of lines) {
       const quantity = Math.min(wanted, invoices.openQuantity.get(row));
