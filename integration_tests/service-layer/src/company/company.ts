@@ -215,16 +215,10 @@ export class Company {
 
   /** Whether a later document copied this one (a delivery invoiced, a receipt invoiced or returned...). */
   private hasFollowUp(kind: DocumentKind, index: number): boolean {
+    if (kind !== KINDS.deliveries && kind !== KINDS.goodsReceiptsPO && kind !== KINDS.invoices) return false;
     const store = this.books.stores[kind.store]!;
-    if (kind === KINDS.deliveries || kind === KINDS.goodsReceiptsPO) {
-      const [first, end] = store.linesOf(index);
-      for (let row = first; row < end; row++) if (store.openQuantity.get(row) !== store.quantity.get(row)) return true;
-      return false;
-    }
-    if (kind === KINDS.invoices) {
-      const [first, end] = store.linesOf(index);
-      for (let row = first; row < end; row++) if (store.openQuantity.get(row) !== store.quantity.get(row)) return true;
-    }
+    const [first, end] = store.linesOf(index);
+    for (let row = first; row < end; row++) if (store.openQuantity.get(row) !== store.quantity.get(row)) return true;
     return false;
   }
 

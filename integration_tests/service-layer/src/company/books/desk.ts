@@ -13,7 +13,7 @@ import { Agenda } from './agenda.js';
 import { amountsOf, taxRuleFor, type DocAmounts } from './amounts.js';
 import type { Books } from './books.js';
 import type { Cancellation } from './cancellation.js';
-import { type ChangeCause, type DocStore } from './doc-store.js';
+import { STATUS, type ChangeCause, type DocStore } from './doc-store.js';
 import type { Inventory } from './inventory.js';
 import { KINDS, type DocumentKind } from './kinds.js';
 import type { LatePostings } from './late.js';
@@ -173,10 +173,48 @@ export abstract class Desk {
     orders.change(order, status, cause);
   }
 
+  /**
+   * Books return `doc` (already holding its line) against line `row` of document `index` of `base`: the return is
+   * closed at once, the base line's open quantity drops, and the base closes when nothing of it is left open.
+   */
+  protected settleReturn(base: DocStore, index: number, row: number, quantity: number, returnKind: DocumentKind, doc: number): void {
+    this.books.stores[returnKind.store]!.status.set(doc, STATUS.closed);
+    base.openQuantity.add(row, -quantity);
+    if (this.allInvoiced(base, index)) base.change(index, STATUS.closed, { store: returnKind.store, index: doc });
+  }
+
   protected allInvoiced(store: DocStore, index: number): boolean {
     const [first, end] = store.linesOf(index);
     for (let row = first; row < end; row++) if (store.openQuantity.get(row) > 0) return false;
     return true;
+  }
+
+  /**
+   * Copies every open line of document `index` of `base` to the last document of `target` (an invoice of a
+   * delivery or of a goods receipt), at the base line's cost: the base already moved the stock and posted its
+   * value, so the copy carries that value along rather than a new one. The copies stay open (for credit notes);
+   * the base lines are then fully copied.
+   */
+  protected copyOpenLines(base: DocStore, index: number, target: DocStore): void {
+    const [first, end] = base.linesOf(index);
+    for (let row = first; row < end; row++) {
+      const quantity = base.openQuantity.get(row);
+      if (quantity <= 0) continue;
+      const cost = base.cost.get(row);
+      const line = target.addLine({
+        item: base.item.get(row),
+        quantity,
+        price: base.price.get(row),
+        discount: base.lineDiscount.get(row),
+        cost,
+        value: quantity === base.quantity.get(row) ? base.value.get(row) : cents(quantity * cost),
+        baseLine: row - first,
+        baseRow: row,
+        promo: base.promo.get(row),
+      });
+      target.openQuantity.set(line, quantity);
+      base.openQuantity.set(row, 0);
+    }
   }
 
   /**

@@ -179,9 +179,7 @@ export class Purchasing extends Desk {
     const doc = returns.addFollowUp(receipts, receipt, day, KINDS.goodsReceiptsPO.object);
     returns.addLine({ item, quantity, price: receipts.price.get(row), cost, value, baseLine: row - first, baseRow: row });
     this.stock.issueAtValue(slot, quantity, value, day, returns, batch === NONE ? undefined : [[batch, quantity]]);
-    returns.status.set(doc, STATUS.closed);
-    receipts.openQuantity.add(row, -quantity);
-    if (this.allInvoiced(receipts, receipt)) receipts.change(receipt, STATUS.closed, { store: KINDS.purchaseReturns.store, index: doc });
+    this.settleReturn(receipts, receipt, row, quantity, KINDS.purchaseReturns, doc);
     return doc;
   }
 
@@ -196,14 +194,7 @@ export class Purchasing extends Desk {
     const receipts = this.s.goodsReceiptsPO;
     const invoices = this.s.purchaseInvoices;
     const doc = invoices.addFollowUp(receipts, receipt, day, KINDS.goodsReceiptsPO.object);
-    const [first, end] = receipts.linesOf(receipt);
-    for (let row = first; row < end; row++) {
-      const quantity = receipts.openQuantity.get(row);
-      if (quantity <= 0) continue;
-      const cost = receipts.cost.get(row);
-      invoices.addLine({ item: receipts.item.get(row), quantity, price: receipts.price.get(row), cost, value: quantity === receipts.quantity.get(row) ? receipts.value.get(row) : cents(quantity * cost), baseLine: row - first, baseRow: row });
-      receipts.openQuantity.set(row, 0);
-    }
+    this.copyOpenLines(receipts, receipt, invoices);
     if (invoices.dropLastIfEmpty()) return -1;
     receipts.change(receipt, STATUS.closed, { store: KINDS.purchaseInvoices.store, index: doc });
     this.agenda.add('payPurchaseInvoice', this.nextBusinessDay(day + this.rng.int(doc, 29, 20, 45)), doc);

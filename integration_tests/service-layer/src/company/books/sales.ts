@@ -8,7 +8,7 @@ import type { Demand } from '../demand.js';
 import { Desk } from './desk.js';
 import { STATUS, type HeaderInput } from './doc-store.js';
 import { KINDS, type DocumentKind } from './kinds.js';
-import { cents, round2 } from './money.js';
+import { round2 } from './money.js';
 import { add, StockBook } from './stock.js';
 
 const DIRECT_INVOICE_SHARE = 0.2;
@@ -168,9 +168,7 @@ export class Sales extends Desk {
     const returns = this.s.returns;
     const doc = returns.addFollowUp(deliveries, delivery, day, KINDS.deliveries.object);
     this.restock(deliveries, delivery, row, returns, quantity);
-    returns.status.set(doc, STATUS.closed);
-    deliveries.openQuantity.add(row, -quantity);
-    if (this.allInvoiced(deliveries, delivery)) deliveries.change(delivery, STATUS.closed, { store: KINDS.returns.store, index: doc });
+    this.settleReturn(deliveries, delivery, row, quantity, KINDS.returns, doc);
     return doc;
   }
 
@@ -185,25 +183,7 @@ export class Sales extends Desk {
     const deliveries = this.s.deliveries;
     const invoices = this.s.invoices;
     const doc = invoices.addFollowUp(deliveries, delivery, day, KINDS.deliveries.object);
-    const [first, end] = deliveries.linesOf(delivery);
-    for (let row = first; row < end; row++) {
-      const quantity = deliveries.openQuantity.get(row);
-      if (quantity <= 0) continue;
-      const cost = deliveries.cost.get(row);
-      const line = invoices.addLine({
-        item: deliveries.item.get(row),
-        quantity,
-        price: deliveries.price.get(row),
-        discount: deliveries.lineDiscount.get(row),
-        cost,
-        value: quantity === deliveries.quantity.get(row) ? deliveries.value.get(row) : cents(quantity * cost),
-        baseLine: row - first,
-        baseRow: row,
-        promo: deliveries.promo.get(row),
-      });
-      invoices.openQuantity.set(line, quantity);
-      deliveries.openQuantity.set(row, 0);
-    }
+    this.copyOpenLines(deliveries, delivery, invoices);
     deliveries.change(delivery, STATUS.closed, { store: KINDS.invoices.store, index: doc });
     this.invoiced(doc, day, false);
     return doc;
