@@ -16,7 +16,7 @@ import type { SimulatorOptions } from '@sap-b1-airbyte/service-layer-simulator';
  * The company the committed fixtures describe: small, seeded, on a fixed clock, at the port the
  * README documents. Anyone can start the same one for Airbyte's suite with CAT_SIMULATOR_COMMAND.
  */
-export const CAT_SIMULATOR = { scale: 0.01, seed: 1, clockStart: '2026-11-25T10:00:00', tls: true, dialect: 'v2' } as const satisfies SimulatorOptions;
+export const CAT_SIMULATOR = { scale: 0.02, seed: 1, clockStart: '2026-11-25T10:00:00', tls: true, dialect: 'v2' } as const satisfies SimulatorOptions;
 export const CAT_PORT = 50000;
 export const CAT_BASE_URL = `https://127.0.0.1:${CAT_PORT}/b1s/v2`;
 export const CAT_SIMULATOR_COMMAND =

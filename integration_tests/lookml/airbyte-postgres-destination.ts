@@ -9,7 +9,8 @@
  *   values typed with CAST(_airbyte_data ->> 'column' AS type);
  * - incremental append_dedup: rows are appended, then deduplicated by primary key keeping the
  *   row with the greatest cursor (NULLs last), then the latest _airbyte_extracted_at;
- *   full refresh overwrite: the final table holds exactly the last sync's rows.
+ *   full refresh overwrite: the final table holds exactly the last sync's rows;
+ *   append (full refresh or incremental): every sync's rows are appended and kept.
  *
  * The column types follow Airbyte's own code, not the LookML generator's idea of them (a test
  * oracle must not share the code it tests): the JSON schema is read as AirbyteType.fromJsonSchema
@@ -190,6 +191,8 @@ export class AirbytePostgresDestination {
       FROM ${this.rawTable(name)} WHERE "_airbyte_loaded_at" IS NULL`;
     if (stream.destination_sync_mode === 'overwrite') {
       await this.client.query(`TRUNCATE ${this.finalTable(name)}`);
+      await this.client.query(`INSERT INTO ${this.finalTable(name)} (${names}) ${select}`);
+    } else if (stream.destination_sync_mode === 'append') {
       await this.client.query(`INSERT INTO ${this.finalTable(name)} (${names}) ${select}`);
     } else if (stream.destination_sync_mode === 'append_dedup') {
       await this.client.query(`INSERT INTO ${this.finalTable(name)} (${names}) ${select}`);

@@ -1,15 +1,19 @@
 /**
- * The numbers the generated LookML must reproduce, computed directly from the simulator's
- * current records (what SAP holds now), independently of the connector, the destination and
- * the LookML: amounts summed in integer cents so that no floating-point drift hides a cent.
+ * The numbers the generated LookML must reproduce, never computed the way the LookML computes
+ * them: from the simulator's own books (`sim.books`: account movements per period, open items per
+ * business partner, stock per item and warehouse, summed from its postings and its stock book) or
+ * from the records SAP serves, read directly here without the connector, the destination or the
+ * SQL. Amounts are integer cents, so no floating-point drift hides a cent.
  *
- * Where the model and the books meet, these take the other road on purpose: the margin's cost
- * of goods is read from each document's journal entry on the accounts the chart of accounts
- * files under "Cost of Goods Sold" (the model spreads the entry over the document's lines by their
- * COGS account); revenue is a document's line totals less its header discount (the model spreads
- * the discount over the lines); a payment's total is its means of payment added up (the model
- * reads it from the payment's journal entry); open receivables are SAP's own DocTotal - PaidToDate
- * (the model sums document and settlement movements).
+ * Where the model and the books meet, these take another road on purpose: profit and loss comes
+ * from the books' account periods (the model reads journal entry lines); the margin's cost of
+ * goods from each document's whole journal entry on the accounts the chart files under "Cost of
+ * Goods Sold" (the model spreads the entry over the document's lines); revenue from a document's
+ * line totals less its header discount (the model spreads the discount over the lines); open
+ * items from the books' business-partner postings (the model sums document, settlement,
+ * reconciliation and cancellation movements); a payment's total from its means of payment (the
+ * model reads it from the payment's journal entry); stock from the books' stock (the model reads
+ * the items' warehouse rows).
  */
 import type { ServiceLayerSimulator } from '@sap-b1-airbyte/service-layer-simulator';
 
@@ -17,10 +21,11 @@ type SapRecord = Record<string, unknown>;
 
 export const cents = (value: unknown): number => Math.round(Number(value ?? 0) * 100);
 const linesOf = (record: SapRecord, collection: string) => (record[collection] as SapRecord[] | undefined) ?? [];
+const add = <K>(map: Map<K, number>, key: K, value: number) => map.set(key, (map.get(key) ?? 0) + value);
 
-/** A document that counts: neither cancelled nor a cancellation document. */
+/** A document that counts: neither a cancelled original nor a cancellation document. */
 function counts(document: SapRecord): boolean {
-  return document.Cancelled !== 'tYES' && document.CancelStatus !== 'csCancellation';
+  return document.CancelStatus !== 'csYes' && document.CancelStatus !== 'csCancellation';
 }
 
 interface Account {
@@ -53,16 +58,99 @@ export function accountsUnder(accounts: Map<string, Account>, title: string): Se
   return under;
 }
 
-function journalEntries(simulator: ServiceLayerSimulator): Map<number, SapRecord> {
-  return new Map([...simulator.groundTruth('JournalEntries')].map((e) => [Number(e.JdtNum), e]));
+const COST_OF_GOODS_TITLE = 'Cost of Goods Sold';
+
+export interface PnlCents {
+  /** Credit - debit on revenue accounts. */
+  revenue: number;
+  /** Debit - credit on the accounts under "Cost of Goods Sold". */
+  costOfGoods: number;
+  /** Credit - debit on all profit-and-loss accounts. */
+  netIncome: number;
 }
 
-/** Debit - credit of a journal entry on some accounts, in cents. */
-function movement(entry: SapRecord | undefined, accounts: Set<string>): number {
-  let total = 0;
-  for (const line of entry ? linesOf(entry, 'JournalEntryLines') : []) if (accounts.has(String(line.AccountCode))) total += cents(line.Debit) - cents(line.Credit);
-  return total;
+const emptyPnl = (): PnlCents => ({ revenue: 0, costOfGoods: 0, netIncome: 0 });
+
+function addToPnl(totals: PnlCents, account: Account | undefined, cogs: Set<string>, debitCents: number, creditCents: number): void {
+  if (!account || (account.type !== 'at_Revenues' && account.type !== 'at_Expenses')) return;
+  const credit = creditCents - debitCents;
+  totals.netIncome += credit;
+  if (account.type === 'at_Revenues') totals.revenue += credit;
+  if (cogs.has(account.code)) totals.costOfGoods -= credit;
 }
+
+/** Profit and loss by period (YYYY-MM) from the books' own account movements, period-end closing left out. */
+export function booksPnlByMonth(simulator: ServiceLayerSimulator): Map<string, PnlCents> {
+  const accounts = chartOfAccounts(simulator);
+  const cogs = accountsUnder(accounts, COST_OF_GOODS_TITLE);
+  const result = new Map<string, PnlCents>();
+  for (const row of simulator.books.accountPeriods()) {
+    if (row.closing) continue;
+    const totals = result.get(row.period) ?? emptyPnl();
+    addToPnl(totals, accounts.get(row.account), cogs, row.debitCents, row.creditCents);
+    result.set(row.period, totals);
+  }
+  return result;
+}
+
+/** Net income per year (credit - debit on profit-and-loss accounts) from the books' balances, closing left out. */
+export function booksNetIncomeByYear(simulator: ServiceLayerSimulator, years: readonly string[]): Map<string, number> {
+  const accounts = chartOfAccounts(simulator);
+  const result = new Map<string, number>();
+  for (const year of years) {
+    let netIncome = 0;
+    for (const [code, balance] of simulator.books.balances({ from: `${year}-01`, to: `${year}-12` })) {
+      const type = accounts.get(code)?.type;
+      if (type === 'at_Revenues' || type === 'at_Expenses') netIncome -= balance;
+    }
+    result.set(year, netIncome);
+  }
+  return result;
+}
+
+/**
+ * Profit and loss by month of the served journal entries that `only` selects (closing entries
+ * never), for the parts of the ledger the margin leaves out or covers.
+ */
+export function journalPnlByMonth(simulator: ServiceLayerSimulator, only: (entry: SapRecord) => boolean): Map<string, PnlCents> {
+  const accounts = chartOfAccounts(simulator);
+  const cogs = accountsUnder(accounts, COST_OF_GOODS_TITLE);
+  const result = new Map<string, PnlCents>();
+  for (const entry of simulator.groundTruth('JournalEntries')) {
+    if (entry.OriginalJournal === 'ttClosingBalance' || !only(entry)) continue;
+    const month = String(entry.ReferenceDate).slice(0, 7);
+    const totals = result.get(month) ?? emptyPnl();
+    for (const line of linesOf(entry, 'JournalEntryLines')) addToPnl(totals, accounts.get(String(line.AccountCode)), cogs, cents(line.Debit), cents(line.Credit));
+    result.set(month, totals);
+  }
+  return result;
+}
+
+/** Journal entry origin (OriginalJournal) of each kind of document, and its entity set. */
+export const DOCUMENT_JOURNALS = {
+  Invoices: 'ttARInvoice',
+  CreditNotes: 'ttARCredItnote',
+  DeliveryNotes: 'ttDelivery',
+  Returns: 'ttReturn',
+} as const;
+type SalesEntitySet = keyof typeof DOCUMENT_JOURNALS;
+
+/**
+ * Which documents of some kinds posted an entry, by "OriginalJournal|DocEntry": those that count,
+ * cancelled originals, and cancellation documents.
+ */
+export function postedBy(simulator: ServiceLayerSimulator, entitySets: readonly SalesEntitySet[]): { counting: Set<string>; cancelled: Set<string>; cancellations: Set<string> } {
+  const sets = { counting: new Set<string>(), cancelled: new Set<string>(), cancellations: new Set<string>() };
+  for (const entitySet of entitySets) {
+    for (const document of simulator.groundTruth(entitySet, ['DocEntry', 'CancelStatus'])) {
+      const set = document.CancelStatus === 'csYes' ? sets.cancelled : document.CancelStatus === 'csCancellation' ? sets.cancellations : sets.counting;
+      set.add(`${DOCUMENT_JOURNALS[entitySet]}|${String(document.DocEntry)}`);
+    }
+  }
+  return sets;
+}
+
+export const entryKey = (entry: SapRecord): string => `${String(entry.OriginalJournal)}|${String(entry.Original)}`;
 
 /** Line totals less the header discount, in cents (SAP's TotalDiscount, else DiscountPercent of the total). */
 function netRevenue(document: SapRecord): number {
@@ -77,130 +165,180 @@ export interface MarginCents {
   margin: number;
 }
 
-const SALES: [string, 1 | -1][] = [
-  ['Invoices', 1],
-  ['CreditNotes', -1],
-];
-
 /**
- * Net revenue of invoices less credit notes, and the cost of goods their journal entries posted,
- * by the customer's U_Region (null when the customer has none). includeCancelled exists only to
- * show that the data has cancelled invoices that matter.
+ * Net revenue of invoices less credit notes that count, by the customer's U_Region (null when the
+ * customer has none), and the cost of goods the journal entries of `costSources` posted (each
+ * document's whole entry on the cost-of-goods accounts), by the region of the document's customer.
+ * includeCancelled exists only to show that the data has cancelled invoices that matter.
  */
-export function marginByRegion(simulator: ServiceLayerSimulator, options: { includeCancelled?: boolean } = {}): Map<string | null, MarginCents> {
+export function marginByRegion(
+  simulator: ServiceLayerSimulator,
+  options: { includeCancelled?: boolean; costSources?: readonly SalesEntitySet[] } = {},
+): Map<string | null, MarginCents> {
   const region = new Map<string, string | null>();
   for (const partner of simulator.groundTruth('BusinessPartners')) region.set(String(partner.CardCode), (partner.U_Region as string | null | undefined) ?? null);
-  const cogs = accountsUnder(chartOfAccounts(simulator), 'Cost of Goods Sold');
-  const entries = journalEntries(simulator);
+  const cogs = accountsUnder(chartOfAccounts(simulator), COST_OF_GOODS_TITLE);
+  const costSources = options.costSources ?? ['Invoices', 'CreditNotes'];
+  const costOfEntry = new Map<number, number>();
+  for (const entry of simulator.groundTruth('JournalEntries')) {
+    let cost = 0;
+    for (const line of linesOf(entry, 'JournalEntryLines')) if (cogs.has(String(line.AccountCode))) cost += cents(line.Debit) - cents(line.Credit);
+    if (cost !== 0) costOfEntry.set(Number(entry.JdtNum), cost);
+  }
   const result = new Map<string | null, MarginCents>();
-  for (const [entitySet, sign] of SALES) {
+  const totalsOf = (cardCode: unknown) => {
+    const key = region.get(String(cardCode)) ?? null;
+    const totals = result.get(key) ?? { revenue: 0, cost: 0, margin: 0 };
+    result.set(key, totals);
+    return totals;
+  };
+  for (const [entitySet, sign] of [['Invoices', 1], ['CreditNotes', -1]] as const) {
     for (const document of simulator.groundTruth(entitySet)) {
       if (!options.includeCancelled && !counts(document)) continue;
-      const key = region.get(String(document.CardCode)) ?? null;
-      const totals = result.get(key) ?? { revenue: 0, cost: 0, margin: 0 };
       const revenue = sign * netRevenue(document);
-      const cost = document.TransNum === null || document.TransNum === undefined ? 0 : movement(entries.get(Number(document.TransNum)), cogs);
+      const totals = totalsOf(document.CardCode);
       totals.revenue += revenue;
+      totals.margin += revenue;
+    }
+  }
+  for (const entitySet of costSources) {
+    for (const document of simulator.groundTruth(entitySet, ['CardCode', 'TransNum', 'CancelStatus'])) {
+      if (!options.includeCancelled && !counts(document)) continue;
+      const cost = document.TransNum === null || document.TransNum === undefined ? 0 : (costOfEntry.get(Number(document.TransNum)) ?? 0);
+      const totals = totalsOf(document.CardCode);
       totals.cost += cost;
-      totals.margin += revenue - cost;
-      result.set(key, totals);
+      totals.margin -= cost;
     }
   }
   return result;
 }
 
-/** Net revenue of invoices less credit notes that count, by posting month (YYYY-MM), in cents. */
-export function documentRevenueByMonth(simulator: ServiceLayerSimulator): Map<string, number> {
-  const result = new Map<string, number>();
-  for (const [entitySet, sign] of SALES) {
+/** Net revenue (cents) of the invoices and credit notes that count, in a foreign currency, with their foreign-currency totals. */
+export function foreignCurrencyRevenue(simulator: ServiceLayerSimulator, currency: string): { local: number; foreign: number; documents: number } {
+  let local = 0;
+  let foreign = 0;
+  let documents = 0;
+  for (const [entitySet, sign] of [['Invoices', 1], ['CreditNotes', -1]] as const) {
     for (const document of simulator.groundTruth(entitySet)) {
-      if (!counts(document)) continue;
-      const month = String(document.DocDate).slice(0, 7);
-      result.set(month, (result.get(month) ?? 0) + sign * netRevenue(document));
+      if (!counts(document) || document.DocCurrency !== currency) continue;
+      documents++;
+      local += sign * netRevenue(document);
+      foreign += sign * cents(document.DocTotalFc);
     }
   }
-  return result;
+  return { local, foreign, documents };
 }
 
-export interface LedgerMonth {
-  /** Credit - debit on revenue accounts. */
-  revenue: number;
-  /** Debit - credit on the cost-of-goods accounts. */
-  costOfGoods: number;
-  /** Credit - debit on all profit-and-loss accounts. */
-  netIncome: number;
+/** Revenue split by cost center of one dimension from the served journal entries and rules: credit - debit on revenue accounts. */
+export interface AllocatedCents {
+  /** Net income per center, in cents (fractions of a cent kept until the end). */
+  byCenter: Map<string, number>;
+  /** Net income of lines whose rule is a split rule, before allocation. */
+  onSplitRules: number;
 }
 
 /**
- * The profit-and-loss accounts' movement by month, from every journal entry except year-end
- * closing entries; `only` restricts it to some entries (e.g. those of cancelled documents).
+ * Net income (credit - debit on profit-and-loss accounts, closing left out) allocated to the cost
+ * centers of one dimension: each journal line's distribution rule (CostingCode, CostingCode2)
+ * spread over the rule's centers valid on the entry's date by TotalInCenter / TotalFactor, as the
+ * served DistributionRules define them.
  */
-export function ledgerByMonth(simulator: ServiceLayerSimulator, only: (entry: SapRecord) => boolean = () => true): Map<string, LedgerMonth> {
+export function netIncomeByCostCenter(simulator: ServiceLayerSimulator, dimension: 1 | 2): AllocatedCents {
   const accounts = chartOfAccounts(simulator);
-  const cogs = accountsUnder(accounts, 'Cost of Goods Sold');
-  const result = new Map<string, LedgerMonth>();
+  const rules = new Map<string, { factor: number; lines: { center: string; share: number; from: string | null; to: string | null }[] }>();
+  for (const rule of simulator.groundTruth('DistributionRules')) {
+    rules.set(String(rule.FactorCode), {
+      factor: Number(rule.TotalFactor),
+      lines: linesOf(rule, 'DistributionRuleLines').map((l) => ({ center: String(l.CenterCode), share: Number(l.TotalInCenter), from: l.EffectiveFrom as string | null, to: l.EffectiveTo as string | null })),
+    });
+  }
+  const byCenter = new Map<string, number>();
+  let onSplitRules = 0;
+  const property = dimension === 1 ? 'CostingCode' : 'CostingCode2';
   for (const entry of simulator.groundTruth('JournalEntries')) {
-    if (entry.OriginalJournal === 'ttClosingBalance' || !only(entry)) continue;
-    const month = String(entry.ReferenceDate).slice(0, 7);
-    const totals = result.get(month) ?? { revenue: 0, costOfGoods: 0, netIncome: 0 };
+    if (entry.OriginalJournal === 'ttClosingBalance') continue;
+    const date = String(entry.ReferenceDate);
     for (const line of linesOf(entry, 'JournalEntryLines')) {
-      const account = accounts.get(String(line.AccountCode));
-      if (!account || (account.type !== 'at_Revenues' && account.type !== 'at_Expenses')) continue;
-      const credit = cents(line.Credit) - cents(line.Debit);
-      totals.netIncome += credit;
-      if (account.type === 'at_Revenues') totals.revenue += credit;
-      if (cogs.has(account.code)) totals.costOfGoods -= credit;
+      const type = accounts.get(String(line.AccountCode))?.type;
+      if (type !== 'at_Revenues' && type !== 'at_Expenses') continue;
+      const amount = cents(line.Credit) - cents(line.Debit);
+      const code = (line[property] as string | null) ?? null;
+      const rule = code === null ? undefined : rules.get(code);
+      const valid = rule?.lines.filter((l) => (l.from === null || l.from <= date) && (l.to === null || l.to >= date)) ?? [];
+      if (!rule || valid.length === 0) {
+        add(byCenter, code ?? '(none)', amount);
+        continue;
+      }
+      if (valid.length > 1) onSplitRules += amount;
+      for (const l of valid) add(byCenter, l.center, (amount * l.share) / rule.factor);
     }
-    result.set(month, totals);
   }
-  return result;
+  return { byCenter, onSplitRules };
 }
 
-/** Whether a journal entry was posted by a sales document that is cancelled (the simulator posts no reversal yet). */
-export function postedByCancelledSalesDocument(simulator: ServiceLayerSimulator): (entry: SapRecord) => boolean {
-  const cancelled = new Set<string>();
-  for (const [entitySet, journal] of [
-    ['Invoices', 'ttARInvoice'],
-    ['CreditNotes', 'ttARCredItnote'],
-  ] as const) {
-    for (const document of simulator.groundTruth(entitySet)) if (!counts(document)) cancelled.add(`${journal}|${String(document.DocEntry)}`);
-  }
-  return (entry) => cancelled.has(`${String(entry.OriginalJournal)}|${String(entry.Original)}`);
+/** The receivables or payables control account(s): the ControlAccount of the served documents. */
+export function controlAccounts(simulator: ServiceLayerSimulator, entitySet: 'Invoices' | 'PurchaseInvoices'): Set<string> {
+  const accounts = new Set<string>();
+  for (const document of simulator.groundTruth(entitySet, ['ControlAccount'])) if (document.ControlAccount) accounts.add(String(document.ControlAccount));
+  return accounts;
 }
 
-/** What the payments that count paid in total by every means, in cents. */
-export function totalPaid(simulator: ServiceLayerSimulator, entitySet: 'IncomingPayments' | 'VendorPayments'): number {
+/** Balance (debit - credit, cents) of some accounts from the books up to and including a month. */
+export function booksBalance(simulator: ServiceLayerSimulator, accounts: Set<string>, toMonth?: string): number {
   let total = 0;
-  for (const payment of simulator.groundTruth(entitySet)) {
-    if (payment.Cancelled === 'tYES') continue;
-    total += cents(payment.CashSum) + cents(payment.TransferSum);
-    for (const check of linesOf(payment, 'PaymentChecks')) total += cents(check.CheckSum);
-    for (const card of linesOf(payment, 'PaymentCreditCards')) total += cents(card.CreditSum);
-  }
+  for (const [code, balance] of simulator.books.balances({ ...(toMonth ? { to: toMonth } : {}), includeClosing: true })) if (accounts.has(code)) total += balance;
   return total;
 }
 
-/** What SAP says is still open on each business partner's invoices that count (DocTotal - PaidToDate), in cents. */
-export function openInvoicesByPartner(simulator: ServiceLayerSimulator, entitySet: 'Invoices' | 'PurchaseInvoices'): Map<string, number> {
+/**
+ * What the payments that count paid, from their means of payment (cash, transfer, checks, credit
+ * cards) in the payment's currency, converted at the payment's rate when it is foreign; and what
+ * they cleared (SumApplied of the documents they settled, local currency). In cents.
+ */
+export function paymentTotals(simulator: ServiceLayerSimulator, entitySet: 'IncomingPayments' | 'VendorPayments'): { paid: number; cleared: number; foreignPayments: number } {
+  let paid = 0;
+  let cleared = 0;
+  let foreignPayments = 0;
+  for (const payment of simulator.groundTruth(entitySet)) {
+    if (payment.Cancelled === 'tYES') continue;
+    let inPaymentCurrency = Number(payment.CashSum ?? 0) + Number(payment.TransferSum ?? 0);
+    for (const check of linesOf(payment, 'PaymentChecks')) inPaymentCurrency += Number(check.CheckSum ?? 0);
+    for (const card of linesOf(payment, 'PaymentCreditCards')) inPaymentCurrency += Number(card.CreditSum ?? 0);
+    const foreign = payment.LocalCurrency === 'tNO';
+    if (foreign) foreignPayments++;
+    paid += foreign ? Math.round(Math.round(inPaymentCurrency * 100) * Number(payment.DocRate)) : cents(inPaymentCurrency);
+    for (const settled of linesOf(payment, 'PaymentInvoices')) cleared += cents(settled.SumApplied);
+  }
+  return { paid, cleared, foreignPayments };
+}
+
+/** What SAP says is still open on each business partner's documents of one kind that count (DocTotal - PaidToDate), in cents. */
+export function openDocumentsByPartner(simulator: ServiceLayerSimulator, entitySet: 'Invoices' | 'PurchaseInvoices' | 'CreditNotes'): Map<string, number> {
   const open = new Map<string, number>();
-  for (const invoice of simulator.groundTruth(entitySet)) {
-    if (!counts(invoice) || invoice.DocumentStatus !== 'bost_Open') continue;
-    const amount = cents(invoice.DocTotal) - cents(invoice.PaidToDate);
-    if (amount !== 0) open.set(String(invoice.CardCode), (open.get(String(invoice.CardCode)) ?? 0) + amount);
+  for (const document of simulator.groundTruth(entitySet)) {
+    if (!counts(document) || document.DocumentStatus !== 'bost_Open') continue;
+    const amount = cents(document.DocTotal) - cents(document.PaidToDate);
+    if (amount !== 0) add(open, String(document.CardCode), amount);
   }
   return open;
 }
 
-/** Positive stock per item and warehouse, in thousandths, keyed "item|warehouse". */
-export function stockOnHand(simulator: ServiceLayerSimulator): Map<string, number> {
-  const stock = new Map<string, number>();
-  for (const item of simulator.groundTruth('Items')) {
-    for (const row of linesOf(item, 'ItemWarehouseInfoCollection')) {
-      const quantity = Math.round(Number(row.InStock ?? 0) * 1000);
-      if (quantity > 0) stock.set(`${String(item.ItemCode)}|${String(row.WarehouseCode)}`, quantity);
-    }
+/** On-hand stock per "item|warehouse" from the books: quantity in thousandths, value in cents. */
+export function booksStock(simulator: ServiceLayerSimulator): Map<string, { quantity: number; valueCents: number }> {
+  const stock = new Map<string, { quantity: number; valueCents: number }>();
+  for (const row of simulator.books.stock()) {
+    if (row.quantity > 0) stock.set(`${row.itemCode}|${row.warehouse}`, { quantity: Math.round(row.quantity * 1000), valueCents: row.valueCents });
   }
   return stock;
+}
+
+/** The inventory account of each warehouse, as the served items' warehouse rows name it. */
+export function inventoryAccounts(simulator: ServiceLayerSimulator): Map<string, string> {
+  const accounts = new Map<string, string>();
+  for (const item of simulator.groundTruth('Items', ['ItemWarehouseInfoCollection/WarehouseCode', 'ItemWarehouseInfoCollection/InventoryAccount'])) {
+    for (const row of linesOf(item, 'ItemWarehouseInfoCollection')) if (row.InventoryAccount) accounts.set(String(row.WarehouseCode), String(row.InventoryAccount));
+  }
+  return accounts;
 }
 
 /** Quantity received on goods receipts that count, in thousandths (quantities may be fractional). */

@@ -5,7 +5,11 @@
 export { startServiceLayerSimulator, DEFAULTS as SIMULATOR_DEFAULTS } from './src/simulator.js';
 export { serviceLayerMetadata } from './src/metadata.js';
 export type {
+  AccountPeriod,
+  BatchStock,
+  BooksGroundTruth,
   Dialect,
+  ItemWarehouseStock,
   FaultKind,
   FaultRule,
   KeyPicker,

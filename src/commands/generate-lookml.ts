@@ -13,7 +13,8 @@ import type { EdmModel } from '../metadata/edmx.js';
 import { readCompanyMetadata } from '../metadata/fetch.js';
 import { withInteractiveRetries } from '../service-layer/settings.js';
 import { DIALECTS, generateLookmlProject, writeLookmlProject, type DialectName, type RefreshMode } from '../looker/lookml/index.js';
-import { offeredStreams } from '../streams/offered.js';
+import { offeredStreams, streamDefinitions } from '../streams/offered.js';
+import { streamRelations } from '../streams/relations.js';
 
 export const REFRESH_MODES: readonly RefreshMode[] = ['sql_trigger', 'looker_refresh'];
 
@@ -57,6 +58,8 @@ export async function generateLookmlCommand(options: GenerateLookmlOptions, logg
     ...(options.model ? { modelName: options.model } : {}),
     ...(options.currency ? { currency: options.currency } : {}),
     persistDerivedTables: options.persist,
+    // The stream table and the config's custom_entity_sets (e.g. DeliveryNotes with its lines).
+    relations: streamRelations(streamDefinitions(config)),
     ...(options.refresh ? { refresh: options.refresh as RefreshMode } : {}),
   });
   for (const note of project.notes) logger.warn(note);

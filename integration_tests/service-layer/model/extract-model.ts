@@ -17,6 +17,8 @@ import { STANDARD_ENTITY_SETS } from '../src/model/entity-sets.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const defaultSource = join(here, '../../../../shared/reference/sap-b1/metadata/v2-odata4_softwaredesign_servicelayer_metadata_v4.xml');
 const itemSamplePath = join(here, '../../../../shared/reference/sap-b1/samples/v2_items_top5_b1sl-python.json');
+/** A v1 document of the same generation, for the few property names the v1 root spells differently. */
+const v1Source = join(here, '../../../../shared/reference/sap-b1/metadata/v1-odata3_gregorwolf_SAPB1-v1.edmx');
 
 /** The entity sets of the issue; each is bound to its entity type in the real document. */
 const SERVED_SETS = STANDARD_ENTITY_SETS;
@@ -34,6 +36,8 @@ interface PropertyDef {
   name: string;
   type: string;
   nullable: boolean;
+  /** The name on /b1s/v1 when it differs (see v1NamesOf). */
+  v1Name?: string;
 }
 
 interface NavigationDef {
@@ -46,11 +50,11 @@ interface NavigationDef {
 
 const sourcePath = process.argv[2] ?? defaultSource;
 const xml = readFileSync(sourcePath, 'utf8');
-const parser = new XMLParser({
+const parserOptions = {
   ignoreAttributes: false,
   attributeNamePrefix: '',
   removeNSPrefix: true,
-  isArray: (name) =>
+  isArray: (name: string) =>
     [
       'EntityType',
       'ComplexType',
@@ -65,10 +69,13 @@ const parser = new XMLParser({
       'PropertyPath',
       'Schema',
     ].includes(name),
-});
-const doc = parser.parse(xml) as XmlNode;
-const edmx = doc['Edmx'] as XmlNode;
-const schema = asArray((edmx['DataServices'] as XmlNode)['Schema'] as XmlNode[])[0]!;
+};
+
+function firstSchema(text: string): XmlNode {
+  const edmx = (new XMLParser(parserOptions).parse(text) as XmlNode)['Edmx'] as XmlNode;
+  return asArray((edmx['DataServices'] as XmlNode)['Schema'] as XmlNode[])[0]!;
+}
+const schema = firstSchema(xml);
 
 const entityTypes = new Map<string, XmlNode>();
 for (const t of asArray(schema['EntityType'] as XmlNode[])) entityTypes.set(String(t['Name']), t);
@@ -76,6 +83,20 @@ const complexTypes = new Map<string, XmlNode>();
 for (const t of asArray(schema['ComplexType'] as XmlNode[])) complexTypes.set(String(t['Name']), t);
 const enumTypes = new Map<string, XmlNode>();
 for (const t of asArray(schema['EnumType'] as XmlNode[])) enumTypes.set(String(t['Name']), t);
+
+/**
+ * OData v4 forbids a property named like its declaring type, so /b1s/v2 renames such a property X of type X to
+ * XProperty (BatchNumber.BatchNumber is BatchNumber.BatchNumberProperty on v2); /b1s/v1 keeps X.
+ */
+const v1Schema = firstSchema(readFileSync(v1Source, 'utf8'));
+const v1PropertyNames = new Map<string, Set<string>>();
+for (const t of [...asArray(v1Schema['EntityType'] as XmlNode[]), ...asArray(v1Schema['ComplexType'] as XmlNode[])]) {
+  v1PropertyNames.set(String(t['Name']), new Set(asArray(t['Property'] as XmlNode[]).map((p) => String(p['Name']))));
+}
+
+function withV1Names(typeName: string, props: PropertyDef[]): PropertyDef[] {
+  return props.map((p) => (p.name === `${typeName}Property` && v1PropertyNames.get(typeName)?.has(typeName) ? { ...p, v1Name: typeName } : p));
+}
 
 const container = schema['EntityContainer'] as XmlNode;
 const setsByName = new Map<string, XmlNode>();
@@ -143,7 +164,7 @@ const outEntityTypes: Record<string, { key: string[]; properties: PropertyDef[];
 for (const typeName of [...servedTypeNames].sort()) {
   const node = entityTypes.get(typeName);
   if (!node) throw new Error(`Entity type ${typeName} missing`);
-  const props = propertiesOf(node);
+  const props = withV1Names(typeName, propertiesOf(node));
   collectTypeRefs(props);
   const key = asArray((node['Key'] as XmlNode)['PropertyRef'] as XmlNode[]).map((r) => String(r['Name']));
   // Navigation properties are kept only where a served set binds them to a served set.
@@ -173,7 +194,7 @@ for (const t of Object.values(outEntityTypes)) {
 const outComplexTypes: Record<string, { properties: PropertyDef[]; udfIndex: number }> = {};
 for (const name of [...neededComplex].sort()) {
   const node = complexTypes.get(name)!;
-  outComplexTypes[name] = { properties: propertiesOf(node), udfIndex: udfIndexOf(node) };
+  outComplexTypes[name] = { properties: withV1Names(name, propertiesOf(node)), udfIndex: udfIndexOf(node) };
 }
 
 const outEnums: Record<string, [string, number][]> = {};

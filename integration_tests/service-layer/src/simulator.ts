@@ -136,10 +136,11 @@ export async function startServiceLayerSimulator(options: SimulatorOptions = {})
     get dataRequestCount() {
       return handler.dataRequestCount;
     },
-    *groundTruth(entitySet: string) {
+    *groundTruth(entitySet: string, properties?: readonly string[]) {
       const typeName = schema.typeOfSet(entitySet).name;
-      for (const e of company.table(entitySet).scan()) yield schema.expand(typeName, e.record);
+      for (const e of company.table(entitySet).scan()) yield properties ? schema.project(typeName, e.record, properties) : schema.expand(typeName, e.record);
     },
+    books: company.groundTruth,
     count: (entitySet) => company.table(entitySet).count,
     keys,
     entitySets: ENTITY_SET_ORDER,

@@ -90,6 +90,8 @@ export type Mutation =
   | { kind: 'insert'; entitySet: string; record?: Record<string, unknown> }
   | { kind: 'remove_line'; entitySet: string; key: number; lineNum: number }
   | { kind: 'cancel_payment'; entitySet: 'IncomingPayments' | 'VendorPayments'; key: number }
+  /** Cancels a document: orders in place; posted documents with a cancellation document (see README). */
+  | { kind: 'cancel_document'; entitySet: string; key: number }
   | { kind: 'advance_clock'; ms: number }
   | { kind: 'set_clock'; to: string };
 
@@ -97,6 +99,8 @@ export interface MutationResult {
   kind: Mutation['kind'];
   entitySet?: string;
   key?: string | number;
+  /** The key of the cancellation document a cancel_document posted. */
+  cancellation?: number;
   /** The change stamp written, when the entity type has UpdateDate/UpdateTime. */
   updateDate?: string;
   updateTime?: string;
@@ -170,6 +174,64 @@ export interface KeyPicker {
   lastKey(entitySet: string): string | number | undefined;
 }
 
+/** Debits and credits of an account in a month, from the simulator's postings, in cents. */
+export interface AccountPeriod {
+  account: string;
+  /** 'YYYY-MM' of the entries' ReferenceDate. */
+  period: string;
+  /** The period-end closing entries (OriginalJournal ttClosingBalance), apart from the rest of the month. */
+  closing: boolean;
+  debitCents: number;
+  creditCents: number;
+}
+
+/** On-hand stock of an item in a warehouse as the books hold it now. */
+export interface ItemWarehouseStock {
+  itemCode: string;
+  warehouse: string;
+  quantity: number;
+  /** Stock value at moving average, in cents: what the warehouse's inventory account holds for the item. */
+  valueCents: number;
+  /** Moving-average unit cost (six decimals). */
+  unitCost: number;
+  /** Open sales order quantity and open purchase order quantity. */
+  committed: number;
+  ordered: number;
+}
+
+export interface BatchStock {
+  itemCode: string;
+  batch: string;
+  warehouse: string;
+  quantity: number;
+  admissionDate: string;
+  expiryDate: string;
+}
+
+/**
+ * The simulator's own bookkeeping for finance tie-outs, computed from its postings and its stock book (never
+ * from the served records): what a model built on the synced records must reproduce.
+ */
+export interface BooksGroundTruth {
+  /** Debit and credit per account and month (and the closing entries apart), in cents. */
+  accountPeriods(): AccountPeriod[];
+  /**
+   * Balance (debit - credit, in cents) per account over the months `from`..`to` ('YYYY-MM', inclusive, default
+   * all); period-end closing entries are left out unless `includeClosing`.
+   */
+  balances(options?: { from?: string; to?: string; includeClosing?: boolean }): Map<string, number>;
+  /**
+   * What each customer owes ('receivables') or is owed to each vendor ('payables') as of a date ('YYYY-MM-DD',
+   * inclusive), in cents, from the business-partner lines of the control account: the open documents' total.
+   * Partners with nothing open are left out; a customer in credit shows a negative amount.
+   */
+  openItems(side: 'receivables' | 'payables', asOf: string): Map<string, number>;
+  /** Stock per item and warehouse now (item-warehouses with no stock, orders or commitments left out). */
+  stock(): ItemWarehouseStock[];
+  /** Stock per batch and warehouse now (batches with stock only). */
+  batchStock(): BatchStock[];
+}
+
 export interface ServiceLayerSimulator {
   readonly baseUrl: string;
   readonly dialect: Dialect;
@@ -183,7 +245,13 @@ export interface ServiceLayerSimulator {
   readonly requestLog: readonly RequestLogEntry[];
   clearRequestLog(): void;
   readonly dataRequestCount: number;
-  groundTruth(entitySet: string): Iterable<Record<string, unknown>>;
+  /**
+   * Every record of the set, latest version, in key order, canonical form. With `properties` ('DocTotal',
+   * 'DocumentLines/ItemCode'...), only those (for totals over large sets).
+   */
+  groundTruth(entitySet: string, properties?: readonly string[]): Iterable<Record<string, unknown>>;
+  /** The books' own figures (ledger, sub-ledgers, stock) to tie a finance model out against. */
+  readonly books: BooksGroundTruth;
   count(entitySet: string): number;
   readonly keys: KeyPicker;
   /** Entity sets served, in $metadata order. */

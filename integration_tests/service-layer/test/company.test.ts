@@ -82,56 +82,62 @@ describe('the food distributor company', () => {
     assert.ok(revenue.every((l) => l.CostingCode && l.CostingCode2), 'revenue postings carry both cost centers');
   });
 
-  test('payments settle invoices in full; the invoice is closed and stamped on the payment day', () => {
+  test('payments settle what is open on an invoice; the invoice is closed and stamped on the payment day', () => {
     const invoices = byKey('Invoices', 'DocEntry');
+    const means = (p: Row) => (p.TransferSum as number) + (p.CashSum as number) + (p.PaymentChecks as Line[]).reduce((n, c) => n + (c.CheckSum as number), 0) + (p.PaymentCreditCards as Line[]).reduce((n, c) => n + (c.CreditSum as number), 0);
     for (const p of sets.get('IncomingPayments')!) {
       const applied = (p.PaymentInvoices as Line[])[0]!;
       const invoice = invoices.get(applied.DocEntry)!;
       assert.equal(applied.InvoiceType, 'it_Invoice');
-      assert.equal(applied.SumApplied, invoice.DocTotal);
-      assert.equal(p.TransferSum, invoice.DocTotal);
+      assert.ok((applied.SumApplied as number) > 0 && (applied.SumApplied as number) <= (invoice.DocTotal as number));
+      assert.ok(Math.abs(means(p) - (p.DocCurrency === 'USD' ? (applied.SumApplied as number) : (applied.AppliedFC as number))) < 0.005, 'the means add up to what was applied');
       assert.equal(p.CardCode, invoice.CardCode);
       assert.equal(invoice.PaidToDate, invoice.DocTotal);
       assert.equal(invoice.DocumentStatus, 'bost_Close');
       assert.equal(invoice.UpdateDate, p.DocDate);
       assert.ok(String(p.DocDate) > String(invoice.DocDate));
     }
+    const kinds = new Set(sets.get('IncomingPayments')!.map((p) => (p.TransferSum as number) > 0 ? 'transfer' : (p.CashSum as number) > 0 ? 'cash' : (p.PaymentChecks as Line[]).length > 0 ? 'check' : 'card'));
+    assert.deepEqual([...kinds].sort(), ['card', 'cash', 'check', 'transfer']);
     const purchaseInvoices = byKey('PurchaseInvoices', 'DocEntry');
     for (const p of sets.get('VendorPayments')!) {
       const applied = (p.PaymentInvoices as Line[])[0]!;
       assert.equal(applied.InvoiceType, 'it_PurchaseInvoice');
-      assert.equal(applied.SumApplied, purchaseInvoices.get(applied.DocEntry)!.DocTotal);
+      assert.equal(purchaseInvoices.get(applied.DocEntry)!.PaidToDate, purchaseInvoices.get(applied.DocEntry)!.DocTotal);
     }
   });
 
-  test('copies reference their base documents: credit notes -> invoices, receipts -> orders, A/P invoices -> receipts', () => {
-    const check = (set: string, baseSet: string, baseType: number) => {
-      const bases = byKey(baseSet, 'DocEntry');
-      let referenced = 0;
+  test('copies reference their base documents along the sales, purchasing and stock flows', () => {
+    const check = (set: string, bases: Record<number, string>) => {
+      const byType = new Map(Object.entries(bases).map(([type, baseSet]) => [Number(type), byKey(baseSet, 'DocEntry')]));
+      const seen = new Set<number>();
       for (const doc of sets.get(set)!) {
         for (const l of doc.DocumentLines as Line[]) {
           if (l.BaseType === -1) continue;
-          referenced++;
-          assert.equal(l.BaseType, baseType);
-          const base = bases.get(l.BaseEntry)!;
-          assert.ok(base, `${set}(${doc.DocEntry}) base ${l.BaseEntry}`);
+          seen.add(l.BaseType as number);
+          const base = byType.get(l.BaseType as number)?.get(l.BaseEntry)!;
+          assert.ok(base, `${set}(${doc.DocEntry}) base ${l.BaseType}/${l.BaseEntry}`);
           assert.equal(base.CardCode, doc.CardCode);
           const baseLine = (base.DocumentLines as Line[]).find((b) => b.LineNum === l.BaseLine)!;
           assert.equal(baseLine.ItemCode, l.ItemCode);
         }
       }
-      assert.ok(referenced > 0, set);
+      assert.deepEqual([...seen].sort(), Object.keys(bases).map(Number).sort(), set);
     };
-    check('CreditNotes', 'Invoices', 13);
-    check('PurchaseDeliveryNotes', 'PurchaseOrders', 22);
-    check('PurchaseInvoices', 'PurchaseDeliveryNotes', 20);
+    check('DeliveryNotes', { 17: 'Orders' });
+    check('Invoices', { 13: 'Invoices', 15: 'DeliveryNotes', 17: 'Orders' });
+    check('Returns', { 15: 'DeliveryNotes' });
+    check('CreditNotes', { 13: 'Invoices' });
+    check('PurchaseDeliveryNotes', { 22: 'PurchaseOrders' });
+    check('PurchaseInvoices', { 20: 'PurchaseDeliveryNotes', 22: 'PurchaseOrders' });
+    check('PurchaseReturns', { 20: 'PurchaseDeliveryNotes' });
   });
 
   test('lines carry existing items, warehouses, revenue accounts and cost centers; gross margin is computable', () => {
     const items = byKey('Items', 'ItemCode');
     const warehouses = byKey('Warehouses', 'WarehouseCode');
     const accounts = byKey('ChartOfAccounts', 'Code');
-    const centers = byKey('ProfitCenters', 'CenterCode');
+    const rules = byKey('DistributionRules', 'FactorCode');
     const partners = byKey('BusinessPartners', 'CardCode');
     for (const set of ['Invoices', 'CreditNotes']) {
       for (const doc of sets.get(set)!) {
@@ -142,10 +148,11 @@ describe('the food distributor company', () => {
           const account = accounts.get(l.AccountCode)!;
           assert.equal(account.AccountType, 'at_Revenues');
           assert.equal(account.ActiveAccount, 'tYES');
-          assert.equal(centers.get(l.CostingCode)!.InWhichDimension, 1);
-          assert.equal(centers.get(l.CostingCode2)!.InWhichDimension, 2);
-          const margin = (l.LineTotal as number) - (l.Quantity as number) * (l.GrossBuyPrice as number);
-          assert.ok(Math.abs(margin - (l.GrossProfit as number)) < 0.01);
+          // A line's cost centers are distribution rules: a center's own (direct) rule or a shared one.
+          assert.equal(rules.get(l.CostingCode)!.InWhichDimension, 1);
+          assert.equal(rules.get(l.CostingCode2)!.InWhichDimension, 2);
+          const margin = (l.LineTotal as number) - (l.GrossProfitTotalBasePrice as number);
+          assert.ok(Math.abs(margin - (l.GrossProfit as number)) < 0.005);
           assert.ok((l.GrossBuyPrice as number) > 0);
         }
       }
@@ -175,20 +182,28 @@ describe('the food distributor company', () => {
     const centers = sets.get('ProfitCenters')!;
     assert.deepEqual(centers.filter((c) => c.InWhichDimension === 1 && c.Active === 'tYES').map((c) => c.CenterCode).sort(), ['MW', 'NE', 'SO']);
     assert.ok(centers.filter((c) => c.InWhichDimension === 2).length >= 4);
+    const centerCodes = new Set(centers.map((c) => c.CenterCode));
     for (const rule of sets.get('DistributionRules')!) {
-      const total = (rule.DistributionRuleLines as Line[]).reduce((s, l) => s + (l.TotalInCenter as number), 0);
-      assert.ok(Math.abs(total - (rule.TotalFactor as number)) < 1e-9, `${rule.FactorCode}`);
+      // One set of lines per validity period; each set shares out TotalFactor.
+      const periods = new Map<string, number>();
+      for (const l of rule.DistributionRuleLines as Line[]) {
+        assert.ok(centerCodes.has(l.CenterCode), `${rule.FactorCode}: center ${l.CenterCode}`);
+        periods.set(String(l.EffectiveFrom), (periods.get(String(l.EffectiveFrom)) ?? 0) + (l.TotalInCenter as number));
+      }
+      for (const [from, total] of periods) assert.ok(Math.abs(total - (rule.TotalFactor as number)) < 1e-9, `${rule.FactorCode} from ${from}`);
     }
+    const allRegions = sets.get('DistributionRules')!.find((r) => r.FactorCode === 'ALLREG')!;
+    assert.equal(new Set((allRegions.DistributionRuleLines as Line[]).map((l) => l.EffectiveFrom)).size, 2, 'a shared rule that changed its split');
   });
 
-  test('items: stock per warehouse with cost per warehouse; receipts give the stock an age', () => {
+  test('items: stock per warehouse with moving-average cost per warehouse; receipts give the stock an age', () => {
     for (const item of sets.get('Items')!) {
       const stock = item.ItemWarehouseInfoCollection as Line[];
       assert.deepEqual(stock.map((w) => w.WarehouseCode), ['NE01', 'MW01', 'SO01']);
       assert.equal(item.QuantityOnStock, stock.reduce((s, w) => s + (w.InStock as number), 0));
-      assert.ok(stock.every((w) => (w.StandardAveragePrice as number) > 0));
+      assert.ok(stock.every((w) => (w.InStock as number) === 0 || (w.StandardAveragePrice as number) > 0));
     }
-    const received = new Set(sets.get('PurchaseDeliveryNotes')!.flatMap((d) => (d.DocumentLines as Line[]).map((l) => l.ItemCode)));
+    const received = new Set([...sets.get('PurchaseDeliveryNotes')!, ...sets.get('PurchaseInvoices')!].flatMap((d) => (d.DocumentLines as Line[]).map((l) => l.ItemCode)));
     const stocked = sets.get('Items')!.filter((i) => (i.QuantityOnStock as number) > 0);
     assert.ok(stocked.filter((i) => received.has(i.ItemCode)).length / stocked.length > 0.8, 'most stocked items have receipts');
   });

@@ -132,7 +132,7 @@ describe('mutations, clock and ground truth', () => {
     assert.throws(() => sim.mutations.apply({ kind: 'update', entitySet: 'Invoices', key: 1, changes: { NoSuchField: 1 } }), /no property 'NoSuchField'/);
     assert.throws(() => sim.mutations.apply({ kind: 'update', entitySet: 'Invoices', key: 1, changes: { DocDate: '25.11.2026' } }), /canonical date/);
     assert.throws(() => sim.mutations.apply({ kind: 'update', entitySet: 'Invoices', key: 999_999 }), /does not exist/);
-    assert.throws(() => sim.mutations.apply({ kind: 'update', entitySet: 'Orders', key: 1 }), /Unknown entity set/);
+    assert.throws(() => sim.mutations.apply({ kind: 'update', entitySet: 'Quotations', key: 1 }), /Unknown entity set/);
     assert.throws(() => sim.mutations.apply({ kind: 'cancel_payment', entitySet: 'Invoices' as 'IncomingPayments', key: 1 }), /IncomingPayments or VendorPayments/);
   });
 

@@ -107,7 +107,7 @@ describe('query options, single entities and errors', () => {
     const reply = await c.get('NoSuchSet');
     assert.equal(reply.status, 400);
     assert.deepEqual(errorOf(reply), { code: '-1002', message: 'Unrecognized resource path.' });
-    assert.equal((await v1.get('Orders?$top=1')).status, 400);
+    assert.equal((await v1.get('Quotations?$top=1')).status, 400);
   });
 
   test('writes are refused: the simulator is read-only', async () => {

@@ -3,21 +3,30 @@
  *
  * The derived table holds the movements of open items, not a snapshot: each document that
  * creates a receivable (invoice +DocTotal, credit note -DocTotal; for payables the purchase
- * invoice), its cancellation on its CancelDate when it was cancelled, each settlement by a payment
- * (PaymentInvoices, on the payment's date), and what a payment paid beyond the documents it
- * settled (on account, from its total paid, see payment-totals.ts). Every movement carries its
- * open item's business partner, posting and due dates. As of a date D, an item's open amount is
- * the sum of its movements up to D, and its bucket is D minus its due date: so the bucket is a
- * dimension and the open amount a measure, D comes from the templated filter as_of_date (today
- * when unset), and the table itself does not depend on D and can be persisted.
+ * invoice), its cancellation on its CancelDate when it was cancelled (CancelStatus csYes; the
+ * cancellation document itself is not an item), each settlement by a payment (PaymentInvoices, on
+ * the payment's date), what a payment cleared beyond the documents it settled (on account, see
+ * payment-totals.ts), and the reconciliation of a credit note with the invoice it was based on.
+ * SAP reconciles a credit memo based on an open invoice with that invoice when it is posted (the
+ * invoice's PaidToDate includes it, the credit memo is closed); one based on an invoice already
+ * paid stays open, a credit for the customer. The Service Layer does not expose internal
+ * reconciliations, but the credit note's PaidToDate less what payments applied to it is what was
+ * reconciled, and its lines' BaseEntry (BaseType 13) name the invoice: so that amount moves from
+ * the credit note to the invoice on the credit note's date (split by line totals when it was based
+ * on several invoices). Every movement carries its open item's business partner, posting and due
+ * dates. As of a date D, an item's open amount is the sum of its movements up to D, and its bucket
+ * is D minus its due date: so the bucket is a dimension and the open amount a measure, D comes
+ * from the templated filter as_of_date (today when unset), and the table itself does not depend
+ * on D and can be persisted.
  *
  * The sum over a business partner is its balance on the control account at D when every posting
  * to it is a document or a payment (manual journal entries to a business partner and documents
- * of kinds that are not synced, such as down payments, are not open items here). Cancelled
+ * of kinds that are not synced, such as down payments, are not open items here). Amounts are in
+ * local currency (DocTotal, SumApplied), also for documents in a foreign currency. Cancelled
  * payments are left out entirely: the stream carries no cancellation date.
  */
 import { columnSql, emptyContribution, hasColumns, tableSql, type GeneratorContext, type SubjectContribution } from './context.js';
-import { childRelation, currentChildRowsFrom } from './current-rows.js';
+import { cancelledOriginalSql, childRelation, currentChildRowsFrom, notCancellationSql, notCancelledSql } from './current-rows.js';
 import { concatKey } from './dialect.js';
 import { addDerivedExplore, derivedColumnSql, derivedField, indentSql } from './derived.js';
 import { amountOptions, dimension, fieldSet, measure, templatedFilter } from './fields.js';
@@ -33,6 +42,8 @@ interface OpenItemDocument {
   sign: 1 | -1;
   /** PaymentInvoices.InvoiceType of this kind. */
   invoiceType: string;
+  /** The kind of document this one is reconciled with when it is based on it (a credit note with its invoice), and that document's BaseType. */
+  reconciles?: { kind: string; baseType: number };
 }
 
 interface AgingSide {
@@ -52,7 +63,7 @@ const SIDES: AgingSide[] = [
     partner: { name: 'customer', label: 'Customer', noun: 'customer' },
     documents: [
       { kind: 'invoice', header: 'invoices', sign: 1, invoiceType: 'it_Invoice' },
-      { kind: 'credit_note', header: 'credit_notes', sign: -1, invoiceType: 'it_CredItnote' },
+      { kind: 'credit_note', header: 'credit_notes', sign: -1, invoiceType: 'it_CredItnote', reconciles: { kind: 'invoice', baseType: 13 } },
     ],
     payments: { payments: 'incoming_payments', origin: 'ttReceipt', partnerCreditSign: 1 },
   },
@@ -86,6 +97,9 @@ function addSide(ctx: GeneratorContext, side: AgingSide, contribution: SubjectCo
   for (const d of side.documents.filter((d) => !documents.includes(d))) contribution.notes.push(`explore ${side.explore}: ${d.header} are not open items (the catalog lacks them or ${DOCUMENT_COLUMNS.join(', ')}).`);
   const branches = documents.flatMap((d) => documentMovements(ctx, d));
   const payments = paymentMovements(ctx, side, documents);
+  const reconciliations = documents.flatMap((d) => reconciliationMovements(ctx, side, d, documents));
+  contribution.notes.push(...reconciliations.flatMap((r) => r.notes));
+  branches.push(...reconciliations.flatMap((r) => r.branches));
   contribution.notes.push(...payments.notes);
   branches.push(...payments.branches);
 
@@ -96,7 +110,7 @@ function addSide(ctx: GeneratorContext, side: AgingSide, contribution: SubjectCo
     view: side.view,
     label: side.label,
     description: `Open ${side.partner.noun} items (documents less payments) by due-date bucket as of the date picked in "As of date" (today when empty), per ${side.partner.noun}.`,
-    viewDescription: `Movements of open items: documents, their cancellations, settlements by payments and payments on account, each with its item's ${side.partner.noun}, posting and due dates. Amounts in local currency.`,
+    viewDescription: `Movements of open items: documents, their cancellations, settlements by payments, payments on account and credit notes reconciled with their invoices, each with its item's ${side.partner.noun}, posting and due dates. Amounts in local currency.`,
     sql: branches.join('\nUNION ALL\n'),
     fields: fields(ctx, side),
     joins: joins.nodes,
@@ -109,30 +123,115 @@ const select = (columns: Record<string, string>) =>
     .map(([alias, sql]) => `  ${sql} AS ${alias}`)
     .join(',\n');
 
+/** The item columns of a document (alias h) in a movement row. */
+function itemColumns(ctx: GeneratorContext, d: OpenItemDocument, alias: string): Record<string, string> {
+  const h = (column: string) => columnSql(ctx, alias, column);
+  return { item_kind: `'${d.kind}'`, item_entry: h('doc_entry'), item_number: h('doc_num'), card_code: h('card_code'), item_date: h('doc_date'), due_date: h('doc_due_date') };
+}
+
 /** A document's own movement, and its reversal on the cancellation date when it was cancelled. */
 function documentMovements(ctx: GeneratorContext, d: OpenItemDocument): string[] {
   const h = (column: string) => columnSql(ctx, 'h', column);
-  const item = (amountSign: string, date: string) =>
+  const item = (kind: 'document' | 'cancellation', date: string) =>
     select({
-      item_kind: `'${d.kind}'`,
-      item_entry: h('doc_entry'),
-      item_number: h('doc_num'),
-      card_code: h('card_code'),
-      item_date: h('doc_date'),
-      due_date: h('doc_due_date'),
-      movement_kind: `'${amountSign === '' ? 'document' : 'cancellation'}'`,
+      ...itemColumns(ctx, d, 'h'),
+      movement_kind: `'${kind}'`,
       movement_entry: h('doc_entry'),
       movement_line: '0',
       movement_date: date,
-      amount: `${d.sign * (amountSign === '' ? 1 : -1)} * ${h('doc_total')}`,
+      amount: `${d.sign * (kind === 'document' ? 1 : -1)} * ${h('doc_total')}`,
     });
-  const notCancellation = hasColumns(ctx, d.header, ['cancel_status']) ? `COALESCE(${h('cancel_status')}, '') <> 'csCancellation'` : '1 = 1';
-  const branches = [`SELECT\n${item('', h('doc_date'))}\nFROM ${tableSql(ctx, d.header)} AS h\nWHERE ${notCancellation}`];
-  if (hasColumns(ctx, d.header, ['cancelled'])) {
+  const notCancellation = notCancellationSql(ctx, d.header, 'h');
+  const branches = [`SELECT\n${item('document', h('doc_date'))}\nFROM ${tableSql(ctx, d.header)} AS h\nWHERE ${notCancellation}`];
+  const cancelled = cancelledOriginalSql(ctx, d.header, 'h');
+  if (cancelled) {
     const cancelledOn = hasColumns(ctx, d.header, ['cancel_date']) ? `COALESCE(${h('cancel_date')}, ${h('doc_date')})` : h('doc_date');
-    branches.push(`SELECT\n${item('-', cancelledOn)}\nFROM ${tableSql(ctx, d.header)} AS h\nWHERE COALESCE(${h('cancelled')}, FALSE) AND ${notCancellation}`);
+    branches.push(`SELECT\n${item('cancellation', cancelledOn)}\nFROM ${tableSql(ctx, d.header)} AS h\nWHERE ${cancelled} AND ${notCancellation}`);
   }
   return branches;
+}
+
+/**
+ * A credit note reconciled with the invoice it is based on: what it reconciled (PaidToDate less
+ * what payments applied to it) leaves the credit note and settles the invoice, on the credit
+ * note's date, split over its base invoices by line totals.
+ */
+function reconciliationMovements(ctx: GeneratorContext, side: AgingSide, d: OpenItemDocument, documents: OpenItemDocument[]): { branches: string[]; notes: string[] }[] {
+  const target = d.reconciles ? documents.find((other) => other.kind === d.reconciles!.kind) : undefined;
+  if (!d.reconciles || !target) return [];
+  const lines = childRelation(ctx, d.header, 'DocumentLines');
+  const lineColumns = ['base_type', 'base_entry', 'line_total'];
+  if (!lines || !hasColumns(ctx, d.header, ['paid_to_date']) || !hasColumns(ctx, lines.child, [lines.childParentKeyColumn, ...lineColumns])) {
+    return [{ branches: [], notes: [`explore ${side.explore}: the catalog lacks ${d.header}.paid_to_date or the base_type, base_entry and line_total of their lines, so a ${d.kind.replace(/_/g, ' ')} based on an open ${target.kind} does not settle it.`] }];
+  }
+  const current = currentChildRowsFrom(ctx, lines.child, 'h', 'l');
+  if (!current) return [];
+  const l = (column: string) => columnSql(ctx, 'l', column);
+  const h = (column: string) => columnSql(ctx, 'h', column);
+  const notCancelled = notCancelledSql(ctx, d.header, 'h');
+  const applied = paymentsAppliedSql(ctx, side, d);
+  const bases = [
+    `SELECT ${h('doc_entry')} AS doc_entry, ${l('base_entry')} AS base_entry,`,
+    `  SUM(${l('line_total')}) AS based_total`,
+    `FROM ${current.from}`,
+    `WHERE ${[`${l('base_type')} = ${d.reconciles.baseType}`, ...(notCancelled.sql ? [notCancelled.sql] : [])].join(' AND ')}`,
+    `GROUP BY ${h('doc_entry')}, ${l('base_entry')}`,
+  ].join('\n');
+  const all = [
+    `SELECT ${h('doc_entry')} AS doc_entry, SUM(${l('line_total')}) AS lines_total`,
+    `FROM ${current.from}`,
+    `GROUP BY ${h('doc_entry')}`,
+  ].join('\n');
+  const c = (column: string) => columnSql(ctx, 'c', column);
+  const amount = `(COALESCE(${c('paid_to_date')}, 0)${applied ? ' - COALESCE(pa.applied, 0)' : ''}) * b.based_total / NULLIF(t.lines_total, 0)`;
+  const i = (column: string) => columnSql(ctx, 'i', column);
+  const from = [
+    `FROM ${tableSql(ctx, d.header)} AS c`,
+    'INNER JOIN (',
+    indentSql(bases),
+    `) AS b ON b.doc_entry = ${c('doc_entry')}`,
+    'INNER JOIN (',
+    indentSql(all),
+    `) AS t ON t.doc_entry = ${c('doc_entry')}`,
+    `INNER JOIN ${tableSql(ctx, target.header)} AS i ON ${i('doc_entry')} = b.base_entry`,
+    ...(applied ? ['LEFT JOIN (', indentSql(applied), `) AS pa ON pa.doc_entry = ${c('doc_entry')}`] : []),
+    `WHERE ${notCancellationSql(ctx, target.header, 'i')}`,
+  ].join('\n');
+  const movement = (item: OpenItemDocument, alias: string, other: string, sign: number) =>
+    `SELECT\n${select({
+      ...itemColumns(ctx, item, alias),
+      movement_kind: `'reconciliation'`,
+      movement_entry: columnSql(ctx, other, 'doc_entry'),
+      movement_line: '0',
+      movement_date: c('doc_date'),
+      amount: `${sign} * ${amount}`,
+    })}\n${from}`;
+  return [
+    {
+      // The credit note's open amount goes back up by what it reconciled; the invoice's goes down by as much.
+      branches: [movement(d, 'c', 'i', -d.sign), movement(target, 'i', 'c', -target.sign)],
+      notes: [...current.notes, ...notCancelled.notes],
+    },
+  ];
+}
+
+/** What non-cancelled payments applied to each document of this kind (doc_entry, applied), if the catalog has the settlements. */
+function paymentsAppliedSql(ctx: GeneratorContext, side: AgingSide, d: OpenItemDocument): string | undefined {
+  const relation = childRelation(ctx, side.payments.payments, 'PaymentInvoices');
+  const settlements = relation ? currentChildRowsFrom(ctx, relation.child, 'p', 's') : undefined;
+  if (!relation || !settlements || !hasColumns(ctx, relation.child, ['invoice_type', 'invoice_doc_entry', 'sum_applied'])) return undefined;
+  const s = (column: string) => columnSql(ctx, 's', column);
+  return [
+    `SELECT ${s('invoice_doc_entry')} AS doc_entry, SUM(ABS(${s('sum_applied')})) AS applied`,
+    `FROM ${settlements.from}`,
+    `WHERE ${s('invoice_type')} = '${d.invoiceType}' AND ${paymentNotCancelledSql(ctx, side.payments.payments, 'p')}`,
+    `GROUP BY ${s('invoice_doc_entry')}`,
+  ].join('\n');
+}
+
+/** Payments are cancelled in place (Cancelled = tYES, a reversing journal entry, no cancellation document). */
+function paymentNotCancelledSql(ctx: GeneratorContext, payments: string, alias: string): string {
+  return hasColumns(ctx, payments, ['cancelled']) ? `NOT COALESCE(${columnSql(ctx, alias, 'cancelled')}, FALSE)` : '1 = 1';
 }
 
 /** Settlements of documents by payments, and payments on account. */
@@ -144,7 +243,7 @@ function paymentMovements(ctx: GeneratorContext, side: AgingSide, documents: Ope
   const notes: string[] = [];
   const branches: string[] = [];
   const p = (column: string) => columnSql(ctx, 'p', column);
-  const notCancelled = hasColumns(ctx, paymentsTable, ['cancelled']) ? `NOT COALESCE(${p('cancelled')}, FALSE)` : '1 = 1';
+  const notCancelled = paymentNotCancelledSql(ctx, paymentsTable, 'p');
   const settlementRelation = childRelation(ctx, paymentsTable, 'PaymentInvoices');
   const settlements = settlementRelation ? currentChildRowsFrom(ctx, settlementRelation.child, 'p', 's') : undefined;
   const settledColumns = ['invoice_type', 'invoice_doc_entry', 'sum_applied'];
@@ -158,12 +257,7 @@ function paymentMovements(ctx: GeneratorContext, side: AgingSide, documents: Ope
         [
           'SELECT',
           select({
-            item_kind: `'${d.kind}'`,
-            item_entry: h('doc_entry'),
-            item_number: h('doc_num'),
-            card_code: h('card_code'),
-            item_date: h('doc_date'),
-            due_date: h('doc_due_date'),
+            ...itemColumns(ctx, d, 'h'),
             movement_kind: `'settlement'`,
             movement_entry: p('doc_entry'),
             movement_line: settlementRelation ? s(settlementRelation.childLineKeyColumn) : '0',
@@ -203,7 +297,7 @@ function paymentMovements(ctx: GeneratorContext, side: AgingSide, documents: Ope
         movement_entry: p('doc_entry'),
         movement_line: '0',
         movement_date: p('doc_date'),
-        amount: `-(t.total_paid - ${applied ? 'COALESCE(a.applied, 0)' : '0'})`,
+        amount: `-(t.cleared_amount - ${applied ? 'COALESCE(a.applied, 0)' : '0'})`,
       }),
       `FROM ${tableSql(ctx, paymentsTable)} AS p`,
       'INNER JOIN (',

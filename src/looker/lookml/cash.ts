@@ -13,7 +13,7 @@ import { amountOptions, dimension, measure } from './fields.js';
 import { buildJoins, type JoinSpec } from './joins.js';
 import { bare, block, quoted, sqlParam, type LookmlNode } from './lookml-text.js';
 import { masterDataJoins } from './master-joins.js';
-import { paymentTotalsSql, type PaymentFlow } from './payment-totals.js';
+import { HEADER_MEANS, paymentLocalAmountSql, paymentTotalsSql, type PaymentFlow } from './payment-totals.js';
 import { DETAIL_SET } from './stream-views.js';
 
 interface CashFlow extends PaymentFlow {
@@ -118,11 +118,22 @@ function addFlow(ctx: GeneratorContext, flow: CashFlow, contribution: SubjectCon
 
   const column = (c: string) => tableColumn(ctx, c);
   const paymentFields: LookmlNode[] = [];
-  for (const [name, col, label, description] of [
-    ['cash_paid', 'cash_sum', 'Paid in cash', 'Cash part of the payments (CashSum), local currency.'],
-    ['transfer_paid', 'transfer_sum', 'Paid by bank transfer', 'Bank-transfer part of the payments (TransferSum), local currency.'],
+  for (const [name, col, label, what] of [
+    ['cash_paid', 'cash_sum', 'Paid in cash', 'Cash part of the payments (CashSum)'],
+    ['transfer_paid', 'transfer_sum', 'Paid by bank transfer', 'Bank-transfer part of the payments (TransferSum)'],
   ] as const) {
-    if (hasColumns(ctx, flow.payments, [col])) paymentFields.push(measure(name, { type: 'sum', label, description, sql: column(col), ...amount, drillFields: [`${DETAIL_SET}*`] }));
+    if (!hasColumns(ctx, flow.payments, [col])) continue;
+    const local = paymentLocalAmountSql(ctx, flow.payments, '${TABLE}', column(col));
+    paymentFields.push(
+      measure(name, {
+        type: 'sum',
+        label,
+        description: `${what}, local currency${local ? " (a payment in a foreign currency converted at the payment's rate)" : ''}.`,
+        sql: local ?? column(col),
+        ...amount,
+        drillFields: [`${DETAIL_SET}*`],
+      }),
+    );
   }
   contribution.viewFields.push({ view: flow.payments, fields: paymentFields });
   if (settlements && hasTable(ctx, settlements.child)) {
@@ -155,7 +166,7 @@ function addFlow(ctx: GeneratorContext, flow: CashFlow, contribution: SubjectCon
 
 function totalFields(ctx: GeneratorContext, flow: CashFlow): LookmlNode[] {
   const amount = amountOptions(ctx.amount);
-  const parts = ['cash_sum', 'transfer_sum'].filter((c) => hasColumns(ctx, flow.payments, [c]));
+  const parts = HEADER_MEANS.filter((c) => hasColumns(ctx, flow.payments, [c]));
   return [
     dimension('doc_entry', { type: 'number', primaryKey: true, hidden: true, label: 'Payment entry', description: 'Internal key of the payment (DocEntry).', sql: '${TABLE}.doc_entry' }),
     dimension('total_source', {
@@ -164,12 +175,36 @@ function totalFields(ctx: GeneratorContext, flow: CashFlow): LookmlNode[] {
       description: "'journal entry' when the total comes from the payment's posting to the business partner, else 'cash and transfer only'.",
       sql: '${TABLE}.total_source',
     }),
-    dimension('total_paid_amount', { type: 'number', hidden: true, label: 'Total paid amount', description: 'Total of the payment.', ...amount, sql: '${TABLE}.total_paid' }),
+    dimension('total_paid_amount', { type: 'number', hidden: true, label: 'Total paid amount', description: 'Total of the payment, local currency.', ...amount, sql: '${TABLE}.total_paid' }),
+    dimension('cleared_amount', {
+      type: 'number',
+      hidden: true,
+      label: 'Cleared amount',
+      description: "What the payment cleared from the business partner's account, local currency.",
+      ...amount,
+      sql: '${TABLE}.cleared_amount',
+    }),
     measure('total_paid', {
       type: 'sum',
       label: 'Total paid',
-      description: 'Everything the payments paid (cash, bank transfer, checks, credit cards), as posted to the business partner account, local currency.',
+      description:
+        "Everything the payments paid (cash, bank transfer, checks, credit cards), local currency: a payment in a foreign currency at the payment's rate.",
       sql: '${total_paid_amount}',
+      ...amount,
+    }),
+    measure('total_cleared', {
+      type: 'sum',
+      label: 'Cleared from the account',
+      description:
+        "What the payments cleared from the business partners' accounts, local currency: the documents they settled at the documents' own rate. It moves the receivables or payables control account.",
+      sql: '${cleared_amount}',
+      ...amount,
+    }),
+    measure('exchange_difference', {
+      type: 'number',
+      label: 'Exchange rate difference',
+      description: "Cleared less paid: the exchange rate difference of payments in a foreign currency, local currency (SAP posts it as an exchange gain or loss).",
+      sql: '${total_cleared} - ${total_paid}',
       ...amount,
     }),
     ...(parts.length

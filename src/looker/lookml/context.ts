@@ -9,7 +9,7 @@ import type { StreamRelation } from '../../streams/relations.js';
 import type { SqlDialect } from './dialect.js';
 import type { AmountFormat } from './fields.js';
 import type { LookmlNode } from './lookml-text.js';
-import type { DestinationTable } from './tables.js';
+import { EXTRACTED_AT, type DestinationTable } from './tables.js';
 
 export interface GeneratorContext {
   dialect: SqlDialect;
@@ -64,9 +64,23 @@ export function missingColumns(ctx: GeneratorContext, table: string, columns: re
   return t === undefined ? [...columns] : columns.filter((c) => !t.columns.has(c));
 }
 
-/** A final table, schema-qualified and quoted for the dialect. */
-export function tableSql(ctx: GeneratorContext, table: string): string {
+/** A final table as the destination stores it, schema-qualified and quoted for the dialect. */
+export function storedTableSql(ctx: GeneratorContext, table: string): string {
   return ctx.dialect.table(ctx.schemaSql, table);
+}
+
+/**
+ * A final table as of the latest sync, for use in FROM: the table itself, or, when the catalog
+ * appends every sync's copy (see DestinationTable.keepsHistory), each key's latest copy. A row the
+ * source removed stays as its key's latest copy; stream relations (current-rows.ts) drop the
+ * child rows their parent no longer holds.
+ */
+export function tableSql(ctx: GeneratorContext, table: string): string {
+  const stored = storedTableSql(ctx, table);
+  const t = ctx.tables.get(table);
+  if (!t?.keepsHistory) return stored;
+  const key = t.primaryKey.map((c) => columnSql(ctx, 'k', c)).join(', ');
+  return `(SELECT h.* FROM (SELECT k.*, ROW_NUMBER() OVER (PARTITION BY ${key} ORDER BY ${columnSql(ctx, 'k', EXTRACTED_AT)} DESC) AS b1_copy_rank FROM ${stored} AS k) AS h WHERE h.b1_copy_rank = 1)`;
 }
 
 /** A column of a final table under a SQL alias, e.g. l."line_total". */

@@ -3,21 +3,26 @@
  *
  * A document or journal line names a distribution rule per dimension (CostingCode,
  * CostingCode2...), not a cost center. A direct rule has the code of its one cost center; a split
- * rule (e.g. ALLREG: NE 40 %, MW 35 %, SO 25 %) spreads the amount over several centers by their
- * TotalInCenter within the rule's lines valid on the posting date (SAP keeps each version of a
- * rule as lines with their own EffectiveFrom/EffectiveTo). So every amount row becomes one row
- * per center of each dimension's rule, the amount multiplied by the shares: the allocated rows of
- * one line add up to the line, and totals do not change.
+ * rule (e.g. ALLREG: NE 40 %, MW 35 %, SO 25 %) spreads the amount over several centers. SAP keeps
+ * each version of a rule as lines with their own EffectiveFrom/EffectiveTo; a center's share on a
+ * posting date is its TotalInCenter over the total of the rule's lines valid on that date (the
+ * rule's TotalFactor for its current version). So every amount row becomes one row per center of
+ * each dimension's rule, the amount multiplied by the shares: the allocated rows of one line add
+ * up to the line, and totals do not change.
  *
- * The rule lines come from the distribution_rule_lines stream (DistributionRules /
- * DistributionRuleLines: factor_code, center_code, total_in_center, effective_from,
- * effective_to). Without it every rule is taken as direct: its code is the cost center, share 1.
+ * The rule lines come from the distribution_rule_lines stream when the catalog has it (the
+ * DistributionRuleLines of DistributionRules as a stream of their own: factor_code, center_code,
+ * total_in_center, effective_from, effective_to), else from the distribution_rules stream's
+ * distribution_rule_lines column, which holds the same lines as a JSON array (its elements carry
+ * the same snake_case names). Without either, every rule is taken as direct: its code is the
+ * cost center, share 1.
  */
 import { columnSql, hasColumns, hasTable, tableSql, type GeneratorContext } from './context.js';
 import { currentChildRowsFrom } from './current-rows.js';
 import { indentSql } from './derived.js';
 
 export const RULE_LINES = 'distribution_rule_lines';
+const RULES = 'distribution_rules';
 const RULE_LINE_COLUMNS = ['factor_code', 'center_code', 'total_in_center', 'effective_from', 'effective_to'] as const;
 
 export interface AllocatedDimension {
@@ -38,26 +43,54 @@ export interface AllocationInput {
   passthrough: readonly string[];
 }
 
-/** Shares of each rule's centers by rule version, or undefined when the catalog lacks the rule lines. */
+/** Rule lines (factor_code, center_code, total_in_center, effective_from, effective_to) from whichever source the catalog has. */
+function ruleLinesSql(ctx: GeneratorContext): { sql: string; notes: string[] } | undefined {
+  if (hasTable(ctx, RULE_LINES) && hasColumns(ctx, RULE_LINES, RULE_LINE_COLUMNS)) {
+    const current = currentChildRowsFrom(ctx, RULE_LINES, 'r', 'rl');
+    const c = (column: string) => columnSql(ctx, 'rl', column);
+    return {
+      sql: `SELECT ${RULE_LINE_COLUMNS.map((column) => `${c(column)} AS ${column}`).join(', ')}\nFROM ${current?.from ?? `${tableSql(ctx, RULE_LINES)} AS rl`}`,
+      notes: current?.notes ?? [],
+    };
+  }
+  if (hasColumns(ctx, RULES, ['factor_code', RULE_LINES])) {
+    const member = (name: string) => ctx.dialect.jsonMemberText('rl', name);
+    return {
+      sql: [
+        `SELECT ${columnSql(ctx, 'r', 'factor_code')} AS factor_code, ${member('center_code')} AS center_code,`,
+        `  CAST(${member('total_in_center')} AS ${ctx.dialect.type('number')}) AS total_in_center,`,
+        `  CAST(${member('effective_from')} AS DATE) AS effective_from, CAST(${member('effective_to')} AS DATE) AS effective_to`,
+        `FROM ${tableSql(ctx, RULES)} AS r`,
+        ctx.dialect.jsonArrayRows(columnSql(ctx, 'r', RULE_LINES), 'rl'),
+      ].join('\n'),
+      notes: [],
+    };
+  }
+  return undefined;
+}
+
+/** Shares of each rule's centers by rule version, or undefined when the catalog has no rule lines. */
 function ruleSharesSql(ctx: GeneratorContext): { sql: string | undefined; notes: string[] } {
-  if (!hasTable(ctx, RULE_LINES) || !hasColumns(ctx, RULE_LINES, RULE_LINE_COLUMNS)) {
+  const lines = ruleLinesSql(ctx);
+  if (!lines) {
     return {
       sql: undefined,
       notes: [
-        `cost centers: the catalog lacks the ${RULE_LINES} stream (or its ${RULE_LINE_COLUMNS.join(', ')} columns), so every distribution rule is taken as direct (its code is the cost center) and split rules are not allocated.`,
+        `cost centers: the catalog has neither the ${RULE_LINES} stream nor ${RULES}.${RULE_LINES}, so every distribution rule is taken as direct (its code is the cost center) and split rules are not allocated.`,
       ],
     };
   }
-  const current = currentChildRowsFrom(ctx, RULE_LINES, 'r', 'rl');
-  const from = current?.from ?? `${tableSql(ctx, RULE_LINES)} AS rl`;
-  const c = (column: string) => columnSql(ctx, 'rl', column);
+  // The lines of one version of a rule share their validity; a share is over that version's total.
+  const version = 'PARTITION BY l.factor_code, l.effective_from, l.effective_to';
   return {
     sql: [
-      `SELECT ${c('factor_code')} AS factor_code, ${c('center_code')} AS center_code, ${c('effective_from')} AS effective_from, ${c('effective_to')} AS effective_to,`,
-      `  ${c('total_in_center')} / NULLIF(SUM(${c('total_in_center')}) OVER (PARTITION BY ${c('factor_code')}, ${c('effective_from')}), 0) AS share`,
-      `FROM ${from}`,
+      'SELECT l.factor_code, l.center_code, l.effective_from, l.effective_to,',
+      `  l.total_in_center / NULLIF(SUM(l.total_in_center) OVER (${version}), 0) AS share`,
+      'FROM (',
+      indentSql(lines.sql),
+      ') AS l',
     ].join('\n'),
-    notes: current?.notes ?? [],
+    notes: lines.notes,
   };
 }
 

@@ -10,7 +10,7 @@
  * (src/streams/definitions.ts), never from a second declaration here.
  */
 import type { StreamRelation } from '../../streams/relations.js';
-import { columnSql, hasColumns, type GeneratorContext } from './context.js';
+import { columnSql, hasColumns, tableSql, type GeneratorContext } from './context.js';
 
 export const RECORD_HASH = '_b1_record_hash';
 export const PARENT_RECORD_HASH = '_b1_parent_record_hash';
@@ -67,23 +67,40 @@ export function currentChildRowsFrom(ctx: GeneratorContext, child: string, p: st
   if (!hasColumns(ctx, relation.parent, [relation.parentKeyColumn]) || !hasColumns(ctx, child, [relation.childParentKeyColumn])) return undefined;
   const join = parentChildJoinSql(ctx, relation, p, c);
   return {
-    from: `${ctx.dialect.table(ctx.schemaSql, child)} AS ${c}\nINNER JOIN ${ctx.dialect.table(ctx.schemaSql, relation.parent)} AS ${p} ON ${join.sql}`,
+    from: `${tableSql(ctx, child)} AS ${c}\nINNER JOIN ${tableSql(ctx, relation.parent)} AS ${p} ON ${join.sql}`,
     relation,
     notes: join.notes,
   };
 }
 
 /**
- * SQL condition that keeps documents that count: not cancelled (Cancelled = tYES marks the
- * original) and not a cancellation document (CancelStatus csCancellation, which SAP posts with
- * the same positive amounts as the document it cancels).
+ * SQL condition that keeps documents that count: neither a cancelled original nor the
+ * cancellation document SAP posts against it (with the same positive amounts, and the exact reverse
+ * of its journal entry). CancelStatus tells both apart (csYes on the original, csCancellation on
+ * the cancellation document); Cancelled is only read when the catalog lacks CancelStatus, because
+ * how the Service Layer shows a cancellation document's Cancelled (the database's 'C') could not be
+ * confirmed.
  */
 export function notCancelledSql(ctx: GeneratorContext, headerTable: string, alias: string): { sql: string | undefined; notes: string[] } {
-  const conditions: string[] = [];
-  const notes: string[] = [];
-  if (hasColumns(ctx, headerTable, ['cancelled'])) conditions.push(`NOT COALESCE(${columnSql(ctx, alias, 'cancelled')}, FALSE)`);
-  else notes.push(`${headerTable}: the catalog lacks the cancelled column, so cancelled documents are counted.`);
-  if (hasColumns(ctx, headerTable, ['cancel_status'])) conditions.push(`COALESCE(${columnSql(ctx, alias, 'cancel_status')}, '') <> 'csCancellation'`);
-  else notes.push(`${headerTable}: the catalog lacks cancel_status, so cancellation documents are counted.`);
-  return { sql: conditions.length ? conditions.join(' AND ') : undefined, notes };
+  if (hasColumns(ctx, headerTable, ['cancel_status'])) return { sql: `COALESCE(${columnSql(ctx, alias, 'cancel_status')}, '') NOT IN ('${CANCELLED}', '${CANCELLATION}')`, notes: [] };
+  if (hasColumns(ctx, headerTable, ['cancelled'])) {
+    return { sql: `NOT COALESCE(${columnSql(ctx, alias, 'cancelled')}, FALSE)`, notes: [`${headerTable}: the catalog lacks cancel_status, so cancellation documents are counted.`] };
+  }
+  return { sql: undefined, notes: [`${headerTable}: the catalog lacks cancel_status and cancelled, so cancelled documents and their cancellations are counted.`] };
+}
+
+/** CancelStatus of a cancelled original, and of the cancellation document posted against it. */
+export const CANCELLED = 'csYes';
+export const CANCELLATION = 'csCancellation';
+
+/** SQL condition: the document is a cancelled original (undefined when the catalog cannot tell). */
+export function cancelledOriginalSql(ctx: GeneratorContext, headerTable: string, alias: string): string | undefined {
+  if (hasColumns(ctx, headerTable, ['cancel_status'])) return `${columnSql(ctx, alias, 'cancel_status')} = '${CANCELLED}'`;
+  if (hasColumns(ctx, headerTable, ['cancelled'])) return `COALESCE(${columnSql(ctx, alias, 'cancelled')}, FALSE)`;
+  return undefined;
+}
+
+/** SQL condition: the document is not a cancellation document. */
+export function notCancellationSql(ctx: GeneratorContext, headerTable: string, alias: string): string {
+  return hasColumns(ctx, headerTable, ['cancel_status']) ? `COALESCE(${columnSql(ctx, alias, 'cancel_status')}, '') <> '${CANCELLATION}'` : '1 = 1';
 }

@@ -37,6 +37,15 @@ export interface SqlDialect {
   readonly currentDate: string;
   /** A JSON (jsonb, VARIANT, JSON) value as text, which every dialect can group by. */
   jsonText(sql: string): string;
+  /**
+   * A join that turns a JSON array column (a collection the stream keeps in one column, such as
+   * DistributionRules' lines) into one row per element, named `alias`: appended after a FROM item.
+   */
+  jsonArrayRows(arraySql: string, alias: string): string;
+  /** A scalar member of an element of jsonArrayRows, as text (SQL NULL when absent or JSON null). */
+  jsonMemberText(alias: string, member: string): string;
+  /** The last day of the month of a DATE expression. */
+  monthEnd(dateSql: string): string;
 }
 
 function checkSchema(schema: string, allowDots: boolean): string[] {
@@ -63,6 +72,12 @@ const postgres: SqlDialect = {
   daysBetween: (from, to) => `(${to} - ${from})`,
   currentDate: 'CURRENT_DATE',
   jsonText: (sql) => `CAST(${sql} AS TEXT)`,
+  // jsonb_array_elements returns one row per element in a column named value; ->> gives text,
+  // NULL for a JSON null (PostgreSQL 15 manual, 9.16 JSON Functions and Operators).
+  jsonArrayRows: (array, alias) => `CROSS JOIN LATERAL jsonb_array_elements(${array}) AS ${alias}`,
+  jsonMemberText: (alias, member) => `(${alias}.value ->> '${jsonMember(member)}')`,
+  // date_trunc gives a timestamp; + 1 month - 1 day, cast back to a date (9.9 Date/Time Functions).
+  monthEnd: (date) => `CAST(DATE_TRUNC('month', ${date}) + INTERVAL '1 month' - INTERVAL '1 day' AS DATE)`,
 };
 
 /** Airbyte's Snowflake destination upper-cases schema, table and column names and quotes them. */
@@ -77,6 +92,13 @@ const snowflake: SqlDialect = {
   daysBetween: (from, to) => `DATEDIFF(day, ${from}, ${to})`,
   currentDate: 'CURRENT_DATE()',
   jsonText: (sql) => `TO_VARCHAR(${sql})`,
+  // The Snowflake destination types arrays as ARRAY; FLATTEN's output column VALUE is each element
+  // (SQL reference: FLATTEN). GET reads an object's member; cast to VARCHAR, a JSON null becomes SQL
+  // NULL ("Considerations for semi-structured data stored in VARIANT", NULL values).
+  jsonArrayRows: (array, alias) => `CROSS JOIN TABLE(FLATTEN(INPUT => ${array})) AS ${alias}`,
+  jsonMemberText: (alias, member) => `CAST(GET(${alias}.VALUE, '${jsonMember(member)}') AS VARCHAR)`,
+  // LAST_DAY(date) is the last day of its month (SQL reference: LAST_DAY).
+  monthEnd: (date) => `LAST_DAY(${date})`,
 };
 
 const bigquery: SqlDialect = {
@@ -91,7 +113,19 @@ const bigquery: SqlDialect = {
   daysBetween: (from, to) => `DATE_DIFF(${to}, ${from}, DAY)`,
   currentDate: 'CURRENT_DATE()',
   jsonText: (sql) => `TO_JSON_STRING(${sql})`,
+  // The BigQuery destination types arrays as JSON: JSON_QUERY_ARRAY gives ARRAY<JSON>, UNNEST one row
+  // per element; JSON_VALUE gives a scalar as STRING, NULL for a JSON null (GoogleSQL JSON functions).
+  jsonArrayRows: (array, alias) => `CROSS JOIN UNNEST(JSON_QUERY_ARRAY(${array})) AS ${alias}`,
+  jsonMemberText: (alias, member) => `JSON_VALUE(${alias}, '$.${jsonMember(member)}')`,
+  // LAST_DAY(date) defaults to the month (GoogleSQL date functions: LAST_DAY).
+  monthEnd: (date) => `LAST_DAY(${date})`,
 };
+
+/** A member name inside a JSON path or string literal: our snake_case column names only. */
+function jsonMember(member: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(member)) throw new Error(`JSON member ${JSON.stringify(member)} must be a snake_case name`);
+  return member;
+}
 
 export function sqlDialect(name: string): SqlDialect {
   switch (name) {

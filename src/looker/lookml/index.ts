@@ -18,6 +18,7 @@ import { aging } from './aging.js';
 import { cash } from './cash.js';
 import type { GeneratorContext, SubjectContribution } from './context.js';
 import { sqlDialect, type DialectName } from './dialect.js';
+import { batchExpiry } from './batch-expiry.js';
 import { amountFormat } from './fields.js';
 import { generalLedger } from './general-ledger.js';
 import { inventory } from './inventory.js';
@@ -27,6 +28,7 @@ import { profitAndLoss } from './profit-and-loss.js';
 import { GENERATED_MARKER, type LookmlProject, type UserFileCheck } from './project.js';
 import { purchasing } from './purchasing.js';
 import { salesMargin } from './sales-margin.js';
+import { stockHistory } from './stock-history.js';
 import { streamView } from './stream-views.js';
 import { destinationTables } from './tables.js';
 
@@ -61,7 +63,7 @@ export interface LookmlOptions {
 
 export const DEFAULT_MODEL_NAME = 'sap_business_one';
 
-const SUBJECTS: ((ctx: GeneratorContext) => SubjectContribution)[] = [salesMargin, profitAndLoss, aging, purchasing, generalLedger, cash, inventory, accountHierarchy];
+const SUBJECTS: ((ctx: GeneratorContext) => SubjectContribution)[] = [salesMargin, profitAndLoss, aging, purchasing, generalLedger, cash, inventory, stockHistory, batchExpiry, accountHierarchy];
 
 export function generateLookmlProject(options: LookmlOptions): LookmlProject {
   const modelName = options.modelName ?? DEFAULT_MODEL_NAME;

@@ -6,17 +6,17 @@
  * walked newest first, each covering on-hand quantity until the stock is used up; each such
  * layer is as old as its inflow's posting date. Inflows are every document that brings stock
  * into a warehouse: goods receipt POs, A/P invoices not based on a goods receipt (they post stock
- * themselves), goods receipts (inventory_gen_entries), customer returns and stock transfers in
- * (the transfer line's warehouse is the destination). Streams the catalog lacks are simply not
+ * themselves), goods receipts (inventory_gen_entries), customer returns, credit notes not based on
+ * a return, and stock transfers in (the transfer line's warehouse is the destination). Cancelled
+ * documents and cancellation documents are not inflows (a cancelled receipt brought nothing; stock
+ * an issue's cancellation brings back is aged as the older stock it was). Streams the catalog lacks are simply not
  * inflows. Stock not covered by the synced inflows (opening balances, production, history before
  * the sync start) is one layer "Before inflow history" without an age. The layers of a stock row
  * add up exactly to its InStock, so quantity and value can be summed by age bucket. Value is
  * quantity times the warehouse's item cost (StandardAveragePrice), in local currency.
  *
- * Not here yet, waiting for the streams issue 11 adds: expiry of batch-managed items (needs the
- * batch allocations of document lines for stock per batch, with batch_number_details for the
- * dates) and month-end history (needs item_warehouse_stock synced in append mode; the layers would
- * then be computed per month-end snapshot with the inflows up to it).
+ * Month-end history is stock-history.ts (item_warehouse_stock synced in append mode); expiry of
+ * batch-managed items is batch-expiry.ts.
  */
 import { columnSql, emptyContribution, hasColumns, hasTable, missingColumns, tableSql, type GeneratorContext, type SubjectContribution } from './context.js';
 import { currentVersionColumns, parentChildJoinSql, relationOfChild, staleRowsNote } from './current-rows.js';
@@ -43,6 +43,8 @@ const INFLOWS: (DocumentLineSource & { onlyWhen?: { column: string; sql: (l: str
   { kind: 'purchase_invoice', header: 'purchase_invoices', sign: 1, onlyWhen: { column: 'base_type', sql: (l) => `COALESCE(${l}, -1) <> 20` } },
   { kind: 'goods_receipt', header: 'inventory_gen_entries', sign: 1 },
   { kind: 'return', header: 'returns', sign: 1 },
+  // A credit memo brings goods back unless it is based on a return (BaseType 16), which did.
+  { kind: 'credit_note', header: 'credit_notes', sign: 1, onlyWhen: { column: 'base_type', sql: (l) => `COALESCE(${l}, -1) <> 16` } },
   { kind: 'transfer_in', header: 'stock_transfers', sign: 1, collection: 'StockTransferLines' },
 ];
 
@@ -218,7 +220,7 @@ function layerFields(ctx: GeneratorContext): LookmlNode[] {
     derivedField(ctx, 'inflow_kind', 'string', {
       label: 'Inflow type',
       groupLabel: 'Inflow',
-      description: 'What brought the layer in: goods_receipt_po, purchase_invoice, goods_receipt, return or transfer_in; empty before the inflow history.',
+      description: 'What brought the layer in: goods_receipt_po, purchase_invoice, goods_receipt, return, credit_note or transfer_in; empty before the inflow history.',
     }),
     derivedField(ctx, 'inflow_date', 'date', { label: 'Inflow', description: 'Posting date of the document the layer came in with; empty before the inflow history.' }),
     derivedField(ctx, 'inflow_doc_entry', 'integer', { label: 'Inflow document entry', groupLabel: 'Inflow', description: 'Internal key (DocEntry) of the inflow document.' }),

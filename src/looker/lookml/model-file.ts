@@ -11,7 +11,7 @@
  *   triggered through the API, seconds after the data landed.
  * Both keep max_cache_age as the fail-safe.
  */
-import { tableSql, type GeneratorContext } from './context.js';
+import { storedTableSql, type GeneratorContext } from './context.js';
 import { EXTRACTED_AT } from './tables.js';
 import { bare, block, comment, quoted, sqlParam, type LookmlNode } from './lookml-text.js';
 
@@ -23,7 +23,7 @@ export const SCHEMA_CONSTANT = 'SAP_B1_SCHEMA';
 /** SQL whose value changes whenever a sync lands: the newest extraction time across the tables. */
 export function syncTriggerSql(ctx: GeneratorContext): string {
   const column = ctx.dialect.column(EXTRACTED_AT);
-  const perTable = [...ctx.tables.keys()].sort().map((t) => `  SELECT MAX(${column}) AS synced_at FROM ${tableSql(ctx, t)}`);
+  const perTable = [...ctx.tables.keys()].sort().map((t) => `  SELECT MAX(${column}) AS synced_at FROM ${storedTableSql(ctx, t)}`);
   return ['SELECT MAX(synced_at) AS synced_at FROM (', perTable.join('\n  UNION ALL\n'), ') AS sync_marks'].join('\n');
 }
 

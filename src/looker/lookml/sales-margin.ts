@@ -95,12 +95,18 @@ const COST_COLUMNS: UnionColumn[] = [
   { alias: 'rule_2', kind: 'string', value: (ref) => coalesce([...firstOf(ref, 'line', ['cogs_costing_code2', 'costing_code2'])]) },
   { alias: 'trans_num', kind: 'integer', value: headerColumn('trans_num') },
   {
+    // Spreads the document's posted cost over its lines: the line's cost as SAP shows it
+    // (GrossProfitTotalBasePrice = Quantity x GrossBuyPrice, LineTotal - GrossProfit where the
+    // catalog lacks it), else its quantity. Only the proportions matter: the amount is the ledger's.
     alias: 'cost_weight',
     kind: 'number',
     value: (ref) => {
+      const base = ref('line', 'gross_profit_total_base_price');
       const total = ref('line', 'line_total');
       const profit = ref('line', 'gross_profit');
-      return total && profit ? `ABS(${total} - ${profit})` : ref('line', 'quantity') ? `ABS(${ref('line', 'quantity')})` : undefined;
+      const quantity = ref('line', 'quantity');
+      if (base) return `ABS(${base})`;
+      return total && profit ? `ABS(${total} - ${profit})` : quantity ? `ABS(${quantity})` : undefined;
     },
   },
 ];
@@ -218,7 +224,13 @@ function costRowsSql(ctx: GeneratorContext): { sql: string | undefined; notes: s
   }
   const union = documentLineUnion(ctx, COST_SOURCES, COST_COLUMNS, { header: ['doc_date', 'trans_num'], line: ['cogs_account_code'] });
   if (!union) return { sql: undefined, notes: [`explore ${SALES_MARGIN_EXPLORE}: no document stream has trans_num and cogs_account_code, so it has no cost of goods.`] };
-  const notes = union.notes.filter((n) => !n.includes('lines are left out: the catalog lacks delivery_notes') && !n.includes('lines are left out: the catalog lacks returns'));
+  const withoutDeliveries = !union.kinds.includes('delivery_note');
+  const notes = union.notes.filter((n) => (withoutDeliveries ? !/^(delivery_note|return) lines are left out/.test(n) : true));
+  if (withoutDeliveries) {
+    notes.push(`explore ${SALES_MARGIN_EXPLORE}: without the delivery_notes stream, the cost of goods of invoices based on a delivery (posted by the delivery) and of returns is not in the margin.`);
+  } else {
+    for (let i = 0; i < notes.length; i++) if (/^return lines are left out/.test(notes[i]!)) notes[i] = `explore ${SALES_MARGIN_EXPLORE}: ${notes[i]} The cost of goods returns give back is not in the margin.`;
+  }
   const entries = ctx.relations.find((r) => r.child === JOURNAL_LINES);
   const entryJoin = entries && hasTable(ctx, entries.parent) ? parentChildJoinSql(ctx, entries, 'je', 'jl') : undefined;
   if (entryJoin) notes.push(...entryJoin.notes);

@@ -101,7 +101,8 @@ export function countMeasureName(table: DestinationTable): string {
 
 export function streamView(ctx: GeneratorContext, table: DestinationTable, extraFields: readonly LookmlNode[]): LookmlNode[] {
   const schema = streamSchemaNames().get(table.name);
-  const body: LookmlNode[] = [sqlParam('sql_table_name', tableSql(ctx, table.name))];
+  // A table that keeps every sync's copy is seen as of the latest sync (see tableSql).
+  const body: LookmlNode[] = [table.keepsHistory ? block('derived_table', undefined, [sqlParam('sql', `SELECT * FROM ${tableSql(ctx, table.name)} AS latest`)]) : sqlParam('sql_table_name', tableSql(ctx, table.name))];
   const taken = new Set<string>([...table.columns.values()].filter((c) => !isTimeKind(c.kind)).map((c) => c.name));
   const countName = countMeasureName(table);
   taken.add(countName);

@@ -28,6 +28,11 @@ export interface DestinationTable {
   columns: Map<string, TableColumn>;
   /** Column names of the (possibly compound) primary key, in key order. */
   primaryKey: string[];
+  /**
+   * The configured catalog appends every sync's records (destination sync mode append) instead of
+   * keeping one row per key: the table holds the history of the stream, one copy per sync.
+   */
+  keepsHistory: boolean;
 }
 
 /**
@@ -72,12 +77,16 @@ function isConfiguredCatalog(catalog: AirbyteCatalog | ConfiguredAirbyteCatalog)
 /** The destination tables of a discovered or configured catalog, by stream name. */
 export function destinationTables(catalog: AirbyteCatalog | ConfiguredAirbyteCatalog): Map<string, DestinationTable> {
   if (!catalog || !Array.isArray(catalog.streams)) throw configError('The catalog has no "streams" array; pass the output of discover or a configured catalog.');
-  const entries: { stream: AirbyteStream; primaryKey: string[][] | undefined }[] = isConfiguredCatalog(catalog)
-    ? catalog.streams.map((s) => ({ stream: s.stream, primaryKey: s.primary_key?.length ? s.primary_key : s.stream.source_defined_primary_key }))
-    : catalog.streams.map((s) => ({ stream: s, primaryKey: s.source_defined_primary_key }));
+  const entries: { stream: AirbyteStream; primaryKey: string[][] | undefined; keepsHistory: boolean }[] = isConfiguredCatalog(catalog)
+    ? catalog.streams.map((s) => ({
+        stream: s.stream,
+        primaryKey: s.primary_key?.length ? s.primary_key : s.stream.source_defined_primary_key,
+        keepsHistory: s.destination_sync_mode === 'append',
+      }))
+    : catalog.streams.map((s) => ({ stream: s, primaryKey: s.source_defined_primary_key, keepsHistory: false }));
 
   const tables = new Map<string, DestinationTable>();
-  for (const { stream, primaryKey } of entries) {
+  for (const { stream, primaryKey, keepsHistory } of entries) {
     if (!/^[a-z_][a-z0-9_]*$/.test(stream.name)) {
       throw configError(`Stream name ${JSON.stringify(stream.name)} is not a lower-case snake_case name; the LookML generator only models this connector's streams.`);
     }
@@ -96,7 +105,7 @@ export function destinationTables(catalog: AirbyteCatalog | ConfiguredAirbyteCat
     for (const column of key) {
       if (!columns.has(column)) throw configError(`Primary key column ${column} of stream ${stream.name} is not among its columns.`);
     }
-    tables.set(stream.name, { name: stream.name, columns, primaryKey: key });
+    tables.set(stream.name, { name: stream.name, columns, primaryKey: key, keepsHistory });
   }
   return tables;
 }

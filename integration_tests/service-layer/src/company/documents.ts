@@ -1,279 +1,225 @@
 /**
- * Marketing documents (Document entity type): A/R invoices, A/R credit memos, purchase orders, goods receipt POs
- * (PurchaseDeliveryNotes) and A/P invoices. Status and change stamps follow what happened next: an invoice is
- * updated (closed, PaidToDate set) on the day its payment was posted, an order when it was received, and so on.
+ * Marketing and inventory documents (Document entity type) served from the books: sales orders, deliveries, A/R
+ * invoices, returns, A/R credit memos, purchase orders, goods receipt POs, A/P invoices, goods returns, goods
+ * receipts and goods issues. Status, PaidToDate and change stamps follow what happened later (a delivery is
+ * closed and stamped when its invoice is posted, an invoice when its payment is).
+ *
+ * The cost a line moved stock at is served as SAP exposes it: GrossBuyPrice is the unit cost (GrossBase -5, "item
+ * cost"), GrossProfitTotalBasePrice the line's cost (quantity x unit cost, as posted), GrossProfit the line total
+ * minus that cost. The Service Layer does not expose the StockPrice/StockSum columns of the line tables.
  */
 import { dateOfDay } from '../model/dates.js';
 import { NumberedSource, type Core, type Key } from '../store/source.js';
 import { ACCOUNT } from './catalog.js';
-import type { Draft, DraftLine, Drafts } from './drafts.js';
-import { JE_KIND, type CompanyPlan, type Stamp } from './plan.js';
-import { Rng, round2 } from './random.js';
-import type { DayStream, DerivedStream } from './streams.js';
-
-interface DocumentKind {
-  entitySet: string;
-  objectCode: string;
-  /** BoObjectTypes value of the document kind, as BaseType on copied lines. */
-  objectNumber: number;
-  docNumBase: number;
-  series: number;
-  memo: string;
-  sales: boolean;
-  jeKind?: number;
-}
-
-const KINDS = {
-  Invoices: { entitySet: 'Invoices', objectCode: 'oInvoices', objectNumber: 13, docNumBase: 100000, series: 4, memo: 'A/R Invoices', sales: true, jeKind: JE_KIND.invoice },
-  CreditNotes: { entitySet: 'CreditNotes', objectCode: 'oCreditNotes', objectNumber: 14, docNumBase: 500000, series: 5, memo: 'A/R Credit Memos', sales: true, jeKind: JE_KIND.creditNote },
-  PurchaseOrders: { entitySet: 'PurchaseOrders', objectCode: 'oPurchaseOrders', objectNumber: 22, docNumBase: 300000, series: 14, memo: 'Purchase Orders', sales: false },
-  PurchaseDeliveryNotes: { entitySet: 'PurchaseDeliveryNotes', objectCode: 'oPurchaseDeliveryNotes', objectNumber: 20, docNumBase: 400000, series: 15, memo: 'Goods Receipt PO', sales: false, jeKind: JE_KIND.goodsReceipt },
-  PurchaseInvoices: { entitySet: 'PurchaseInvoices', objectCode: 'oPurchaseInvoices', objectNumber: 18, docNumBase: 200000, series: 16, memo: 'A/P Invoices', sales: false, jeKind: JE_KIND.purchaseInvoice },
-} satisfies Record<string, DocumentKind>;
-
-export type DocumentSetName = keyof typeof KINDS;
-
-export function docNumOf(entitySet: DocumentSetName, index: number): number {
-  return KINDS[entitySet].docNumBase + index + 1;
-}
-
-/** What happened to a document after it was posted. */
-interface Lifecycle {
-  /** The next document (payment, receipt, invoice) that closed it, if any. */
-  closedAt?: Stamp;
-  cancelledAt?: Stamp;
-  /** Every change after creation, oldest first (DataVersion counts them). */
-  changes: number;
-}
+import { NONE, STATUS } from './books/doc-store.js';
+import { KINDS, KIND_LIST, PURPOSE, type DocumentKind } from './books/kinds.js';
+import { amountOf } from './books/money.js';
+import type { CompanyPlan, Stamp } from './plan.js';
+import type { DocumentView, ViewLine, Views } from './views.js';
+import type { BatchNames } from './batches.js';
 
 const ROUTES = ['R01', 'R02', 'R03', 'R04', 'R05', 'R06'];
 
+/** What a document store is served with besides the books: journal entry numbers and batch names. */
+export interface DocumentContext {
+  views: Views;
+  plan: CompanyPlan;
+  batches: BatchNames;
+  /** JdtNum of the journal entry a document posted, or null. */
+  transNumOf(kind: DocumentKind, index: number): number | null;
+  /** Number of documents of the kind (the pass's and those posted later). */
+  countOf(kind: DocumentKind): number;
+  /** Posts a new document of the kind, stamped now (mutations); returns its index. */
+  post(kind: DocumentKind, stamp: Stamp, sequence: number, values: Record<string, unknown>): number;
+  /** Values given with an inserted document that the books do not hold (Comments...). */
+  extras(kind: DocumentKind, index: number): Record<string, unknown> | undefined;
+}
+
 export class DocumentSource extends NumberedSource {
   readonly keyProperty = 'DocEntry';
-  private readonly kind: DocumentKind;
-  private readonly rng: Rng;
+  readonly entitySet: string;
 
   constructor(
-    readonly entitySet: DocumentSetName,
-    private readonly plan: CompanyPlan,
-    private readonly drafts: Drafts,
+    private readonly kind: DocumentKind,
+    private readonly context: DocumentContext,
   ) {
     super();
-    this.kind = KINDS[entitySet];
-    this.rng = new Rng(plan.seed, `doc:${entitySet}`);
+    this.entitySet = kind.entitySet;
   }
 
   get count(): number {
-    return this.stream.total;
-  }
-
-  private get stream(): DayStream {
-    switch (this.entitySet) {
-      case 'Invoices':
-        return this.plan.invoices;
-      case 'CreditNotes':
-        return this.plan.creditNotes;
-      case 'PurchaseOrders':
-        return this.plan.purchaseOrders;
-      case 'PurchaseDeliveryNotes':
-        return this.plan.goodsReceipts;
-      case 'PurchaseInvoices':
-        return this.plan.purchaseInvoices;
-    }
-  }
-
-  private draft(index: number): Draft {
-    switch (this.entitySet) {
-      case 'Invoices':
-        return this.drafts.invoice(index);
-      case 'CreditNotes':
-        return this.drafts.creditNote(index);
-      case 'PurchaseOrders':
-        return this.drafts.purchaseOrder(index);
-      case 'PurchaseDeliveryNotes':
-        return this.drafts.goodsReceipt(index);
-      case 'PurchaseInvoices':
-        return this.drafts.purchaseInvoice(index);
-    }
-  }
-
-  /** The stream whose record closes a document of this kind, if any. */
-  private get closer(): { stream: DerivedStream; kind: string } | undefined {
-    switch (this.entitySet) {
-      case 'Invoices':
-        return { stream: this.plan.incomingPayments, kind: 'incomingPayment' };
-      case 'PurchaseOrders':
-        return { stream: this.plan.goodsReceipts, kind: 'goodsReceipt' };
-      case 'PurchaseDeliveryNotes':
-        return { stream: this.plan.purchaseInvoices, kind: 'purchaseInvoice' };
-      case 'PurchaseInvoices':
-        return { stream: this.plan.vendorPayments, kind: 'vendorPayment' };
-      default:
-        return undefined;
-    }
-  }
-
-  private lifecycle(index: number, posted: Stamp): Lifecycle {
-    const closer = this.closer;
-    if (this.entitySet === 'CreditNotes') return { closedAt: posted, changes: 0 };
-    if (!closer) return { changes: 0 };
-    const next = closer.stream.derivedIndexOf(index);
-    if (next >= 0) return { closedAt: this.plan.postingStamp(closer.stream, next, closer.kind), changes: 1 };
-    // Some documents left open for a while get cancelled a few days after posting.
-    const age = this.plan.lastDay - posted.day;
-    const cancellable = this.entitySet === 'Invoices' || this.entitySet === 'PurchaseOrders';
-    if (cancellable && age > 10 && this.rng.unit(index, 1) < 0.2) {
-      const day = Math.min(this.plan.lastDay, posted.day + this.rng.int(index, 2, 0, 3));
-      const second = day === posted.day ? Math.min(86_399, posted.second + 600) : this.rng.int(index, 3, 8 * 3600, 17 * 3600);
-      return { cancelledAt: this.plan.stamp(day, second), changes: 1 };
-    }
-    return { changes: 0 };
+    return this.context.countOf(this.kind);
   }
 
   record(index: number): Core {
-    const draft = this.draft(index);
-    return this.build(index, draft, this.lifecycle(index, draft.posted));
+    const record = documentRecord(this.context.views.document(this.kind, index), this.context);
+    const extras = this.context.extras(this.kind, index);
+    return extras ? Object.assign(record, structuredClone(extras)) : record;
   }
 
-  create(key: Key, stamp: Stamp, sequence: number): Core {
-    const template = this.draft(Math.min(this.count - 1, sequence % Math.max(1, this.count)));
-    const draft: Draft = { ...template, posted: stamp, baseIndex: -1, lines: template.lines.map((l) => ({ ...l, baseLine: undefined })) };
-    const core = this.build(Number(key) - 1, draft, { changes: 0 });
-    core['TransNum'] = null;
-    return core;
+  /** Inserted documents are posted like any other (journal entry, stock); see Company.post. */
+  post(stamp: Stamp, sequence: number, values: Record<string, unknown>): Key {
+    return this.context.post(this.kind, stamp, sequence, values) + 1;
   }
 
-  private build(index: number, d: Draft, life: Lifecycle): Core {
-    const k = this.kind;
-    const docEntry = index + 1;
-    const posted = d.posted;
-    const closed = life.closedAt !== undefined;
-    const cancelled = life.cancelledAt !== undefined;
-    const lastChange = life.cancelledAt ?? life.closedAt ?? posted;
-    const updated = lastChange.day > posted.day || lastChange.second > posted.second ? lastChange : posted;
-    const dueDays = k.sales ? d.partner.payTerms.days : this.entitySet === 'PurchaseOrders' ? 7 : d.partner.payTerms.days;
-    const open = !closed && !cancelled;
-    const paid = closed && (this.entitySet === 'Invoices' || this.entitySet === 'PurchaseInvoices' || this.entitySet === 'CreditNotes');
-    const baseType = this.baseObjectNumber();
-    const baseEntry = d.baseIndex >= 0 ? d.baseIndex + 1 : null;
-    const comments =
-      baseEntry !== null && baseType !== null ? `Based On ${this.baseName()} ${this.baseDocNum(d.baseIndex)}.` : null;
-
-    const core: Core = {
-      DocEntry: docEntry,
-      DocNum: k.docNumBase + docEntry,
-      DocType: 'dDocument_Items',
-      DocDate: posted.date,
-      DocDueDate: dateOfDay(posted.day + dueDays),
-      CardCode: d.partner.code,
-      CardName: d.partner.name,
-      Address: `${d.partner.city}\r${d.region.state} ${d.region.zip}\rUSA`,
-      NumAtCard: k.sales ? `PO-${(docEntry * 7919) % 100000}` : null,
-      DocTotal: d.docTotal,
-      DocCurrency: 'USD',
-      DocRate: 1,
-      Comments: comments,
-      JournalMemo: `${k.memo} - ${d.partner.code}`,
-      PaymentGroupCode: d.partner.payTerms.code,
-      DocTime: posted.time,
-      SalesPersonCode: k.sales ? d.partner.salesPerson : -1,
-      Confirmed: 'tYES',
-      Series: k.series,
-      TaxDate: posted.date,
-      DocObjectCode: k.objectCode,
-      ShipToCode: 'Ship To',
-      CreationDate: posted.date,
-      UpdateDate: updated.date,
-      UserSign: 1 + (docEntry % 5),
-      TransNum: k.jeKind !== undefined ? this.plan.journal.entryOf(k.jeKind, index) + 1 : null,
-      VatSum: d.vatSum,
-      VatSumSys: d.vatSum,
-      DocTotalSys: d.docTotal,
-      CancelDate: cancelled ? life.cancelledAt!.date : null,
-      DocumentStatus: open ? 'bost_Open' : 'bost_Close',
-      PayToCode: 'Bill To',
-      Cancelled: cancelled ? 'tYES' : 'tNO',
-      ControlAccount: k.sales ? ACCOUNT.receivable : ACCOUNT.payable,
-      CancelStatus: cancelled ? 'csYes' : 'csNo',
-      UpdateTime: this.plan.updateTimeOf(updated),
-      PaidToDate: paid ? d.docTotal : 0,
-      PaidToDateSys: paid ? d.docTotal : 0,
-      DataVersion: 1 + life.changes,
-      U_Channel: k.sales ? d.partner.channel : 'Purchasing',
-      U_DeliveryRoute: `${d.region.code}-${ROUTES[docEntry % ROUTES.length]}`,
-      DocumentLines: d.lines.map((l) => this.line(docEntry, d, l, open, baseType, baseEntry)),
-    };
-    return core;
-  }
-
-  private line(docEntry: number, d: Draft, l: DraftLine, open: boolean, baseType: number | null, baseEntry: number | null): Core {
-    const sales = this.kind.sales;
-    const region = d.region;
-    const grossProfit = round2(l.lineTotal - l.quantity * l.unitCost);
-    const openQuantity = open && !sales ? l.quantity : 0;
-    return {
-      LineNum: l.lineNum,
-      ItemCode: l.item.code,
-      ItemDescription: l.item.name,
-      Quantity: l.quantity,
-      ShipDate: d.posted.date,
-      Price: l.price,
-      PriceAfterVAT: round2(l.price * (1 + l.taxRate)),
-      Currency: 'USD',
-      DiscountPercent: l.discountPercent,
-      WarehouseCode: region.warehouse,
-      SalesPersonCode: sales ? d.partner.salesPerson : -1,
-      AccountCode: sales ? l.item.line.revenueAccount : region.inventoryAccount,
-      CostingCode: region.code,
-      BaseType: baseType !== null && l.baseLine !== undefined ? baseType : -1,
-      BaseEntry: l.baseLine !== undefined ? baseEntry : null,
-      BaseLine: l.baseLine !== undefined ? l.baseLine : null,
-      TaxCode: l.taxCode,
-      LineTotal: l.lineTotal,
-      TaxPercentagePerRow: l.taxRate * 100,
-      TaxTotal: l.taxTotal,
-      RowTotalSC: l.lineTotal,
-      StockInmPrice: l.unitCost,
-      UnitPrice: l.unitPrice,
-      LineStatus: open ? 'bost_Open' : 'bost_Close',
-      COGSCostingCode: sales ? region.code : null,
-      COGSAccountCode: sales ? l.item.line.cogsAccount : null,
-      GrossBuyPrice: l.unitCost,
-      CostingCode2: l.item.line.code,
-      COGSCostingCode2: sales ? l.item.line.code : null,
-      RemainingOpenQuantity: openQuantity,
-      OpenAmount: open ? l.lineTotal : 0,
-      DocEntry: docEntry,
-      GrossProfit: sales ? grossProfit : 0,
-      UoMCode: l.item.family.unit,
-      InventoryQuantity: l.quantity,
-      RemainingOpenInventoryQuantity: openQuantity,
-      VisualOrder: l.lineNum,
-      MeasureUnit: l.item.family.unit,
-      U_PromoCode: l.promoCode,
-    };
-  }
-
-  private baseObjectNumber(): number | null {
-    switch (this.entitySet) {
-      case 'CreditNotes':
-        return KINDS.Invoices.objectNumber;
-      case 'PurchaseDeliveryNotes':
-        return KINDS.PurchaseOrders.objectNumber;
-      case 'PurchaseInvoices':
-        return KINDS.PurchaseDeliveryNotes.objectNumber;
-      default:
-        return null;
-    }
-  }
-
-  private baseName(): string {
-    return this.entitySet === 'CreditNotes' ? 'A/R Invoices' : this.entitySet === 'PurchaseDeliveryNotes' ? 'Purchase Orders' : 'Goods Receipt PO';
-  }
-
-  private baseDocNum(baseIndex: number): number {
-    const base: DocumentSetName =
-      this.entitySet === 'CreditNotes' ? 'Invoices' : this.entitySet === 'PurchaseDeliveryNotes' ? 'PurchaseOrders' : 'PurchaseDeliveryNotes';
-    return docNumOf(base, baseIndex);
+  create(): Core {
+    throw new Error(`${this.entitySet} are posted, not created`);
   }
 }
+
+function statusOf(v: DocumentView): { open: boolean; cancelled: boolean; cancellation: boolean } {
+  const cancellation = v.cancels !== NONE;
+  const cancelled = v.status === STATUS.cancelled;
+  return { open: v.status === STATUS.open && !cancellation, cancelled, cancellation };
+}
+
+export function documentRecord(v: DocumentView, context: DocumentContext): Core {
+  const k = v.kind;
+  const { open, cancelled, cancellation } = statusOf(v);
+  const partner = v.partner;
+  const sales = k.side === 'sales';
+  const foreign = v.currency !== 'USD';
+  const a = v.amounts;
+  const dueDays = partner ? (k === KINDS.purchaseOrders ? 7 : partner.payTerms.days) : 0;
+  const paid = k === KINDS.invoices || k === KINDS.creditNotes || k === KINDS.purchaseInvoices;
+  const baseKind = v.base ? KIND_LIST.find((x) => x.object === v.base!.type) : undefined;
+  const comments = cancellation
+    ? `Cancellation of ${k.memo} ${k.docNumBase + v.cancels + 1}.`
+    : baseKind && v.base
+      ? `Based On ${baseKind.memo} ${baseKind.docNumBase + v.base.entry}.`
+      : k.side === 'inventory'
+        ? PURPOSE_TEXT[v.purpose] ?? null
+        : null;
+  return {
+    DocEntry: v.docEntry,
+    DocNum: v.docNum,
+    DocType: 'dDocument_Items',
+    DocDate: v.posted.date,
+    DocDueDate: dateOfDay(v.posted.day + dueDays),
+    CardCode: partner?.code ?? null,
+    CardName: partner?.name ?? null,
+    Address: partner ? `${partner.city}\r${v.region.state} ${v.region.zip}\rUSA` : null,
+    NumAtCard: sales ? `PO-${(v.docEntry * 7919) % 100000}` : null,
+    DocTotal: amountOf(a.total),
+    DocCurrency: v.currency,
+    DocRate: v.rate,
+    Comments: comments,
+    JournalMemo: partner ? `${k.memo} - ${partner.code}` : k.memo,
+    PaymentGroupCode: partner ? partner.payTerms.code : -1,
+    DocTime: v.posted.time,
+    SalesPersonCode: sales && partner ? partner.salesPerson : -1,
+    Confirmed: 'tYES',
+    Series: k.series,
+    TaxDate: v.posted.date,
+    DocObjectCode: k.objectCode,
+    ShipToCode: partner ? 'Ship To' : null,
+    DiscountPercent: v.discountPercent,
+    CreationDate: v.posted.date,
+    UpdateDate: v.updated.date,
+    UserSign: 1 + (v.docEntry % 5),
+    TransNum: context.transNumOf(k, v.index),
+    VatSum: amountOf(a.tax),
+    VatSumSys: amountOf(a.tax),
+    VatSumFc: foreign ? amountOf(a.taxFC) : 0,
+    DocTotalFc: foreign ? amountOf(a.totalFC) : 0,
+    DocTotalSys: amountOf(a.total),
+    CancelDate: v.cancelDate,
+    DocumentStatus: open ? 'bost_Open' : 'bost_Close',
+    PayToCode: partner ? 'Bill To' : null,
+    TotalDiscount: amountOf(a.discount),
+    TotalDiscountFC: foreign ? amountOf(a.discountFC) : 0,
+    TotalDiscountSC: amountOf(a.discount),
+    Cancelled: cancelled ? 'tYES' : 'tNO',
+    ControlAccount: partner ? (sales ? ACCOUNT.receivable : ACCOUNT.payable) : null,
+    CancelStatus: cancellation ? 'csCancellation' : cancelled ? 'csYes' : 'csNo',
+    UpdateTime: context.plan.updateTimeOf(v.updated),
+    PaidToDate: paid ? amountOf(v.paid) : 0,
+    PaidToDateFC: paid && foreign ? amountOf(v.paidFC) : 0,
+    PaidToDateSys: paid ? amountOf(v.paid) : 0,
+    DataVersion: 1 + v.changes,
+    U_Channel: sales && partner ? partner.channel : k.side === 'purchasing' ? 'Purchasing' : null,
+    U_DeliveryRoute: sales ? `${v.region.code}-${ROUTES[v.docEntry % ROUTES.length]}` : null,
+    DocumentLines: v.lines.map((l) => documentLine(v, l, open, context)),
+  };
+}
+
+const PURPOSE_TEXT: Record<number, string> = {
+  [PURPOSE.opening]: 'Opening balance',
+  [PURPOSE.adjustment]: 'Cycle count difference',
+  [PURPOSE.expiry]: 'Expired batches written off',
+};
+
+/** The line account: revenue on sales, the warehouse's inventory account on purchases, the offset on inventory documents. */
+function accountOf(v: DocumentView, l: ViewLine): string {
+  if (v.kind.side === 'sales') return l.item.line.revenueAccount;
+  if (v.kind.side === 'purchasing') return v.region.inventoryAccount;
+  if (v.kind === KINDS.goodsReceipts) return v.purpose === PURPOSE.opening ? ACCOUNT.openingBalance : ACCOUNT.countDifferences;
+  return ACCOUNT.writeOffs;
+}
+
+function documentLine(v: DocumentView, l: ViewLine, open: boolean, context: DocumentContext): Core {
+  const k = v.kind;
+  const sales = k.side === 'sales';
+  const foreign = v.currency !== 'USD';
+  const a = l.amounts;
+  // Sales lines carry the cost of goods they moved (or, invoiced after a delivery, that their delivery moved).
+  const costed = sales && k !== KINDS.orders;
+  const cost = costed ? amountOf(l.value) : 0;
+  // Open quantity: orders not yet delivered, purchase orders not yet received, deliveries and goods receipt POs
+  // not yet invoiced (nor returned).
+  const lineOpen = open && (k === KINDS.orders || k === KINDS.purchaseOrders || k === KINDS.deliveries || k === KINDS.goodsReceiptsPO) ? l.openQuantity : 0;
+  const gross = amountOf(a.lineTotal);
+  return {
+    LineNum: l.lineNum,
+    ItemCode: l.item.code,
+    ItemDescription: l.item.name,
+    Quantity: l.quantity,
+    ShipDate: v.posted.date,
+    Price: a.price,
+    PriceAfterVAT: Math.round(a.price * (1 + a.taxRate) * 100) / 100,
+    Currency: v.currency,
+    Rate: foreign ? v.rate : 0,
+    DiscountPercent: l.discountPercent,
+    WarehouseCode: v.region.warehouse,
+    SalesPersonCode: sales && v.partner ? v.partner.salesPerson : -1,
+    AccountCode: accountOf(v, l),
+    CostingCode: l.rule1,
+    BaseType: l.base ? l.base.type : -1,
+    BaseEntry: l.base ? l.base.entry : null,
+    BaseLine: l.base ? l.base.line : null,
+    TaxCode: a.taxCode,
+    LineTotal: gross,
+    TaxPercentagePerRow: a.taxRate * 100,
+    TaxTotal: amountOf(a.tax),
+    NetTaxAmountFC: foreign ? amountOf(a.taxFC) : 0,
+    RowTotalFC: foreign ? amountOf(a.rowTotalFC) : 0,
+    RowTotalSC: gross,
+    UnitPrice: l.unitPrice,
+    LineStatus: open ? 'bost_Open' : 'bost_Close',
+    COGSCostingCode: sales ? l.rule1 : null,
+    COGSAccountCode: sales ? l.item.line.cogsAccount : null,
+    GrossBuyPrice: costed ? l.unitCost : 0,
+    GrossBase: costed ? -5 : 0,
+    GrossProfitTotalBasePrice: cost,
+    CostingCode2: l.rule2,
+    COGSCostingCode2: sales ? l.rule2 : null,
+    RemainingOpenQuantity: lineOpen,
+    OpenAmount: open ? gross : 0,
+    DocEntry: v.docEntry,
+    GrossProfit: costed ? amountOf(a.lineTotal - l.value) : 0,
+    UoMCode: l.item.family.unit,
+    InventoryQuantity: l.quantity,
+    RemainingOpenInventoryQuantity: lineOpen,
+    VisualOrder: l.lineNum,
+    MeasureUnit: l.item.family.unit,
+    U_PromoCode: l.promo >= 0 ? promoCode(l.promo) : null,
+    BatchNumbers: l.batches.map((b) => context.batches.row(l.item.code, b.batch, b.quantity, l.lineNum)),
+  };
+}
+
+export function promoCode(index: number): string {
+  return `PR${String(index + 1).padStart(4, '0')}`;
+}
+
+/** The stores of the document kinds the Document entity type serves (all but stock transfers). */
+export const DOCUMENT_KINDS: readonly DocumentKind[] = KIND_LIST.filter((k) => k !== KINDS.transfers);

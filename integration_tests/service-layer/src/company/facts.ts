@@ -8,6 +8,9 @@ import {
   CUSTOMER_NAME_PARTS,
   FAMILIES,
   type Family,
+  type ForeignCurrency,
+  IMPORTED_FAMILY,
+  LOCAL_CURRENCY,
   PAYMENT_TERMS,
   PRODUCT_LINES,
   type ProductLine,
@@ -17,7 +20,8 @@ import {
   VENDOR_NAME_PARTS,
 } from './catalog.js';
 import type { CompanyPlan } from './plan.js';
-import { Rng, round2 } from './random.js';
+import { round2 } from './books/money.js';
+import { Rng } from './random.js';
 
 export interface ItemFacts {
   index: number;
@@ -45,6 +49,10 @@ export interface PartnerFacts {
   city: string;
   /** For vendors: the product family supplied. */
   family?: Family;
+  /** The currency the partner trades in: the local one, or a foreign one (Canadian customers, European importers). */
+  currency: typeof LOCAL_CURRENCY | ForeignCurrency;
+  /** Header discount (DiscountPercent) on every sales document, for customer groups that get one. */
+  headerDiscount: number;
 }
 
 const VARIANTS = ['', 'Premium ', 'Organic ', 'Value ', 'Select ', 'Chef ', 'Classic '];
@@ -144,6 +152,8 @@ export class CompanyFacts {
       salesPerson: r.pick(SALES_PERSONS, index, 7),
       channel: r.pick(CHANNELS, index, 8),
       city,
+      currency: r.unit(index, 15) < 0.03 ? 'CAD' : LOCAL_CURRENCY,
+      headerDiscount: group.headerDiscount,
     };
   }
 
@@ -170,6 +180,8 @@ export class CompanyFacts {
       channel: '',
       city,
       family,
+      currency: family.number === IMPORTED_FAMILY ? 'EUR' : LOCAL_CURRENCY,
+      headerDiscount: 0,
     };
   }
 

@@ -2,13 +2,15 @@
  * Master data: items with stock per warehouse, business partners, chart of accounts, cost centers, dimensions,
  * distribution rules, warehouses, item groups, and the user-defined promotions table.
  */
-import { dateOfDay } from '../model/dates.js';
+import { dateOfDay, dayOfDate } from '../model/dates.js';
 import { ListSource, type Core, type Key, type RecordSource } from '../store/source.js';
-import { ACCOUNT, ACCOUNTS, CUSTOMER_GROUPS, FAMILIES, PRODUCT_LINES, REGIONS, STREETS } from './catalog.js';
-import { promoCode } from './drafts.js';
+import { ACCOUNT, ACCOUNTS, CUSTOMER_GROUPS, FAMILIES, LOCAL_CURRENCY, PRODUCT_LINES, REGIONS, SHARED_RULES, STREETS } from './catalog.js';
+import { round6 } from './books/money.js';
+import { StockBook } from './books/stock.js';
+import { promoCode } from './documents.js';
 import type { CompanyFacts, PartnerFacts } from './facts.js';
 import type { CompanyPlan, Stamp } from './plan.js';
-import { Rng, round2 } from './random.js';
+import { Rng } from './random.js';
 
 /** Creation and last change of a master record, and how many times it changed. */
 interface MasterStamps {
@@ -25,6 +27,12 @@ function masterStamps(plan: CompanyPlan, rng: Rng, index: number, createdDay: nu
   return { created, updated: plan.stamp(day, rng.int(index, 43, 7 * 3600, 19 * 3600)), changes: rng.int(index, 44, 1, 4) };
 }
 
+/**
+ * Items with their stock per warehouse as the books leave it: InStock, Committed (open sales orders), Ordered
+ * (open purchase orders) and the moving-average cost per warehouse (StandardAveragePrice); the item totals are
+ * their sums. Stock movements do not change an item's UpdateDate/UpdateTime or DataVersion (they update the
+ * warehouse rows, OITW, not the item master): a client cannot find stock changes by the item's change stamp.
+ */
 export class ItemSource implements RecordSource {
   readonly entitySet = 'Items';
   readonly keyProperty = 'ItemCode';
@@ -33,6 +41,7 @@ export class ItemSource implements RecordSource {
   constructor(
     private readonly plan: CompanyPlan,
     private readonly facts: CompanyFacts,
+    private readonly stock: StockBook,
   ) {
     this.rng = new Rng(plan.seed, 'itemMaster');
   }
@@ -57,37 +66,59 @@ export class ItemSource implements RecordSource {
 
   record(index: number): Core {
     const createdDay = this.plan.creationDay(this.count, 0.9, index, this.plan.firstDay - this.rng.int(index, 1, 30, 1500));
-    return this.build(index, this.facts.itemCode(index), masterStamps(this.plan, this.rng, index, createdDay, 0.55));
+    return this.build(index, this.facts.itemCode(index), masterStamps(this.plan, this.rng, index, createdDay, 0.55), true);
   }
 
+  /** An item changed through the mutation API still shows the stock the books hold now. */
+  refresh(record: Core): void {
+    const index = this.facts.itemIndexOf(String(record['ItemCode']));
+    if (index >= 0 && index < this.count) this.fillStock(record, index);
+  }
+
+  /** The stock fields of an item and its warehouse rows, from the books (`index` null: an item never stocked). */
+  private fillStock(record: Core, index: number | null): void {
+    const rows = record['ItemWarehouseInfoCollection'] as Core[];
+    let onHand = 0;
+    let value = 0;
+    for (const [w, row] of rows.entries()) {
+      const slot = index === null ? -1 : StockBook.slot(index, w);
+      const quantity = index === null ? 0 : this.stock.quantity[slot]!;
+      row['InStock'] = quantity;
+      row['Committed'] = index === null ? 0 : this.stock.committed[slot]!;
+      row['Ordered'] = index === null ? 0 : this.stock.ordered[slot]!;
+      row['StandardAveragePrice'] = index === null ? 0 : this.stock.unitCost(slot);
+      onHand += quantity;
+      value += index === null ? 0 : this.stock.value[slot]!;
+    }
+    record['QuantityOnStock'] = onHand;
+    record['QuantityOrderedByCustomers'] = rows.reduce((n, r) => n + (r['Committed'] as number), 0);
+    record['QuantityOrderedFromVendors'] = rows.reduce((n, r) => n + (r['Ordered'] as number), 0);
+    const average = onHand > 0 ? round6(value / 100 / onHand) : index === null ? 0 : this.stock.unitCost(StockBook.slot(index, 0));
+    record['MovingAveragePrice'] = average;
+    record['AvgStdPrice'] = average;
+  }
+
+  /** A new item (a copy of an existing one's facts) has no stock yet. */
   create(key: Key, stamp: Stamp, sequence: number): Core {
-    return this.build(sequence % this.count, String(key), { created: stamp, updated: stamp, changes: 0 });
+    return this.build(sequence % this.count, String(key), { created: stamp, updated: stamp, changes: 0 }, false);
   }
 
-  private build(index: number, code: string, s: MasterStamps): Core {
+  private build(index: number, code: string, s: MasterStamps, stocked: boolean): Core {
     const r = this.rng;
     const item = this.facts.item(index);
+    // Frozen items were blocked after the history began; their stock stays where it was.
     const frozen = r.unit(index, 2) < 0.02;
-    const warehouses = REGIONS.map((region, w) => {
-      const stocked = !frozen && r.unit(index, 10, w) > 0.08;
-      const inStock = stocked ? Math.floor(5 + r.unit(index, 11, w) * 180 * region.weight * 3) : 0;
-      return {
-        MinimalStock: 10,
-        MaximalStock: 400,
-        StandardAveragePrice: round2(item.cost * (0.97 + 0.06 * r.unit(index, 12, w))),
-        InventoryAccount: region.inventoryAccount,
-        CostAccount: item.line.cogsAccount,
-        RevenuesAccount: item.line.revenueAccount,
-        WarehouseCode: region.warehouse,
-        InStock: inStock,
-        Committed: stocked ? Math.floor(inStock * 0.2 * r.unit(index, 13, w)) : 0,
-        Ordered: stocked ? Math.floor(40 * r.unit(index, 14, w)) : 0,
-        ItemCode: code,
-      };
-    });
-    const onHand = warehouses.reduce((n, w) => n + w.InStock, 0);
+    const warehouses = REGIONS.map((region) => ({
+      MinimalStock: 0,
+      MaximalStock: 0,
+      InventoryAccount: region.inventoryAccount,
+      CostAccount: item.line.cogsAccount,
+      RevenuesAccount: item.line.revenueAccount,
+      WarehouseCode: region.warehouse,
+      ItemCode: code,
+    }));
     const vendor = this.facts.vendor(item.vendorIndex);
-    return {
+    const record: Core = {
       ItemCode: code,
       ItemName: item.name,
       ItemsGroupCode: item.family.number,
@@ -98,19 +129,16 @@ export class ItemSource implements RecordSource {
       InventoryItem: 'tYES',
       Mainsupplier: vendor.code,
       SupplierCatalogNo: `${vendor.code}-${index + 1}`,
-      QuantityOnStock: onHand,
-      QuantityOrderedFromVendors: warehouses.reduce((n, w) => n + w.Ordered, 0),
-      QuantityOrderedByCustomers: warehouses.reduce((n, w) => n + w.Committed, 0),
       Valid: frozen ? 'tNO' : 'tYES',
       Frozen: frozen ? 'tYES' : 'tNO',
       SalesUnit: item.family.unit,
       PurchaseUnit: item.family.unit,
       InventoryUOM: item.family.unit,
-      MovingAveragePrice: item.cost,
-      AvgStdPrice: item.cost,
+      ManageBatchNumbers: item.family.batchManaged ? 'tYES' : 'tNO',
       DefaultWarehouse: REGIONS[0]!.warehouse,
       GLMethod: 'glm_ItemClass',
       ManageStockByWarehouse: 'tYES',
+      SRIAndBatchManageMethod: 'bomm_OnEveryTransaction',
       CostAccountingMethod: 'bis_MovingAverage',
       UpdateDate: s.updated.date,
       UpdateTime: this.plan.updateTimeOf(s.updated),
@@ -125,6 +153,8 @@ export class ItemSource implements RecordSource {
       ],
       ItemWarehouseInfoCollection: warehouses,
     };
+    this.fillStock(record, stocked ? index : null);
+    return record;
   }
 }
 
@@ -210,7 +240,7 @@ export class PartnerSource implements RecordSource {
       FederalTaxID: `${r.int(index, 9, 10, 99)}-${String(r.int(index, 10, 0, 9_999_999)).padStart(7, '0')}`,
       PriceListNum: customer ? 1 : 2,
       SalesPersonCode: customer ? f.salesPerson : -1,
-      Currency: '##',
+      Currency: f.currency === LOCAL_CURRENCY ? '##' : f.currency,
       City: f.city,
       Country: 'US',
       EmailAddress: `${customer ? 'orders' : 'sales'}@${code.toLowerCase()}.example.com`,
@@ -286,7 +316,8 @@ export function itemGroupSource(): ListSource {
   return new ListSource('ItemGroups', 'Number', rows, (key) => ({ Number: key, GroupName: `Group ${String(key)}` }));
 }
 
-export function accountSource(): ListSource {
+/** The chart of accounts; Balance is each account's current balance in the books (titles sum their accounts). */
+export function accountSource(balanceOf: (code: string) => number): ListSource {
   const rows = ACCOUNTS.map((a) => ({
     Code: a.code,
     Name: a.name,
@@ -305,14 +336,22 @@ export function accountSource(): ListSource {
     ValidFor: 'tNO',
     FrozenFor: 'tNO',
   }));
-  return new ListSource('ChartOfAccounts', 'Code', rows, (key) => ({
-    Code: requireStringKey('ChartOfAccounts', key),
-    Name: `Account ${String(key)}`,
-    ActiveAccount: 'tYES',
-    AccountLevel: 3,
-    AccountType: 'at_Expenses',
-    AcctCurrency: '##',
-  }));
+  return new ListSource(
+    'ChartOfAccounts',
+    'Code',
+    rows,
+    (key) => ({
+      Code: requireStringKey('ChartOfAccounts', key),
+      Name: `Account ${String(key)}`,
+      ActiveAccount: 'tYES',
+      AccountLevel: 3,
+      AccountType: 'at_Expenses',
+      AcctCurrency: '##',
+    }),
+    (record) => {
+      record['Balance'] = balanceOf(String(record['Code']));
+    },
+  );
 }
 
 interface Center {
@@ -331,6 +370,7 @@ function centers(): Center[] {
 }
 
 const CENTERS_EFFECTIVE_FROM = '2020-01-01';
+const CENTERS_CLOSED_ON = '2024-12-31';
 
 export function profitCenterSource(): ListSource {
   const rows = centers().map((c) => ({
@@ -339,7 +379,7 @@ export function profitCenterSource(): ListSource {
     GroupCode: null,
     InWhichDimension: c.dimension,
     EffectiveFrom: CENTERS_EFFECTIVE_FROM,
-    EffectiveTo: c.active ? null : '2024-12-31',
+    EffectiveTo: c.active ? null : CENTERS_CLOSED_ON,
     Active: c.active ? 'tYES' : 'tNO',
   }));
   return new ListSource('ProfitCenters', 'CenterCode', rows, (key) => ({
@@ -361,9 +401,14 @@ export function dimensionSource(): ListSource {
   return new ListSource('Dimensions', 'DimensionCode', rows, (key) => ({ DimensionCode: key, DimensionName: `Dimension ${String(key)}` }));
 }
 
-export function distributionRuleSource(): ListSource {
-  const line = (center: string, share: number) => ({ CenterCode: center, TotalInCenter: share, EffectiveFrom: CENTERS_EFFECTIVE_FROM });
-  // Each cost center has its own direct rule (same code, 100%); two shared rules split costs.
+/**
+ * Distribution rules: a direct rule per cost center (same code, 100%) and the shared rules of the catalog, whose
+ * lines give each center's amount out of TotalFactor (the share is TotalInCenter / TotalFactor) for a validity
+ * period (EffectiveFrom/EffectiveTo). A shared rule that changed its split has one set of lines per period; a
+ * line is identified by its rule, center and EffectiveFrom.
+ */
+export function distributionRuleSource(plan: CompanyPlan): ListSource {
+  const line = (center: string, share: number, from: string, to: string | null) => ({ CenterCode: center, TotalInCenter: share, EffectiveFrom: from, EffectiveTo: to });
   const direct = centers().map((c) => ({
     FactorCode: c.code,
     FactorDescription: c.name,
@@ -372,30 +417,25 @@ export function distributionRuleSource(): ListSource {
     InWhichDimension: c.dimension,
     Active: c.active ? 'tYES' : 'tNO',
     IsFixedAmount: 'tNO',
-    DistributionRuleLines: [line(c.code, 100)],
+    DistributionRuleLines: [line(c.code, 100, CENTERS_EFFECTIVE_FROM, c.active ? null : CENTERS_CLOSED_ON)],
   }));
-  const shared = [
-    {
-      FactorCode: 'ALLREG',
-      FactorDescription: 'All regions by customer share',
+  const shared = SHARED_RULES.map((rule) => {
+    const starts = rule.versions.map((v) => (v.fromYearsBack === null ? CENTERS_EFFECTIVE_FROM : `${plan.clockYear - v.fromYearsBack}-01-01`));
+    return {
+      FactorCode: rule.code,
+      FactorDescription: rule.name,
       TotalFactor: 100,
       Direct: 'tNO',
-      InWhichDimension: 1,
+      InWhichDimension: rule.dimension,
       Active: 'tYES',
       IsFixedAmount: 'tNO',
-      DistributionRuleLines: REGIONS.map((r) => line(r.code, r.weight * 100)),
-    },
-    {
-      FactorCode: 'FOODMIX',
-      FactorDescription: 'Food product lines by sales mix',
-      TotalFactor: 100,
-      Direct: 'tNO',
-      InWhichDimension: 2,
-      Active: 'tYES',
-      IsFixedAmount: 'tNO',
-      DistributionRuleLines: [line('FRESH', 55), line('DRY', 25), line('FROZEN', 20)],
-    },
-  ];
+      DistributionRuleLines: rule.versions.flatMap((v, i) => {
+        const next = starts[i + 1];
+        const to = next === undefined ? null : dateOfDay((dayOfDate(next) ?? 0) - 1);
+        return v.shares.map(([center, share]) => line(center, share, starts[i]!, to));
+      }),
+    };
+  });
   return new ListSource('DistributionRules', 'FactorCode', [...direct, ...shared], (key) => ({
     FactorCode: requireStringKey('DistributionRules', key),
     FactorDescription: `Rule ${String(key)}`,
@@ -404,6 +444,20 @@ export function distributionRuleSource(): ListSource {
     InWhichDimension: 1,
     Active: 'tYES',
   }));
+}
+
+/** The financial years of the history (calendar years), keyed AbsEntry; Code is the year. */
+export function financialYearSource(plan: CompanyPlan): ListSource {
+  const first = Number(dateOfDay(plan.firstDay).slice(0, 4));
+  const rows = [first, plan.clockYear].map((year, i) => ({
+    AbsEntry: i + 1,
+    Code: String(year),
+    Description: `Fiscal Year ${year}`,
+    StartDate: `${year}-01-01`,
+    EndDate: `${year}-12-31`,
+    AssessYear: String(year),
+  }));
+  return new ListSource('FinancialYears', 'AbsEntry', rows, (key) => ({ AbsEntry: key, Code: String(key) }));
 }
 
 /** The user-defined table of promotions (a table without a user object: entity set U_FD_PROMOS, key Code). */

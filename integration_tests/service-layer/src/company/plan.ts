@@ -1,11 +1,12 @@
 /**
- * The company's history as numbers: how many of each record exist, on which day each was posted and when it
- * was last changed. Everything is a pure function of (seed, scale, clock start); no record is stored.
+ * The company's calendar as numbers: the days of the history, how many sales orders arrive on each day (the only
+ * demand that is not a consequence of something else), month ends, the exchange rate of every day, and the time
+ * of day each kind of posting happens. Everything is a pure function of (seed, scale, clock start).
  */
 import { dateOfDay, dayOfLocalMs, timeOfSeconds, weekday } from '../model/dates.js';
-import { MONTHLY_ENTRIES, REGIONS } from './catalog.js';
+import { FOREIGN_CURRENCIES, type ForeignCurrency } from './catalog.js';
 import { Rng } from './random.js';
-import { DayStream, DerivedStream, isBusinessDay, JournalLayout } from './streams.js';
+import { DayStream, isBusinessDay } from './streams.js';
 
 export interface PlanOptions {
   seed: number;
@@ -23,20 +24,36 @@ export interface Stamp {
   second: number;
 }
 
-/** Journal entry kinds, in posting order within a day. */
-export const JE_KIND = {
-  invoice: 0,
-  creditNote: 1,
-  goodsReceipt: 2,
-  purchaseInvoice: 3,
-  incomingPayment: 4,
-  vendorPayment: 5,
-  manual: 6,
-} as const;
+/**
+ * When in the day each kind of posting happens, in the order the books process them: goods arrive in the
+ * morning, orders are taken, deliveries and invoices go out in the afternoon, purchase orders are placed at the
+ * end of the day. Keeping the windows apart keeps posting times in the order stock actually moved.
+ */
+export const WINDOW = {
+  arrival: [6 * 3600, 7 * 3600],
+  purchaseReturn: [7 * 3600, 7.5 * 3600],
+  transfer: [7.5 * 3600, 8 * 3600],
+  order: [8 * 3600, 12 * 3600],
+  delivery: [12 * 3600, 14 * 3600],
+  directInvoice: [14 * 3600, 15 * 3600],
+  salesReturn: [15 * 3600, 15.5 * 3600],
+  creditNote: [15.5 * 3600, 16 * 3600],
+  cancellation: [16 * 3600, 16.5 * 3600],
+  goodsReceipt: [16.5 * 3600, 17 * 3600],
+  goodsIssue: [17 * 3600, 17.5 * 3600],
+  invoice: [17.5 * 3600, 18 * 3600],
+  purchaseInvoice: [9 * 3600, 12 * 3600],
+  incomingPayment: [9 * 3600, 17 * 3600],
+  vendorPayment: [10 * 3600, 16 * 3600],
+  purchaseOrder: [18 * 3600, 18.5 * 3600],
+  manual: [18.5 * 3600, 19 * 3600],
+  closing: [23 * 3600, 23.5 * 3600],
+} as const satisfies Record<string, readonly [number, number]>;
 
-const INVOICES_AT_SCALE_1 = 2000;
-const OPEN_HOURS_START = 7 * 3600;
-const OPEN_HOURS_LENGTH = 11 * 3600;
+export type WindowName = keyof typeof WINDOW;
+
+/** Sales orders over the whole history at scale 1 (most become one invoice). */
+const ORDERS_AT_SCALE_1 = 2080;
 /** Rows last changed before this many days into the history predate the UpdateTS column: UpdateTime is null. */
 const DAYS_WITHOUT_UPDATE_TIME = 75;
 
@@ -45,71 +62,49 @@ export class CompanyPlan {
   readonly scale: number;
   readonly firstDay: number;
   readonly days: number;
-  readonly invoices: DayStream;
-  readonly creditNotes: DayStream;
-  readonly purchaseOrders: DayStream;
-  readonly goodsReceipts: DerivedStream;
-  readonly purchaseInvoices: DerivedStream;
-  readonly incomingPayments: DerivedStream;
-  readonly vendorPayments: DerivedStream;
-  readonly manualEntries: DayStream;
-  readonly journal: JournalLayout;
+  /** The calendar year of the clock start; the history starts on January 1st of the year before. */
+  readonly clockYear: number;
+  readonly orders: DayStream;
   readonly itemCount: number;
   readonly customerCount: number;
   readonly vendorCount: number;
   readonly promoCount: number;
-  private readonly timeRngs = new Map<string, Rng>();
+  private readonly rates = new Map<ForeignCurrency, Float64Array>();
+  private readonly timeRng: Rng;
 
   constructor(options: PlanOptions) {
     if (!(options.scale > 0)) throw new Error(`scale must be a positive number, got ${options.scale}`);
     this.seed = options.seed;
     this.scale = options.scale;
     const clockDay = dayOfLocalMs(options.clockStartMs);
-    const clockYear = Number(dateOfDay(clockDay).slice(0, 4));
-    this.firstDay = Date.UTC(clockYear - 1, 0, 1) / 86_400_000;
+    this.clockYear = Number(dateOfDay(clockDay).slice(0, 4));
+    this.firstDay = Date.UTC(this.clockYear - 1, 0, 1) / 86_400_000;
     this.days = clockDay - this.firstDay;
-
-    const invoiceMean = this.dailyMeans(INVOICES_AT_SCALE_1 * this.scale);
-    this.invoices = this.baseStream('invoices', invoiceMean, 1);
-    this.creditNotes = this.baseStream('creditNotes', invoiceMean, 0.05);
-    this.purchaseOrders = this.baseStream('purchaseOrders', invoiceMean, 0.3);
-    this.goodsReceipts = this.derived('goodsReceipts', this.purchaseOrders, 2, [2, 9], 0.04);
-    this.purchaseInvoices = this.derived('purchaseInvoices', this.goodsReceipts, 2, [1, 6], 0.03);
-    this.incomingPayments = this.derived('incomingPayments', this.invoices, 3, [12, 55], 0.25);
-    this.vendorPayments = this.derived('vendorPayments', this.purchaseInvoices, 2, [20, 45], 0.1);
-    this.manualEntries = this.monthEndStream(MONTHLY_ENTRIES.length * REGIONS.length + 1);
-    this.journal = new JournalLayout([
-      this.invoices,
-      this.creditNotes,
-      this.goodsReceipts,
-      this.purchaseInvoices,
-      this.incomingPayments,
-      this.vendorPayments,
-      this.manualEntries,
-    ]);
+    this.orders = this.baseStream('orders', this.dailyMeans(ORDERS_AT_SCALE_1 * this.scale));
     this.itemCount = Math.max(30, Math.round(240 * this.scale));
     this.customerCount = Math.max(20, Math.round(300 * this.scale));
     this.vendorCount = Math.max(10, Math.round(40 * this.scale));
     this.promoCount = Math.max(10, Math.round(60 * Math.min(this.scale, 20)));
+    this.timeRng = new Rng(this.seed, 'time');
+    for (const c of FOREIGN_CURRENCIES) this.rates.set(c.code, this.rateSeries(c.code, c.startRate));
   }
 
   get lastDay(): number {
     return this.firstDay + this.days - 1;
   }
 
+  /** Day offset (0-based position in the history) of a day number. */
+  offsetOf(day: number): number {
+    return day - this.firstDay;
+  }
+
   /**
-   * When the record at `index` of `stream` was posted: its day, and a time of day that grows with its position
-   * in the day so DocEntry order and creation time agree.
+   * The second of the day the record at `position` of `count` records of its kind posted on `day` was posted at:
+   * a time in the kind's window that grows with the position, so key order and posting time agree within a day.
    */
-  postingStamp(stream: DayStream, index: number, kind: string): Stamp {
-    const { dayOffset, position, count } = stream.positionOf(index);
-    let rng = this.timeRngs.get(kind);
-    if (!rng) {
-      rng = new Rng(this.seed, `time:${kind}`);
-      this.timeRngs.set(kind, rng);
-    }
-    const second = OPEN_HOURS_START + Math.floor(((position + rng.unit(index)) / count) * OPEN_HOURS_LENGTH);
-    return this.stamp(stream.firstDay + dayOffset, second);
+  secondAt(day: number, position: number, count: number, window: WindowName, salt: number): number {
+    const [start, end] = WINDOW[window];
+    return Math.min(86_399, Math.floor(start + ((position + this.timeRng.unit(salt, day)) / Math.max(1, count)) * (end - start)));
   }
 
   stamp(day: number, second: number): Stamp {
@@ -119,6 +114,12 @@ export class CompanyPlan {
   /** UpdateTime as stored: null on rows last touched before the time stamp column existed. */
   updateTimeOf(stamp: Stamp): string | null {
     return stamp.day < this.firstDay + DAYS_WITHOUT_UPDATE_TIME ? null : stamp.time;
+  }
+
+  /** The company's rate of a foreign currency on a day (local currency per unit, six decimals, as OCRN rates). */
+  rateOn(currency: ForeignCurrency, day: number): number {
+    const series = this.rates.get(currency)!;
+    return series[Math.min(series.length - 1, Math.max(0, day - this.firstDay))]!;
   }
 
   /** Customers that exist on a day: most predate the history, the rest were created along it in key order. */
@@ -135,6 +136,14 @@ export class CompanyPlan {
     const initial = Math.floor(count * share);
     if (index < initial) return preDay;
     return this.firstDay + Math.floor(((index - initial + 1) / (count - initial + 1)) * this.days);
+  }
+
+  /** Whether `day` is the last business day of its month. */
+  isMonthEnd(day: number): boolean {
+    if (!isBusinessDay(day)) return false;
+    let next = day + 1;
+    while (!isBusinessDay(next)) next++;
+    return dateOfDay(next).slice(0, 7) !== dateOfDay(day).slice(0, 7);
   }
 
   private availableOn(count: number, share: number, day: number): number {
@@ -162,42 +171,26 @@ export class CompanyPlan {
     return weights;
   }
 
-  private baseStream(kind: string, means: Float64Array, factor: number): DayStream {
+  private baseStream(kind: string, means: Float64Array): DayStream {
     const rng = new Rng(this.seed, `count:${kind}`);
     const counts = new Int32Array(this.days);
     for (let d = 0; d < this.days; d++) {
-      const mean = means[d]! * factor;
+      const mean = means[d]!;
       if (mean <= 0) continue;
       counts[d] = Math.floor(mean * (0.85 + 0.3 * rng.unit(d, 0)) + rng.unit(d, 1));
     }
     return new DayStream(this.firstDay, counts);
   }
 
-  private derived(
-    kind: string,
-    source: DayStream,
-    groups: number,
-    lag: [number, number],
-    openChance: number,
-  ): DerivedStream {
-    const rng = new Rng(this.seed, `derive:${kind}`);
-    return new DerivedStream(source, {
-      groups,
-      lagDays: (d, g) => rng.int(d, 0, lag[0], lag[1], g),
-      openCount: (d, g) => (rng.unit(d, 1, g) < openChance ? 1 : 0),
-    });
-  }
-
-  /** `perMonth` entries on the last business day of every month of the history (not the running month). */
-  private monthEndStream(perMonth: number): DayStream {
-    const counts = new Int32Array(this.days);
-    for (let d = 0; d < this.days; d++) {
-      const day = this.firstDay + d;
-      if (!isBusinessDay(day)) continue;
-      let next = day + 1;
-      while (!isBusinessDay(next)) next++;
-      if (dateOfDay(next).slice(0, 7) !== dateOfDay(day).slice(0, 7)) counts[d] = perMonth;
+  /** A daily rate drifting as a bounded random walk around its start (within about ±8%). */
+  private rateSeries(currency: string, start: number): Float64Array {
+    const rng = new Rng(this.seed, `rate:${currency}`);
+    const series = new Float64Array(this.days + 1);
+    let log = 0;
+    for (let d = 0; d <= this.days; d++) {
+      log = 0.97 * log + 0.006 * (rng.unit(d) * 2 - 1);
+      series[d] = Math.round(start * Math.exp(log) * 1e6) / 1e6;
     }
-    return new DayStream(this.firstDay, counts);
+    return series;
   }
 }

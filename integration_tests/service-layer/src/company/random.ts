@@ -55,7 +55,3 @@ export class Rng {
     return weights.length - 1;
   }
 }
-
-export function round2(value: number): number {
-  return Math.round((value + Number.EPSILON) * 100) / 100;
-}

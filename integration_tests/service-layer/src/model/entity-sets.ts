@@ -1,4 +1,7 @@
-/** The standard entity sets the simulator serves (issue 2), in the order $metadata lists them. */
+/**
+ * The standard entity sets the simulator serves, in the order $metadata lists them: those of issue 2, then the
+ * order-to-cash, procure-to-pay and stock sets of issue 11.
+ */
 export const STANDARD_ENTITY_SETS: readonly string[] = [
   'Invoices',
   'CreditNotes',
@@ -16,4 +19,13 @@ export const STANDARD_ENTITY_SETS: readonly string[] = [
   'DistributionRules',
   'Warehouses',
   'ItemGroups',
+  'Orders',
+  'DeliveryNotes',
+  'Returns',
+  'PurchaseReturns',
+  'InventoryGenEntries',
+  'InventoryGenExits',
+  'StockTransfers',
+  'BatchNumberDetails',
+  'FinancialYears',
 ];

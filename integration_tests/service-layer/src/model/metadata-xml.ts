@@ -35,7 +35,7 @@ function propertyLine(p: PropertyInfo, dialect: Dialect): string {
   const type = dialect === 'v2' ? p.edmType : v3Type(p);
   return dialect === 'v2'
     ? `        <Property Name="${p.name}"${nullable} Type="${type}"/>`
-    : `        <Property Name="${p.name}"${nullable} Type="${type}" />`;
+    : `        <Property Name="${p.v1Name}"${nullable} Type="${type}" />`;
 }
 
 function v4(schema: SchemaModel, entitySetOrder: readonly string[]): string {

@@ -10,6 +10,8 @@ export type PropertyKind = 'string' | 'int' | 'double' | 'date' | 'time' | 'enum
 
 export interface PropertyInfo {
   name: string;
+  /** The name /b1s/v1 uses, where it differs from the v2 name (BatchNumber.BatchNumberProperty is BatchNumber there). */
+  v1Name: string;
   /** Type as written in a v2 (OData v4) $metadata document, e.g. 'Edm.TimeOfDay', 'SAPB1.BoYesNoEnum'. */
   edmType: string;
   kind: PropertyKind;
@@ -51,6 +53,7 @@ interface RawProperty {
   name: string;
   type: string;
   nullable: boolean;
+  v1Name?: string;
 }
 
 interface RawModel {
@@ -139,6 +142,35 @@ export class SchemaModel {
     return out;
   }
 
+  /**
+   * Like expand, but only the properties named by `paths` ('DocTotal', 'DocumentLines/ItemCode',
+   * 'DocumentLines/BatchNumbers/Quantity'...): a path into a collection or complex property selects properties of
+   * its rows. For tests that total large sets.
+   */
+  project(typeName: string, core: Record<string, unknown>, paths: readonly string[]): Record<string, unknown> {
+    return this.projectTree(typeName, core, pathTree(paths));
+  }
+
+  private projectTree(typeName: string, core: Record<string, unknown>, tree: PathTree): Record<string, unknown> {
+    const t = this.type(typeName);
+    const out: Record<string, unknown> = {};
+    for (const [name, sub] of tree) {
+      const p = t.byName.get(name);
+      if (!p) throw new Error(`${typeName} has no property '${name}'`);
+      const v = core[name];
+      if (p.kind === 'collection') {
+        const rows = Array.isArray(v) ? (v as Record<string, unknown>[]) : [];
+        out[name] = rows.map((row) => (sub.size > 0 ? this.projectTree(p.typeName!, row, sub) : this.expand(p.typeName!, row)));
+      } else if (p.kind === 'complex') {
+        const value = (v as Record<string, unknown> | undefined) ?? {};
+        out[name] = sub.size > 0 ? this.projectTree(p.typeName!, value, sub) : this.expand(p.typeName!, value);
+      } else {
+        out[name] = v !== undefined ? v : t.defaults.get(name);
+      }
+    }
+    return out;
+  }
+
   private addType(
     name: string,
     isEntity: boolean,
@@ -168,7 +200,7 @@ export class SchemaModel {
 
   private describe(p: RawProperty): PropertyInfo {
     const userDefined = p.name.startsWith('U_');
-    const base = { name: p.name, edmType: p.type, nullable: p.nullable, userDefined };
+    const base = { name: p.name, v1Name: p.v1Name ?? p.name, edmType: p.type, nullable: p.nullable, userDefined };
     const collection = /^Collection\(SAPB1\.(.+)\)$/.exec(p.type);
     if (collection) return { ...base, kind: 'collection', typeName: collection[1]! };
     if (p.type.startsWith('SAPB1.')) {
@@ -225,4 +257,19 @@ function withUserFields(typeName: string, props: RawProperty[], udfIndex: number
   if (!udfs) return props;
   const added = udfs.map((f) => ({ name: f.name, type: f.type, nullable: true }));
   return [...props.slice(0, udfIndex), ...added, ...props.slice(udfIndex)];
+}
+
+type PathTree = Map<string, PathTree>;
+
+function pathTree(paths: readonly string[]): PathTree {
+  const root: PathTree = new Map();
+  for (const path of paths) {
+    let node = root;
+    for (const part of path.split('/')) {
+      let next = node.get(part);
+      if (!next) node.set(part, (next = new Map()));
+      node = next;
+    }
+  }
+  return root;
 }

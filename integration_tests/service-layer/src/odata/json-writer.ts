@@ -104,7 +104,7 @@ export class JsonWriter {
     let first = !afterLead;
     for (const p of type.properties) {
       if (wanted && !wanted.has(p.name)) continue;
-      current += `${first ? '' : ',\n'}${TABS[indent]}"${p.name}" : `;
+      current += `${first ? '' : ',\n'}${TABS[indent]}"${this.dialect === 'v1' ? p.v1Name : p.name}" : `;
       first = false;
       if (present.has(p.name)) {
         statics.push(current);

@@ -1,11 +1,16 @@
 /**
  * Changes a test makes to the company while a client reads it: updates (stamped with the server clock where the
  * entity type has UpdateDate/UpdateTime, DataVersion bumped where it has one), inserts, a line removed from a
- * document, a payment cancelled (payments carry no stamp, so nothing else changes), and clock moves.
+ * document, a payment or a document cancelled, and clock moves.
+ *
+ * Inserting into a set the books keep (documents, payments, journal entries, stock transfers) posts like SAP
+ * would (stock movement, journal entry, the invoice a payment settles); cancelling a payment reverses its journal
+ * entry and reopens its invoice; cancelling a document posts its cancellation document. `update` and
+ * `remove_line` are raw edits of the stored record, as a database edit would be: they do not repost.
  */
 import type { Company } from '../company/company.js';
 import type { Stamp } from '../company/plan.js';
-import { round2 } from '../company/random.js';
+import { round2 } from '../company/books/money.js';
 import { dayOfLocalMs, secondOfDayOfLocalMs } from '../model/dates.js';
 import type { SchemaModel, StructuredType } from '../model/schema.js';
 import type { ServerClock } from '../server/clock.js';
@@ -37,6 +42,8 @@ export class Mutator {
         return this.removeLine(m.entitySet, m.key, m.lineNum);
       case 'cancel_payment':
         return this.cancelPayment(m.entitySet, m.key);
+      case 'cancel_document':
+        return this.cancelDocument(m.entitySet, m.key);
       default:
         throw new Error(`Unknown mutation kind '${String((m as { kind: unknown }).kind)}'`);
     }
@@ -89,6 +96,13 @@ export class Mutator {
     const type = this.schema.typeOfSet(entitySet);
     this.validate(type, values);
     const keyProperty = table.keyProperty;
+    if (table.source.post) {
+      if (keyProperty in values) throw new Error(`${entitySet} are numbered by the books: insert without ${keyProperty}`);
+      const now = this.now();
+      const key = table.source.post(now, this.inserts++, structuredClone(values));
+      this.company.changed();
+      return this.result('insert', entitySet, key, type, now);
+    }
     const key = (values[keyProperty] as Key | undefined) ?? table.nextKey();
     const now = this.now();
     const record = table.source.create(key, now, this.inserts++);
@@ -102,8 +116,13 @@ export class Mutator {
     if (type.byName.has('DataVersion')) record['DataVersion'] = 1;
     Object.assign(record, structuredClone(values));
     table.insert(key, record);
+    return this.result('insert', entitySet, key, type, now);
+  }
+
+  /** What a mutation that stamped `now` (where the type has stamps) answers. */
+  private result(kind: Mutation['kind'], entitySet: string, key: Key, type: StructuredType, now: Stamp): MutationResult {
     return {
-      kind: 'insert',
+      kind,
       entitySet,
       key,
       updateDate: type.byName.has('UpdateDate') ? now.date : undefined,
@@ -132,10 +151,15 @@ export class Mutator {
 
   private cancelPayment(entitySet: 'IncomingPayments' | 'VendorPayments', key: Key): MutationResult {
     if (entitySet !== 'IncomingPayments' && entitySet !== 'VendorPayments') throw new Error('cancel_payment applies to IncomingPayments or VendorPayments');
-    const { record } = this.existing(entitySet, key);
-    record['Cancelled'] = 'tYES';
-    record['CancelStatus'] = 'csYes';
-    this.company.table(entitySet).put(key, record);
+    this.existing(entitySet, key);
+    this.company.cancelPayment(entitySet, Number(key) - 1, this.now());
     return { kind: 'cancel_payment', entitySet, key, clock: this.clock.now() };
+  }
+
+  private cancelDocument(entitySet: string, key: Key): MutationResult {
+    const { type } = this.existing(entitySet, key);
+    const now = this.now();
+    const cancellation = this.company.cancelDocument(entitySet, Number(key) - 1, now);
+    return { ...this.result('cancel_document', entitySet, key, type, now), ...(cancellation !== undefined ? { cancellation } : {}) };
   }
 }

@@ -19,6 +19,13 @@ export interface RecordSource {
   record(index: number): Core;
   /** A plausible new record with this key, created at `stamp` (for inserts). */
   create(key: Key, stamp: Stamp, sequence: number): Core;
+  /**
+   * For sets the books keep: posts a new record at `stamp` the way the company would (with `values` the books do
+   * not hold shown on it) and returns its key. Such sets take inserts through here, not through create.
+   */
+  post?(stamp: Stamp, sequence: number, values: Record<string, unknown>): Key;
+  /** Brings a changed record's values that follow the books (an item's stock) up to date when it is read. */
+  refresh?(record: Core): void;
   /** The key an insert gets when the greatest existing key is `last`. */
   nextKey(last: Key | undefined): Key;
 }
@@ -63,6 +70,8 @@ export class ListSource implements RecordSource {
     readonly keyProperty: string,
     rows: Core[],
     private readonly creator: (key: Key, stamp: Stamp) => Core,
+    /** Fills the values that change with the books (an account's balance) when a record is read. */
+    private readonly live?: (record: Core) => void,
   ) {
     this.rows = [...rows].sort((a, b) => compareKeys(a[keyProperty] as Key, b[keyProperty] as Key));
   }
@@ -89,7 +98,9 @@ export class ListSource implements RecordSource {
   }
 
   record(index: number): Core {
-    return structuredClone(this.rows[index]!);
+    const record = structuredClone(this.rows[index]!);
+    this.live?.(record);
+    return record;
   }
 
   create(key: Key, stamp: Stamp): Core {

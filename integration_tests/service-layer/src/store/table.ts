@@ -33,7 +33,7 @@ export class EntityTable {
 
   /** The current record with this key, or undefined. */
   get(key: Key): Core | undefined {
-    const changed = this.overlay.get(key);
+    const changed = this.changed(key);
     if (changed) return changed;
     const index = this.source.indexOf(key);
     return index >= 0 ? this.source.record(index) : undefined;
@@ -92,10 +92,10 @@ export class EntityTable {
       const baseKey = i < n ? this.source.keyAt(i) : undefined;
       const insKey = this.inserted[j];
       if (baseKey !== undefined && (insKey === undefined || compareKeys(baseKey, insKey) < 0)) {
-        yield { key: baseKey, record: this.overlay.get(baseKey) ?? this.source.record(i) };
+        yield { key: baseKey, record: this.changed(baseKey) ?? this.source.record(i) };
         i++;
       } else {
-        yield { key: insKey!, record: this.overlay.get(insKey!)! };
+        yield { key: insKey!, record: this.changed(insKey!)! };
         j++;
       }
     }
@@ -110,13 +110,20 @@ export class EntityTable {
       const baseKey = i >= 0 ? this.source.keyAt(i) : undefined;
       const insKey = j >= 0 ? this.inserted[j] : undefined;
       if (baseKey !== undefined && (insKey === undefined || compareKeys(baseKey, insKey) > 0)) {
-        yield { key: baseKey, record: this.overlay.get(baseKey) ?? this.source.record(i) };
+        yield { key: baseKey, record: this.changed(baseKey) ?? this.source.record(i) };
         i--;
       } else {
-        yield { key: insKey!, record: this.overlay.get(insKey!)! };
+        yield { key: insKey!, record: this.changed(insKey!)! };
         j--;
       }
     }
+  }
+
+  /** A changed or inserted record, with the values that follow the books brought up to date. */
+  private changed(key: Key): Core | undefined {
+    const record = this.overlay.get(key);
+    if (record) this.source.refresh?.(record);
+    return record;
   }
 
   /** First generated index whose key is >= key (or > key when not inclusive). */
