@@ -1,9 +1,11 @@
 /**
  * Renders integration_tests/lookml/lookml-demo.svg for the README: from the simulator's demo
- * company (default seed and scale), gross margin by region and by product-line cost center,
- * open receivables by aging bucket, and stock value by warehouse and by age, computed by the same
- * pipeline the PostgreSQL test runs (connector -> Airbyte-style Postgres tables -> generated
- * LookML's SQL). Needs the PostgreSQL server binaries.
+ * company (default seed and scale), gross margin by region and by cost center of both dimensions
+ * (split rules allocated), open receivables by aging bucket, and stock value by warehouse and age,
+ * computed by the same pipeline the PostgreSQL test runs (connector -> Airbyte-style Postgres
+ * tables -> generated LookML's SQL). The connection syncs deliveries, returns, goods receipts,
+ * stock transfers and financial years as custom_entity_sets, as a user can today, so that the
+ * margin carries the cost of goods deliveries posted. Needs the PostgreSQL server binaries.
  *
  *   npx tsx integration_tests/lookml/render-margin-chart.ts [output.svg]
  */
@@ -11,6 +13,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { SIMULATOR_DEFAULTS } from '@sap-b1-airbyte/service-layer-simulator';
 import type { ExploreQuery } from './lookml-query.js';
+import { ISSUE_11_ENTITY_SETS } from '../../test/looker-lookml/every-stream.js';
 import { startLookmlPipeline } from './pipeline.js';
 import { findPostgresBin, MISSING_POSTGRES_MESSAGE } from './postgres-cluster.js';
 import { barChartSvg, type Bar } from './svg-bar-chart.js';
@@ -22,7 +25,7 @@ if (!bin) {
   process.exit(1);
 }
 
-const pipeline = await startLookmlPipeline({ postgresBin: bin });
+const pipeline = await startLookmlPipeline({ postgresBin: bin, customEntitySets: ISSUE_11_ENTITY_SETS });
 try {
   await pipeline.sync();
   const lastPosting = [...pipeline.simulator.groundTruth('Invoices')].map((d) => String(d.DocDate)).sort().at(-1)!;
@@ -30,7 +33,7 @@ try {
   const first = (fallback: string) => (r: Row) => (r.d0 === null ? fallback : String(r.d0));
   const second = (r: Row) => String(r.d1);
   const bars = async (explore: string, question: ExploreQuery, label: (row: Row) => string, note?: (row: Row) => string, order: 'value' | 'query' = 'value'): Promise<Bar[]> => {
-    const rows = await pipeline.query(explore, question);
+    const rows = await pipeline.withEveryStream.query(explore, question);
     const result = rows.map((r) => ({ label: label(r), value: Number(r.m0), ...(note ? { note: note(r) } : {}) }));
     return order === 'value' ? result.sort((a, b) => b.value - a.value) : result;
   };
@@ -39,13 +42,18 @@ try {
   const svg = barChartSvg(
     'SAP Business One demo company in Looker: margin, receivables, inventory',
     [
-      `Simulator demo company (seed ${SIMULATOR_DEFAULTS.seed}, scale ${SIMULATOR_DEFAULTS.scale}), read by the connector, loaded as Airbyte's Postgres destination would,`,
-      `queried through the generated LookML. Amounts in USD; cancelled documents excluded; aging as of ${lastPosting}.`,
+      `Simulator demo company (seed ${SIMULATOR_DEFAULTS.seed}, scale ${SIMULATOR_DEFAULTS.scale}), read by the connector (deliveries and returns as custom entity sets),`,
+      `loaded as Airbyte's Postgres destination would, queried through the generated LookML. Amounts in USD; cancelled documents`,
+      `excluded; split distribution rules allocated to their cost centers; aging and stock as of ${lastPosting}.`,
     ],
     [
       {
         title: 'Gross margin by region (customer U_Region): net revenue less posted cost of goods, gross margin %',
         bars: await bars('sales_margin', { dimensions: ['sales_margin_lines.region'], ...margin }, first('(no region)'), pct),
+      },
+      {
+        title: 'Gross margin by cost center of dimension 1 (region; the shared rule ALLREG allocated)',
+        bars: await bars('sales_margin', { dimensions: ['cost_center_1.center_name'], ...margin }, first('(none)'), pct),
       },
       {
         title: 'Gross margin by cost center of dimension 2 (product line)',
@@ -62,12 +70,14 @@ try {
         ),
       },
       {
-        title: 'Stock value by warehouse',
-        bars: await bars('inventory_aging', { dimensions: ['warehouse.warehouse_name'], measures: ['inventory_age_layers.on_hand_value'] }, first('(none)')),
-      },
-      {
-        title: 'Stock value by age of its FIFO layer (days since it came in)',
-        bars: await bars('inventory_aging', { dimensions: ['inventory_age_layers.age_bucket_order', 'inventory_age_layers.age_bucket'], measures: ['inventory_age_layers.on_hand_value'] }, second, undefined, 'query'),
+        title: 'Stock value by warehouse and age of its FIFO layer (days since it came in)',
+        bars: await bars(
+          'inventory_aging',
+          { dimensions: ['warehouse.warehouse_name', 'inventory_age_layers.age_bucket_order', 'inventory_age_layers.age_bucket'], measures: ['inventory_age_layers.on_hand_value'] },
+          (r) => `${String(r.d0).replace(/ Distribution Center$/, ' DC')}, ${String(r.d2)}`,
+          undefined,
+          'query',
+        ),
       },
     ],
   );

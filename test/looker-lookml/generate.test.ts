@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +17,9 @@ import {
 } from '../../src/looker/lookml/index.js';
 import { streamRelations } from '../../src/streams/relations.js';
 import { configuredCatalog, discoverCatalog, withoutColumns } from './catalogs.js';
-import { everyStreamCatalog, everyStreamRelations } from './every-stream.js';
+import { everyStreamCatalog, everyStreamRelations, ISSUE_11_ENTITY_SETS, PLANNED_STREAMS } from './every-stream.js';
+import { jsonFile } from '../helpers/connector.js';
+import { connectorEntrypoint } from '../helpers/paths.js';
 import { fieldNames, parseProject, presentationProblems, referenceProblems, visibleFields, type ParsedModel } from './parsed-project.js';
 
 const DERIVED_VIEWS = [
@@ -555,5 +558,32 @@ describe('generate-lookml with the streams issue 11 adds (custom entity sets and
     assert.match(sql, /\(COALESCE\(c\."paid_to_date", 0\) - COALESCE\(pa\.applied, 0\)\) \* b\.based_total \/ NULLIF\(t\.lines_total, 0\)/);
     assert.match(sql, /"base_type" = 13/);
     assert.doesNotMatch(model.view!.payable_movements!.derived_table!.sql!, /'reconciliation'/);
+  });
+
+  it('the command finds the lines of the config\'s custom entity sets, so a delivery posts its cost of goods in the margin', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'sap-b1-lookml-'));
+    try {
+      const config = jsonFile('config', {
+        service_layer_url: 'http://127.0.0.1:9/b1s/v2/',
+        credentials: { auth_type: 'session_login', company_db: 'SBO_FOODCO', username: 'manager', password: 'not-used-here' },
+        custom_entity_sets: ISSUE_11_ENTITY_SETS,
+      });
+      const planned = new Set(PLANNED_STREAMS.map((s) => s.stream.stream.name));
+      const catalog = everyStreamCatalog();
+      const configured = jsonFile('catalog', { ...catalog, streams: catalog.streams.filter((s) => !planned.has(s.stream.name)) });
+      await new Promise<void>((resolve, reject) =>
+        execFile(
+          process.execPath,
+          [connectorEntrypoint, 'generate-lookml', '--config', config, '--catalog', configured, '--out', out, '--dialect', 'postgres', '--connection', 'wh', '--schema', 'sap_b1'],
+          { timeout: 60_000 },
+          (error, _stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve()),
+        ),
+      );
+      const margin = await readFile(join(out, 'sap_business_one', 'views', 'sales_margin_lines.view.lkml'), 'utf8');
+      assert.match(margin, /'delivery_note' AS document_kind/);
+      assert.match(margin, /"delivery_notes_lines" AS l/);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
   });
 });

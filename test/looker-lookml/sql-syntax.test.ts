@@ -37,7 +37,7 @@ const TIMESTAMP_LITERAL: Record<DialectName, string> = {
  *   functions); UNNEST(array) in FROM (query syntax, UNNEST operator); LAST_DAY(date) the last day
  *   of its month (date functions, month is the default part);
  * - Snowflake (SQL function reference): DATEDIFF(day, start, end), CURRENT_DATE(), TO_VARCHAR(variant),
- *   TO_TIMESTAMP(string) (Looker's literal); TABLE(FLATTEN(INPUT => array)) one row per element in
+ *   TO_TIMESTAMP(string) (Looker's literal); LATERAL FLATTEN(INPUT => array) one row per element in
  *   its VALUE column (FLATTEN takes VARIANT, OBJECT or ARRAY); GET(object, 'member'), cast to
  *   VARCHAR so that a JSON null becomes SQL NULL ("Considerations for semi-structured data", NULL
  *   values); LAST_DAY(date) (date and time functions, month by default);
@@ -48,7 +48,7 @@ const TIMESTAMP_LITERAL: Record<DialectName, string> = {
 const COMMON = ['COALESCE', 'NULLIF', 'CAST', 'SUM', 'COUNT', 'MAX', 'ABS', 'LEAST', 'EXTRACT', 'ROUND', 'ROW_NUMBER'];
 const REVIEWED_FUNCTIONS: Record<DialectName, Set<string>> = {
   bigquery: new Set([...COMMON, 'DATE_DIFF', 'CURRENT_DATE', 'TO_JSON_STRING', 'TIMESTAMP', 'JSON_QUERY_ARRAY', 'JSON_VALUE', 'UNNEST', 'LAST_DAY']),
-  snowflake: new Set([...COMMON, 'DATEDIFF', 'CURRENT_DATE', 'TO_VARCHAR', 'TO_TIMESTAMP', 'TABLE', 'FLATTEN', 'GET', 'LAST_DAY']),
+  snowflake: new Set([...COMMON, 'DATEDIFF', 'CURRENT_DATE', 'TO_VARCHAR', 'TO_TIMESTAMP', 'FLATTEN', 'GET', 'LAST_DAY']),
   postgres: new Set([...COMMON, 'JSONB_ARRAY_ELEMENTS', 'DATE_TRUNC']),
 };
 /** Words that stand before a parenthesis without being a function call. */

@@ -28,7 +28,7 @@
 import { columnSql, emptyContribution, hasColumns, tableSql, type GeneratorContext, type SubjectContribution } from './context.js';
 import { cancelledOriginalSql, childRelation, currentChildRowsFrom, notCancellationSql, notCancelledSql } from './current-rows.js';
 import { concatKey } from './dialect.js';
-import { addDerivedExplore, derivedColumnSql, derivedField, indentSql } from './derived.js';
+import { addDerivedExplore, bucketDimensions, derivedColumnSql, derivedField, indentSql, rowKeyDimension, type Bucket } from './derived.js';
 import { amountOptions, dimension, fieldSet, measure, templatedFilter } from './fields.js';
 import { buildJoins } from './joins.js';
 import { fieldList, type LookmlNode } from './lookml-text.js';
@@ -97,7 +97,7 @@ function addSide(ctx: GeneratorContext, side: AgingSide, contribution: SubjectCo
   for (const d of side.documents.filter((d) => !documents.includes(d))) contribution.notes.push(`explore ${side.explore}: ${d.header} are not open items (the catalog lacks them or ${DOCUMENT_COLUMNS.join(', ')}).`);
   const branches = documents.flatMap((d) => documentMovements(ctx, d));
   const payments = paymentMovements(ctx, side, documents);
-  const reconciliations = documents.flatMap((d) => reconciliationMovements(ctx, side, d, documents));
+  const reconciliations = documents.map((d) => reconciliationMovements(ctx, side, d, documents));
   contribution.notes.push(...reconciliations.flatMap((r) => r.notes));
   branches.push(...reconciliations.flatMap((r) => r.branches));
   contribution.notes.push(...payments.notes);
@@ -156,16 +156,17 @@ function documentMovements(ctx: GeneratorContext, d: OpenItemDocument): string[]
  * what payments applied to it) leaves the credit note and settles the invoice, on the credit
  * note's date, split over its base invoices by line totals.
  */
-function reconciliationMovements(ctx: GeneratorContext, side: AgingSide, d: OpenItemDocument, documents: OpenItemDocument[]): { branches: string[]; notes: string[] }[] {
+function reconciliationMovements(ctx: GeneratorContext, side: AgingSide, d: OpenItemDocument, documents: OpenItemDocument[]): { branches: string[]; notes: string[] } {
+  const none = { branches: [], notes: [] };
   const target = d.reconciles ? documents.find((other) => other.kind === d.reconciles!.kind) : undefined;
-  if (!d.reconciles || !target) return [];
+  if (!d.reconciles || !target) return none;
   const lines = childRelation(ctx, d.header, 'DocumentLines');
   const lineColumns = ['base_type', 'base_entry', 'line_total'];
   if (!lines || !hasColumns(ctx, d.header, ['paid_to_date']) || !hasColumns(ctx, lines.child, [lines.childParentKeyColumn, ...lineColumns])) {
-    return [{ branches: [], notes: [`explore ${side.explore}: the catalog lacks ${d.header}.paid_to_date or the base_type, base_entry and line_total of their lines, so a ${d.kind.replace(/_/g, ' ')} based on an open ${target.kind} does not settle it.`] }];
+    return { branches: [], notes: [`explore ${side.explore}: the catalog lacks ${d.header}.paid_to_date or the base_type, base_entry and line_total of their lines, so a ${d.kind.replace(/_/g, ' ')} based on an open ${target.kind} does not settle it.`] };
   }
   const current = currentChildRowsFrom(ctx, lines.child, 'h', 'l');
-  if (!current) return [];
+  if (!current) return none;
   const l = (column: string) => columnSql(ctx, 'l', column);
   const h = (column: string) => columnSql(ctx, 'h', column);
   const notCancelled = notCancelledSql(ctx, d.header, 'h');
@@ -206,13 +207,11 @@ function reconciliationMovements(ctx: GeneratorContext, side: AgingSide, d: Open
       movement_date: c('doc_date'),
       amount: `${sign} * ${amount}`,
     })}\n${from}`;
-  return [
-    {
-      // The credit note's open amount goes back up by what it reconciled; the invoice's goes down by as much.
-      branches: [movement(d, 'c', 'i', -d.sign), movement(target, 'i', 'c', -target.sign)],
-      notes: [...current.notes, ...notCancelled.notes],
-    },
-  ];
+  return {
+    // The credit note's open amount goes back up by what it reconciled; the invoice's goes down by as much.
+    branches: [movement(d, 'c', 'i', -d.sign), movement(target, 'i', 'c', -target.sign)],
+    notes: [...current.notes, ...notCancelled.notes],
+  };
 }
 
 /** What non-cancelled payments applied to each document of this kind (doc_entry, applied), if the catalog has the settlements. */
@@ -316,14 +315,10 @@ function fields(ctx: GeneratorContext, side: AgingSide): LookmlNode[] {
   const amount = amountOptions(ctx.amount);
   const asOf = `COALESCE(CAST({% date_start ${AS_OF} %} AS DATE), ${ctx.dialect.currentDate})`;
   const daysPastDue = ctx.dialect.daysBetween(t('due_date'), asOf);
-  const bucketCase = (value: (label: string, i: number) => string, otherwise: string) =>
-    [
-      'CASE',
-      `  WHEN ${daysPastDue} <= 0 THEN ${value('Not yet due', 0)}`,
-      ...AGING_BUCKET_LIMITS.map((limit, i) => `  WHEN ${daysPastDue} <= ${limit} THEN ${value(`${i === 0 ? 1 : AGING_BUCKET_LIMITS[i - 1]! + 1}-${limit} days`, i + 1)}`),
-      `  ELSE ${otherwise}`,
-      'END',
-    ].join('\n');
+  const buckets: Bucket[] = [
+    { label: 'Not yet due', when: `${daysPastDue} <= 0` },
+    ...AGING_BUCKET_LIMITS.map((limit, i) => ({ label: `${i === 0 ? 1 : AGING_BUCKET_LIMITS[i - 1]! + 1}-${limit} days`, when: `${daysPastDue} <= ${limit}` })),
+  ];
   const last = `Over ${AGING_BUCKET_LIMITS[AGING_BUCKET_LIMITS.length - 1]} days`;
   const counted = `${t('movement_date')} <= ${asOf} AND ${t('item_date')} <= ${asOf}`;
   const drill = ['open_item_detail*'];
@@ -334,14 +329,7 @@ function fields(ctx: GeneratorContext, side: AgingSide): LookmlNode[] {
       label: 'As of date',
       description: `The date the open items are aged at: documents and payments posted up to and including it. Today when empty.`,
     }),
-    dimension('row_key', {
-      type: 'string',
-      primaryKey: true,
-      hidden: true,
-      label: 'Row key',
-      description: 'Item, movement kind and the document (and line) that moved it, as one value.',
-      sql: concatKey(ctx.dialect, [t('item_kind'), t('item_entry'), t('movement_kind'), t('movement_entry'), t('movement_line')]),
-    }),
+    rowKeyDimension(ctx, 'Item, movement kind and the document (and line) that moved it, as one value.', [t('item_kind'), t('item_entry'), t('movement_kind'), t('movement_entry'), t('movement_line')]),
     dimension('item_key', { type: 'string', hidden: true, label: 'Item key', description: 'Open item kind and entry as one value.', sql: concatKey(ctx.dialect, [t('item_kind'), t('item_entry')]) }),
     derivedField(ctx, 'item_kind', 'string', { label: 'Item type', groupLabel: 'Open item', description: `invoice, credit_note, purchase_invoice, or payment_on_account (what a payment paid beyond the documents it settled).` }),
     derivedField(ctx, 'item_entry', 'integer', { hidden: true, label: 'Item entry', description: 'Internal key of the document or payment (DocEntry).' }),
@@ -361,15 +349,7 @@ function fields(ctx: GeneratorContext, side: AgingSide): LookmlNode[] {
       description: 'Days from the due date to the as-of date; zero or less when not yet due.',
       sql: daysPastDue,
     }),
-    dimension('aging_bucket', {
-      type: 'string',
-      label: 'Aging bucket',
-      groupLabel: 'Aging',
-      description: `Days past due at the as-of date: Not yet due, 1-30, 31-60, 61-90, 91-120, ${last}.`,
-      orderByField: 'aging_bucket_order',
-      sql: bucketCase((label) => `'${label}'`, `'${last}'`),
-    }),
-    dimension('aging_bucket_order', { type: 'number', hidden: true, label: 'Aging bucket order', description: 'Sort order of the buckets.', sql: bucketCase((_l, i) => String(i), String(AGING_BUCKET_LIMITS.length + 1)) }),
+    ...bucketDimensions('aging_bucket', { label: 'Aging bucket', groupLabel: 'Aging', description: `Days past due at the as-of date: Not yet due, 1-30, 31-60, 61-90, 91-120, ${last}.`, buckets, otherwise: last }),
     fieldSet('open_item_detail', ['item_kind', 'item_number', 'card_code', 'item_posting_date', 'due_date', 'days_past_due', 'aging_bucket', 'open_amount']),
     fieldList('drill_fields', drill),
     measure('open_amount', {

@@ -26,10 +26,8 @@
  */
 import { columnSql, emptyContribution, hasColumns, hasTable, tableSql, type GeneratorContext, type SubjectContribution } from './context.js';
 import { childRelation, currentChildRowsFrom, parentChildJoinSql } from './current-rows.js';
-import { concatKey } from './dialect.js';
-import { addDerivedExplore, derivedColumnSql, derivedField, indentSql } from './derived.js';
+import { addDerivedExploreJoining, bucketDimensions, derivedColumnSql, derivedField, indentSql, itemWarehouseFields, rowKeyDimension } from './derived.js';
 import { amountOptions, dimension, fieldSet, measure, QUANTITY_FORMAT } from './fields.js';
-import { buildJoins } from './joins.js';
 import { fieldList, type LookmlNode } from './lookml-text.js';
 import { masterDataJoins } from './master-joins.js';
 import type { StreamRelation } from '../../streams/relations.js';
@@ -131,18 +129,21 @@ export function batchExpiry(ctx: GeneratorContext): SubjectContribution {
     ...(unitCost ? [`LEFT JOIN ${tableSql(ctx, STOCK)} AS s ON ${s('item_code')} = m.item_code AND ${s('warehouse_code')} = m.warehouse_code`] : []),
     'WHERE m.quantity <> 0',
   ].join('\n');
-  const joins = buildJoins(ctx, BATCH_EXPIRY_EXPLORE, masterDataJoins({ baseView: BATCH_STOCK_VIEW, item: 'item_code', warehouse: 'warehouse_code' }));
-  contribution.notes.push(...new Set([...notes, ...joins.notes]));
-  addDerivedExplore(contribution, ctx, {
-    name: BATCH_EXPIRY_EXPLORE,
-    view: BATCH_STOCK_VIEW,
-    label: 'Inventory expiry',
-    description: 'Stock of batch-managed items per batch and warehouse by expiry: expired, expiring within 7, 30 or 90 days, or later.',
-    viewDescription: 'Stock per item, warehouse and batch: the batch allocations of every stock movement added up, with the batch dates. Amounts in local currency.',
-    sql,
-    fields: fields(ctx),
-    joins: joins.nodes,
-  });
+  contribution.notes.push(...new Set(notes));
+  addDerivedExploreJoining(
+    contribution,
+    ctx,
+    {
+      name: BATCH_EXPIRY_EXPLORE,
+      view: BATCH_STOCK_VIEW,
+      label: 'Inventory expiry',
+      description: 'Stock of batch-managed items per batch and warehouse by expiry: expired, expiring within 7, 30 or 90 days, or later.',
+      viewDescription: 'Stock per item, warehouse and batch: the batch allocations of every stock movement added up, with the batch dates. Amounts in local currency.',
+      sql,
+      fields: fields(ctx),
+    },
+    masterDataJoins({ baseView: BATCH_STOCK_VIEW, item: 'item_code', warehouse: 'warehouse_code' }),
+  );
   return contribution;
 }
 
@@ -155,32 +156,21 @@ function fields(ctx: GeneratorContext): LookmlNode[] {
     ...EXPIRY_BUCKET_LIMITS.map((limit, i) => ({ label: `Expires in ${i === 0 ? 0 : EXPIRY_BUCKET_LIMITS[i - 1]! + 1}-${limit} days`, when: `${days} <= ${limit}` })),
   ];
   const later = `Expires in over ${EXPIRY_BUCKET_LIMITS[EXPIRY_BUCKET_LIMITS.length - 1]} days`;
-  const caseOf = (value: (label: string, i: number) => string, otherwise: string) => `CASE ${buckets.map((b, i) => `WHEN ${b.when} THEN ${value(b.label, i)}`).join(' ')} ELSE ${otherwise} END`;
   const drill = ['batch_detail*'];
   return [
-    dimension('row_key', {
-      type: 'string',
-      primaryKey: true,
-      hidden: true,
-      label: 'Row key',
-      description: 'Item, warehouse and batch as one value.',
-      sql: concatKey(ctx.dialect, [t('item_code'), t('warehouse_code'), t('batch')]),
-    }),
-    derivedField(ctx, 'item_code', 'string', { label: 'Item code', groupLabel: 'Stock', description: 'Item of the batch (ItemCode).' }),
-    derivedField(ctx, 'warehouse_code', 'string', { label: 'Warehouse code', groupLabel: 'Stock', description: 'Warehouse the batch is in (WarehouseCode).' }),
+    rowKeyDimension(ctx, 'Item, warehouse and batch as one value.', [t('item_code'), t('warehouse_code'), t('batch')]),
+    ...itemWarehouseFields(ctx, 'batch'),
     derivedField(ctx, 'batch', 'string', { label: 'Batch', groupLabel: 'Batch', description: 'Batch number (BatchNumberDetails.Batch).' }),
     derivedField(ctx, 'expiry_date', 'date', { groupName: 'expiry', label: 'Expiry', description: 'Expiry date of the batch (ExpirationDate).' }),
     derivedField(ctx, 'admission_date', 'date', { groupName: 'admission', label: 'Admission', description: 'When the batch came in (AdmissionDate).' }),
     dimension('days_to_expiry', { type: 'number', label: 'Days to expiry', groupLabel: 'Expiry', description: 'Days from today to the expiry date; negative when expired.', sql: days }),
-    dimension('expiry_bucket', {
-      type: 'string',
+    ...bucketDimensions('expiry_bucket', {
       label: 'Expiry bucket',
       groupLabel: 'Expiry',
-      orderByField: 'expiry_bucket_order',
       description: `Expired, expiring within 0-7, 8-30 or 31-90 days, ${later.toLowerCase()}, or no expiry date.`,
-      sql: caseOf((label) => `'${label}'`, `'${later}'`),
+      buckets,
+      otherwise: later,
     }),
-    dimension('expiry_bucket_order', { type: 'number', hidden: true, label: 'Expiry bucket order', description: 'Sort order of the buckets.', sql: caseOf((_l, i) => String(i), String(buckets.length)) }),
     dimension('batch_quantity', { type: 'number', hidden: true, label: 'Batch quantity', description: 'Quantity of the batch in the warehouse.', valueFormat: QUANTITY_FORMAT, sql: t('quantity') }),
     dimension('unit_cost', { type: 'number', label: 'Item cost', groupLabel: 'Stock', description: "The warehouse's item cost (StandardAveragePrice).", ...amountOptions(ctx.amount), sql: t('unit_cost') }),
     fieldSet('batch_detail', ['item_code', 'warehouse_code', 'batch', 'expiry_date', 'days_to_expiry', 'quantity', 'stock_value']),

@@ -8,6 +8,7 @@
 import type { DerivedView, GeneratorContext, SubjectContribution } from './context.js';
 import { concatKey, type SqlKind } from './dialect.js';
 import { dimension, dimensionGroup, ID_FORMAT, type DimensionOptions } from './fields.js';
+import { buildJoins, type JoinSpec } from './joins.js';
 import { bare, block, comment, quoted, sqlParam, type LookmlNode } from './lookml-text.js';
 
 export function derivedTableView(ctx: GeneratorContext, name: string, description: string, sql: string, fields: LookmlNode[]): DerivedView {
@@ -45,20 +46,23 @@ export function addDerivedExplore(contribution: SubjectContribution, ctx: Genera
 }
 
 /**
+ * A derived explore whose joins are built from specs (those the catalog cannot satisfy are left
+ * out, with a note), added to the contribution.
+ */
+export function addDerivedExploreJoining(contribution: SubjectContribution, ctx: GeneratorContext, explore: Omit<DerivedExplore, 'joins'>, specs: readonly JoinSpec[]): void {
+  const joins = buildJoins(ctx, explore.name, specs);
+  contribution.notes.push(...joins.notes);
+  addDerivedExplore(contribution, ctx, { ...explore, joins: joins.nodes });
+}
+
+/**
  * The keys of a derived table of document lines from several kinds of documents: a line is unique
  * by kind, document and line number, a document by kind and document.
  */
 export function documentLineKeys(ctx: GeneratorContext, extraKeySql: readonly string[] = []): LookmlNode[] {
   const t = derivedColumnSql;
   return [
-    dimension('row_key', {
-      type: 'string',
-      primaryKey: true,
-      hidden: true,
-      label: 'Row key',
-      description: 'Unique key of the row.',
-      sql: concatKey(ctx.dialect, [t('document_kind'), t('doc_entry'), t('line_num'), ...extraKeySql]),
-    }),
+    rowKeyDimension(ctx, 'Unique key of the row.', [t('document_kind'), t('doc_entry'), t('line_num'), ...extraKeySql]),
     dimension('document_key', {
       type: 'string',
       hidden: true,
@@ -66,6 +70,39 @@ export function documentLineKeys(ctx: GeneratorContext, extraKeySql: readonly st
       description: 'Document kind and internal key as one value.',
       sql: concatKey(ctx.dialect, [t('document_kind'), t('doc_entry')]),
     }),
+  ];
+}
+
+/** The hidden primary key of a derived view: several values as one text value. */
+export function rowKeyDimension(ctx: GeneratorContext, description: string, partsSql: readonly string[], name = 'row_key'): LookmlNode {
+  return dimension(name, { type: 'string', primaryKey: true, hidden: true, label: humanKeyLabel(name), description, sql: concatKey(ctx.dialect, partsSql) });
+}
+
+const humanKeyLabel = (name: string) => name.charAt(0).toUpperCase() + name.slice(1).replace(/_/g, ' ');
+
+export interface Bucket {
+  label: string;
+  /** SQL condition; the first bucket whose condition holds is the row's. */
+  when: string;
+}
+
+/**
+ * A bucket dimension (aging, age, expiry) and its hidden sort order, `<name>_order`: each row's
+ * label is the first bucket whose condition holds, else `otherwise`.
+ */
+export function bucketDimensions(name: string, o: { label: string; groupLabel: string; description: string; buckets: readonly Bucket[]; otherwise: string }): LookmlNode[] {
+  const caseOf = (value: (label: string, i: number) => string, last: string) => `CASE ${o.buckets.map((b, i) => `WHEN ${b.when} THEN ${value(b.label, i)}`).join(' ')} ELSE ${last} END`;
+  return [
+    dimension(name, { type: 'string', label: o.label, groupLabel: o.groupLabel, description: o.description, orderByField: `${name}_order`, sql: caseOf((label) => `'${label}'`, `'${o.otherwise}'`) }),
+    dimension(`${name}_order`, { type: 'number', hidden: true, label: `${o.label} order`, description: 'Sort order of the buckets.', sql: caseOf((_l, i) => String(i), String(o.buckets.length)) }),
+  ];
+}
+
+/** The item and warehouse of a row of stock (derived columns item_code and warehouse_code). */
+export function itemWarehouseFields(ctx: GeneratorContext, of: string): LookmlNode[] {
+  return [
+    derivedField(ctx, 'item_code', 'string', { label: 'Item code', groupLabel: 'Stock', description: `Item of the ${of} (ItemCode).` }),
+    derivedField(ctx, 'warehouse_code', 'string', { label: 'Warehouse code', groupLabel: 'Stock', description: `Warehouse of the ${of} (WarehouseCode).` }),
   ];
 }
 

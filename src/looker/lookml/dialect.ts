@@ -92,10 +92,11 @@ const snowflake: SqlDialect = {
   daysBetween: (from, to) => `DATEDIFF(day, ${from}, ${to})`,
   currentDate: 'CURRENT_DATE()',
   jsonText: (sql) => `TO_VARCHAR(${sql})`,
-  // The Snowflake destination types arrays as ARRAY; FLATTEN's output column VALUE is each element
-  // (SQL reference: FLATTEN). GET reads an object's member; cast to VARCHAR, a JSON null becomes SQL
-  // NULL ("Considerations for semi-structured data stored in VARIANT", NULL values).
-  jsonArrayRows: (array, alias) => `CROSS JOIN TABLE(FLATTEN(INPUT => ${array})) AS ${alias}`,
+  // The Snowflake destination types arrays as ARRAY; LATERAL FLATTEN, as its reference shows it
+  // after a comma in FROM, gives one row per element in its VALUE column (SQL reference: FLATTEN).
+  // GET reads an object's member; cast to VARCHAR, a JSON null becomes SQL NULL ("Considerations for
+  // semi-structured data stored in VARIANT", NULL values).
+  jsonArrayRows: (array, alias) => `, LATERAL FLATTEN(INPUT => ${array}) AS ${alias}`,
   jsonMemberText: (alias, member) => `CAST(GET(${alias}.VALUE, '${jsonMember(member)}') AS VARCHAR)`,
   // LAST_DAY(date) is the last day of its month (SQL reference: LAST_DAY).
   monthEnd: (date) => `LAST_DAY(${date})`,

@@ -20,8 +20,7 @@
  */
 import { columnSql, emptyContribution, hasColumns, hasTable, missingColumns, tableSql, type GeneratorContext, type SubjectContribution } from './context.js';
 import { currentVersionColumns, parentChildJoinSql, relationOfChild, staleRowsNote } from './current-rows.js';
-import { concatKey } from './dialect.js';
-import { addDerivedExplore, derivedColumnSql, derivedField, indentSql } from './derived.js';
+import { addDerivedExplore, bucketDimensions, derivedColumnSql, derivedField, indentSql, itemWarehouseFields, rowKeyDimension, type Bucket } from './derived.js';
 import { amountOptions, dimension, fieldSet, measure, QUANTITY_FORMAT } from './fields.js';
 import { buildJoins, type JoinSpec } from './joins.js';
 import { documentLineUnion, lineColumn, headerColumn, type DocumentLineSource, type UnionColumn } from './line-union.js';
@@ -192,31 +191,20 @@ function layerFields(ctx: GeneratorContext): LookmlNode[] {
   const text = ctx.dialect.type('string');
   const amount = amountOptions(ctx.amount);
   const age = ctx.dialect.daysSince(t('inflow_date'));
-  const buckets: { label: string; when: string }[] = [
+  const buckets: Bucket[] = [
     { label: 'Before inflow history', when: `${t('inflow_date')} IS NULL` },
     ...AGE_BUCKET_LIMITS.map((limit, i) => ({ label: `${i === 0 ? 0 : AGE_BUCKET_LIMITS[i - 1]! + 1}-${limit} days`, when: `${age} <= ${limit}` })),
   ];
   const last = `Over ${AGE_BUCKET_LIMITS[AGE_BUCKET_LIMITS.length - 1]} days`;
-  const caseOf = (value: (b: { label: string }, i: number) => string, otherwise: string) =>
-    `CASE ${buckets.map((b, i) => `WHEN ${b.when} THEN ${value(b, i)}`).join(' ')} ELSE ${otherwise} END`;
   const drill = ['layer_detail*'];
   return [
-    dimension('layer_key', {
-      type: 'string',
-      primaryKey: true,
-      hidden: true,
-      label: 'Layer key',
-      description: 'Item, warehouse and inflow line as one value.',
-      sql: concatKey(ctx.dialect, [
-        t('item_code'),
-        t('warehouse_code'),
-        `COALESCE(${t('inflow_kind')}, 'none')`,
-        `COALESCE(CAST(${t('inflow_doc_entry')} AS ${text}), 'none')`,
-        `COALESCE(CAST(${t('inflow_line_num')} AS ${text}), 'none')`,
-      ]),
-    }),
-    derivedField(ctx, 'item_code', 'string', { label: 'Item code', groupLabel: 'Stock', description: 'Item of the layer (ItemCode).' }),
-    derivedField(ctx, 'warehouse_code', 'string', { label: 'Warehouse code', groupLabel: 'Stock', description: 'Warehouse of the layer (WarehouseCode).' }),
+    rowKeyDimension(
+      ctx,
+      'Item, warehouse and inflow line as one value.',
+      [t('item_code'), t('warehouse_code'), `COALESCE(${t('inflow_kind')}, 'none')`, `COALESCE(CAST(${t('inflow_doc_entry')} AS ${text}), 'none')`, `COALESCE(CAST(${t('inflow_line_num')} AS ${text}), 'none')`],
+      'layer_key',
+    ),
+    ...itemWarehouseFields(ctx, 'layer'),
     derivedField(ctx, 'inflow_kind', 'string', {
       label: 'Inflow type',
       groupLabel: 'Inflow',
@@ -226,15 +214,13 @@ function layerFields(ctx: GeneratorContext): LookmlNode[] {
     derivedField(ctx, 'inflow_doc_entry', 'integer', { label: 'Inflow document entry', groupLabel: 'Inflow', description: 'Internal key (DocEntry) of the inflow document.' }),
     derivedField(ctx, 'inflow_line_num', 'integer', { hidden: true, label: 'Inflow line', description: 'Line of the inflow document (LineNum).' }),
     dimension('age_days', { type: 'number', label: 'Age in days', groupLabel: 'Age', description: 'Days since the layer came in.', sql: age }),
-    dimension('age_bucket', {
-      type: 'string',
+    ...bucketDimensions('age_bucket', {
       label: 'Age bucket',
       groupLabel: 'Age',
-      orderByField: 'age_bucket_order',
       description: 'Age of the layer since its inflow: 0-30, 31-60, 61-90, 91-180, 181-365, over 365 days, or before the inflow history.',
-      sql: caseOf((b) => `'${b.label}'`, `'${last}'`),
+      buckets,
+      otherwise: last,
     }),
-    dimension('age_bucket_order', { type: 'number', hidden: true, label: 'Age bucket order', description: 'Sort order of the buckets.', sql: caseOf((_b, i) => String(i), String(buckets.length)) }),
     dimension('layer_quantity', { type: 'number', hidden: true, label: 'Layer quantity', description: 'Quantity of the layer.', valueFormat: QUANTITY_FORMAT, sql: t('layer_quantity') }),
     dimension('unit_cost', { type: 'number', label: 'Item cost', groupLabel: 'Stock', description: "The warehouse's item cost (StandardAveragePrice).", ...amount, sql: t('unit_cost') }),
     fieldSet('layer_detail', ['item_code', 'warehouse_code', 'inflow_kind', 'inflow_date', 'inflow_doc_entry', 'age_days', 'on_hand_quantity', 'on_hand_value']),

@@ -14,8 +14,7 @@ import { columnSql, emptyContribution, hasColumns, hasTable, tableSql, type Gene
 import { accountHierarchyJoin, hasAccountHierarchy } from './account-hierarchy.js';
 import { allocatedRowsSql } from './cost-centers.js';
 import { currentChildRowsFrom } from './current-rows.js';
-import { addDerivedExplore, derivedColumnSql, derivedField } from './derived.js';
-import { concatKey } from './dialect.js';
+import { addDerivedExplore, derivedColumnSql, derivedField, rowKeyDimension } from './derived.js';
 import { amountOptions, dimension, fieldSet, measure, PERCENT_FORMAT } from './fields.js';
 import { buildJoins, type JoinSpec } from './joins.js';
 import { fieldList, type LookmlNode } from './lookml-text.js';
@@ -147,14 +146,7 @@ function fields(ctx: GeneratorContext): LookmlNode[] {
   const drill = ['pnl_detail*'];
   const revenueRow = `\${account_type} = 'at_Revenues'`;
   return [
-    dimension('row_key', {
-      type: 'string',
-      primaryKey: true,
-      hidden: true,
-      label: 'Row key',
-      description: 'Journal entry, line and allocated cost centers as one value.',
-      sql: concatKey(ctx.dialect, [t('jdt_num'), t('line_id'), `COALESCE(${t('cost_center_1')}, '-')`, `COALESCE(${t('cost_center_2')}, '-')`]),
-    }),
+    rowKeyDimension(ctx, 'Journal entry, line and allocated cost centers as one value.', [t('jdt_num'), t('line_id'), `COALESCE(${t('cost_center_1')}, '-')`, `COALESCE(${t('cost_center_2')}, '-')`]),
     derivedField(ctx, 'jdt_num', 'integer', { label: 'Transaction number', groupLabel: 'Journal entry', description: 'Journal entry of the line (JdtNum).' }),
     derivedField(ctx, 'line_id', 'integer', { hidden: true, label: 'Line number', description: 'Line of the journal entry (Line_ID).' }),
     derivedField(ctx, 'posting_date', 'date', { groupName: 'posting', label: 'Posting', description: 'Posting date of the journal entry (ReferenceDate).' }),

@@ -11,10 +11,8 @@
  * Months without a sync have no rows.
  */
 import { columnSql, emptyContribution, hasColumns, storedTableSql, type GeneratorContext, type SubjectContribution } from './context.js';
-import { concatKey } from './dialect.js';
-import { addDerivedExplore, derivedColumnSql, derivedField } from './derived.js';
+import { addDerivedExploreJoining, derivedColumnSql, derivedField, itemWarehouseFields, rowKeyDimension } from './derived.js';
 import { amountOptions, dimension, fieldSet, measure, QUANTITY_FORMAT } from './fields.js';
-import { buildJoins } from './joins.js';
 import { fieldList, type LookmlNode } from './lookml-text.js';
 import { masterDataJoins } from './master-joins.js';
 import { EXTRACTED_AT } from './tables.js';
@@ -42,18 +40,20 @@ export function stockHistory(ctx: GeneratorContext): SubjectContribution {
     ') AS c',
     'WHERE c.copy_rank = 1',
   ].join('\n');
-  const joins = buildJoins(ctx, STOCK_HISTORY_EXPLORE, masterDataJoins({ baseView: STOCK_HISTORY_VIEW, item: 'item_code', warehouse: 'warehouse_code' }));
-  contribution.notes.push(...joins.notes);
-  addDerivedExplore(contribution, ctx, {
-    name: STOCK_HISTORY_EXPLORE,
-    view: STOCK_HISTORY_VIEW,
-    label: 'Inventory history',
-    description: 'Stock on hand and its value per item and warehouse at each month end: the last copy of item_warehouse_stock synced in the month (append mode).',
-    viewDescription: 'The last synced copy of each item-warehouse stock row per month (item_warehouse_stock in append mode). Amounts in local currency.',
-    sql,
-    fields: fields(ctx),
-    joins: joins.nodes,
-  });
+  addDerivedExploreJoining(
+    contribution,
+    ctx,
+    {
+      name: STOCK_HISTORY_EXPLORE,
+      view: STOCK_HISTORY_VIEW,
+      label: 'Inventory history',
+      description: 'Stock on hand and its value per item and warehouse at each month end: the last copy of item_warehouse_stock synced in the month (append mode).',
+      viewDescription: 'The last synced copy of each item-warehouse stock row per month (item_warehouse_stock in append mode). Amounts in local currency.',
+      sql,
+      fields: fields(ctx),
+    },
+    masterDataJoins({ baseView: STOCK_HISTORY_VIEW, item: 'item_code', warehouse: 'warehouse_code' }),
+  );
   return contribution;
 }
 
@@ -61,16 +61,8 @@ function fields(ctx: GeneratorContext): LookmlNode[] {
   const t = derivedColumnSql;
   const drill = ['month_end_detail*'];
   return [
-    dimension('row_key', {
-      type: 'string',
-      primaryKey: true,
-      hidden: true,
-      label: 'Row key',
-      description: 'Item, warehouse and month end as one value.',
-      sql: concatKey(ctx.dialect, [t('item_code'), t('warehouse_code'), t('month_end')]),
-    }),
-    derivedField(ctx, 'item_code', 'string', { label: 'Item code', groupLabel: 'Stock', description: 'Item (ItemCode).' }),
-    derivedField(ctx, 'warehouse_code', 'string', { label: 'Warehouse code', groupLabel: 'Stock', description: 'Warehouse (WarehouseCode).' }),
+    rowKeyDimension(ctx, 'Item, warehouse and month end as one value.', [t('item_code'), t('warehouse_code'), t('month_end')]),
+    ...itemWarehouseFields(ctx, 'stock row'),
     derivedField(ctx, 'month_end', 'date', { groupName: 'month_end', label: 'Month end', description: 'Last day of the month the stock is shown at.' }),
     dimension('in_stock', { type: 'number', hidden: true, label: 'In stock', description: 'Quantity on hand at the month end.', valueFormat: QUANTITY_FORMAT, sql: t('in_stock') }),
     dimension('unit_cost', { type: 'number', label: 'Item cost', groupLabel: 'Stock', description: "The warehouse's item cost at the month end (StandardAveragePrice).", ...amountOptions(ctx.amount), sql: t('unit_cost') }),
