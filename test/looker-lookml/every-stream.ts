@@ -100,7 +100,7 @@ function plannedBatchStream([entitySet, header, collection]: [string, string, st
       destination_sync_mode: 'overwrite',
       primary_key: [['doc_entry'], ['base_line_number'], ['batch_number_property']],
     },
-    relation: { parent: header, child: name, collection: `${collection}/BatchNumbers`, parentKeyColumn: 'doc_entry', childParentKeyColumn: 'doc_entry', childLineKeyColumn: 'base_line_number' },
+    relation: { parent: header, child: name, collection: `${collection}/BatchNumbers`, parentKeyColumn: 'doc_entry', childParentKeyColumn: 'doc_entry', childKeyColumns: ['base_line_number', 'batch_number_property'], childLineKeyColumn: 'base_line_number' },
     *records(simulator) {
       for (const document of simulator.groundTruth(entitySet, ['DocEntry', `${collection}/BatchNumbers`])) {
         for (const line of (document[collection] as Row[]) ?? []) {
