@@ -13,11 +13,11 @@ import type { ChildStreamDefinition, StreamDefinition } from './definitions.js';
  * which sync a record was read are Airbyte's own columns (_airbyte_extracted_at,
  * _airbyte_meta.sync_id), so the connector does not repeat them.
  */
-export const auditColumns: Record<string, JsonSchemaFragment> = {
+export const auditColumns = {
   _b1_company_db: columnSchema('string', undefined, 'SAP Business One company database the record was read from.'),
   _b1_source_url: columnSchema('string', undefined, 'Canonical Service Layer URL of the entity the record came from.'),
   _b1_record_hash: columnSchema('string', undefined, 'SHA-256 of the source JSON of the record, to detect changes.'),
-};
+} satisfies Record<string, JsonSchemaFragment>;
 
 export const UPDATED_AT = 'updated_at';
 export const PARENT_UPDATED_AT = 'parent_updated_at';

@@ -169,8 +169,6 @@ function auditValue(name: keyof typeof auditColumns, rowHash: string, page: Page
       return page.sourceUrlOf(parentKey);
     case '_b1_record_hash':
       return rowHash;
-    default:
-      return null;
   }
 }
 
