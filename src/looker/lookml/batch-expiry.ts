@@ -19,10 +19,10 @@
  * each document; the same rules as the Service Layer simulator's README states for its books.)
  *
  * The allocations are a stream per document kind whose stream-table relation has the header
- * stream as parent and a collection ending in BatchNumbers (DocumentLines/BatchNumbers), with
- * the header's key, base_line_number, batch_number_property (batch_number on v1 servers) and
- * quantity. None of today's shipped streams carries them: until issue 11's batch allocation
- * streams exist, this explore is not generated.
+ * stream as parent and a collection ending in BatchNumbers (DocumentLines/BatchNumbers), with the
+ * header's key, the key of the line each allocation sits on (the relation's childLineKeyColumn,
+ * base_line_number), batch_number_property (batch_number in catalogs that named it after v1's
+ * property) and quantity. Without any of them, this explore is not generated.
  */
 import { columnSql, emptyContribution, hasColumns, hasTable, tableSql, type GeneratorContext, type SubjectContribution } from './context.js';
 import { childRelation, currentChildRowsFrom, isLineRelation, parentChildJoinSql, type LineRelation } from './current-rows.js';
