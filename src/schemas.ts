@@ -21,6 +21,9 @@ export function schemasDir(): string {
   }
 }
 
+// The only module-level state the connector keeps, on purpose: schemas/ is part of the
+// installation and never changes while a process runs, and callers get copies, so two runs in one
+// process cannot see each other's edits through it.
 const cache = new Map<string, unknown>();
 
 /** Reads and caches a JSON file from schemas/, e.g. readSchema('streams/document.json'). */
