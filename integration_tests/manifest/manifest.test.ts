@@ -133,7 +133,7 @@ describe('the generated manifest on the Service Layer simulator', () => {
     }
   });
 
-  test('follows the next links of both dialects to the last page, one login per stream', async () => {
+  test('pages by key in both dialects to the last page, one login per stream', async () => {
     for (const dialect of ['v2', 'v1'] as const) {
       const url = `${sim.baseUrl.replace(/\/b1s\/v[12]$/, '')}/b1s/${dialect}/`;
       const small = new DeclarativeTestEngine(manifest, { config: { ...session.config, service_layer_url: url, page_size: 7 }, now: () => new Date(`${sim.clock.now()}Z`) });
@@ -144,11 +144,42 @@ describe('the generated manifest on the Service Layer simulator', () => {
       const items = sim.count('Items');
       assert.equal(new Set(stock.records.map((r) => r['item_code'])).size, items, dialect);
       assert.equal(stock.urls.length, Math.ceil(items / 7) + (items % 7 === 0 ? 1 : 0), `${dialect}: one request per page of items`);
-      assert.match(stock.urls[1]!, new RegExp(`/b1s/${dialect}/Items\\?.*\\$skip=7`), dialect);
-      // The link is followed as it is: each query option once.
-      for (const option of ['select', 'orderby']) assert.equal(stock.urls[1]!.split(`${option}=`).length, 2, `${dialect} ${option}`);
+      // The second page asks for the items after the first page's last one, in key order; the next link is not followed.
+      const second = new URL(stock.urls[1]!);
+      assert.equal(second.pathname, `/b1s/${dialect}/Items`, dialect);
+      assert.equal(second.searchParams.get('$filter'), `ItemCode gt '${String(sim.keys.keyAt('Items', 6))}'`, dialect);
+      assert.equal(second.searchParams.get('$orderby'), 'ItemCode asc', dialect);
+      assert.equal(second.searchParams.has('$skip'), false, dialect);
+      for (const option of ['$select', '$orderby', '$filter']) assert.equal(second.searchParams.getAll(option).length, 1, `${dialect} ${option}`);
       assert.equal(stock.logins, 1);
     }
+  });
+
+  test('a record that leaves the filter behind the read position, and one inserted, shift no page boundary', async () => {
+    // A first sync from start_date reads the payments posted on or after it, seven to a page. After
+    // the first page, a payment already read is moved before start_date (standing in for any record
+    // that leaves the filtered set: a deletion, a date corrected) and a payment is posted. Paged by
+    // $skip, the second page would start one record late and the record at the boundary would never
+    // be read; paged by key, every payment that matches throughout the read is read.
+    const startDate = '2026-01-01';
+    const matching = () => [...sim.groundTruth('IncomingPayments', ['DocEntry', 'DocDate'])].filter((p) => String(p['DocDate']).slice(0, 10) >= startDate).map((p) => Number(p['DocEntry']));
+    const before = matching();
+    assert.ok(before.length > 14, 'the filter matches more than two pages');
+    const leaving = before[2]!;
+    const boundary = before[7]!;
+    const paged = new DeclarativeTestEngine(manifest, { config: { ...session.config, start_date: startDate, page_size: 7 }, now: () => new Date(`${sim.clock.now()}Z`) });
+    const firstRequest = sim.dataRequestCount + 1;
+    sim.mutations.at(firstRequest + 1, { kind: 'update', entitySet: 'IncomingPayments', key: leaving, changes: { DocDate: '2025-12-30' } });
+    sim.mutations.at(firstRequest + 1, { kind: 'insert', entitySet: 'IncomingPayments' });
+    const result = await paged.readStream('incoming_payments');
+    const read = result.records.map((r) => Number(r['doc_entry']));
+    assert.equal(new Set(read).size, read.length, 'no payment twice');
+    assert.ok(read.includes(leaving), 'the payment that left was read before it left');
+    assert.ok(read.includes(boundary), 'the payment at the page boundary is read');
+    const after = matching();
+    assert.equal(after.length, before.length, 'one payment left the filter, one was posted');
+    for (const key of after) assert.ok(read.includes(key), `payment ${key}, which matches throughout or was posted during the read, is read`);
+    assert.equal(new URL(result.urls[1]!).searchParams.get('$filter'), `DocDate ge '${startDate}' and DocEntry gt ${before[6]!}`);
   });
 
   test('change stamps: the next sync re-reads from the day of the latest change, less the lookback', async () => {

@@ -8,7 +8,6 @@ import type { CatalogEntry } from '../streams/catalog.js';
 import { authenticator } from './auth.js';
 import type { Component } from './components.js';
 import { dataErrorHandler } from './errors.js';
-import { paginator } from './paginator.js';
 import { manifestSpec } from './spec.js';
 import { declarativeStream, entitySetRequest, groupByEntitySet } from './streams.js';
 
@@ -58,7 +57,6 @@ export function generateManifest(entries: readonly CatalogEntry[]): GeneratedMan
       concurrency_level: { type: 'ConcurrencyLevel', default_concurrency: 2 },
       definitions: {
         authenticator: authenticator(),
-        paginator: paginator(),
         error_handler: dataErrorHandler(),
       },
       streams,

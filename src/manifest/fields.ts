@@ -16,7 +16,7 @@ import { PARENT_RECORD_HASH } from '../streams/columns.js';
 import type { ChildStreamDefinition, StreamDefinition } from '../streams/definitions.js';
 import type { Component } from './components.js';
 import type { ColumnPlan } from '../streams/records.js';
-import { configPath, exactValue, pyString, recordProperty } from './jinja.js';
+import { configPath, exactValue, odataKeyLiteral, pyString, recordProperty } from './jinja.js';
 import { columnValueTemplate, nestedRowsTemplate, timestampTemplate } from './values.js';
 
 /** The scratch object the columns are written to before it replaces the record. */
@@ -43,12 +43,10 @@ function ownRecord(context: FieldContext): string {
 
 /** The canonical URL of the record's entity, as the image builds it (engine.ts sourceUrlOf). */
 function sourceUrlTemplate(context: FieldContext): string {
-  const quote = pyString("'");
-  const literal = `((key ~ '') if key is number else (${quote} ~ (key ~ '')|replace(${quote}, ${pyString("''")}) ~ ${quote}))`;
   const root = `${configPath('service_layer_url')}.strip().rstrip('/')`;
   return (
     `{% set key = ${recordProperty(context.definition.key, parentRecord(context))} %}` +
-    exactValue(`${root} ~ ${pyString(`/${context.definition.entitySet}(`)} ~ ${literal} ~ ')'`)
+    exactValue(`${root} ~ ${pyString(`/${context.definition.entitySet}(`)} ~ ${odataKeyLiteral('key')} ~ ')'`)
   );
 }
 

@@ -38,3 +38,12 @@ export function configSetting(name: string, fallback: string | number): string {
 export function recordProperty(property: string, container = 'record'): string {
   return `${container}.get(${pyString(property)})`;
 }
+
+/**
+ * The OData literal of the entity key in the variable `v`, as the image writes it (cursor/ordering.ts
+ * keyLiteral): a number as it is, text in single quotes with each quote doubled.
+ */
+export function odataKeyLiteral(v: string): string {
+  const quote = pyString("'");
+  return `((${v} ~ '') if ${v} is number else (${quote} ~ (${v} ~ '')|replace(${quote}, ${pyString("''")}) ~ ${quote}))`;
+}

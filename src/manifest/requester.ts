@@ -1,30 +1,27 @@
 /**
  * The request every stream of one entity set sends: the entity set in key order, the properties
- * its streams need ($select, collections included), the cursor policy's $filter, and the page size
- * preference. The parent stream and its line streams send the same request, so that each line's
- * copy of its parent is the very record the parent stream hashed (see fields.ts).
+ * its streams need ($select, collections included), the cursor policy's $filter and, after the
+ * first page, the key condition that pages by key (paginator.ts), and the page size preference.
+ * The parent stream and its line streams send the same requests, so that each line's copy of its
+ * parent is the very record the parent stream hashed (see fields.ts).
  *
- * The URL is url_base + path rather than `url`: a next link is joined to url_base
- * (http_requester.py, _get_url and _join_url), and only the service root makes a relative link
- * resolve where the Service Layer means it. The query options go on the first page only: a next
- * link already carries the whole query, so it is followed verbatim, as the image follows it. (The
- * engine would drop an option the link repeats with the same decoded value,
- * HttpClient._dedupe_query_params, but a server that spells an option differently in its link
- * would then get it twice.) An option that renders empty is dropped
- * (interpolated_request_input_provider.py), and next_page_token is empty on the first page only.
+ * Every page is url_base + path with the same query options, as the image asks for each page
+ * (streams/engine.ts, cursor/pass.ts pageFilter): `<bound> and <key> gt <last key>`. The policy's
+ * bound may render empty (a first sync without start_date reads everything); the key condition is
+ * then the whole filter, and an option that renders empty is dropped
+ * (interpolated_request_input_provider.py drops None, and JinjaInterpolation evaluates an empty
+ * rendering to its default, None). A bound whose top level is an `or` is parenthesized by its
+ * policy, as the image's bound filters are.
  */
 import { pageSizePreference } from '../service-layer/odata.js';
 import type { StreamDefinition } from '../streams/definitions.js';
 import { definitionRef, type Component } from './components.js';
 import { configPath, configSetting, template } from './jinja.js';
+import { afterPreviousKeyCondition } from './paginator.js';
 import { specDefault } from './spec.js';
 
 export function serviceRootTemplate(): string {
   return template(configPath('service_layer_url'));
-}
-
-function firstPageOnly(value: string): string {
-  return `{% if not next_page_token %}${value}{% endif %}`;
 }
 
 export interface EntitySetRequest {
@@ -35,13 +32,15 @@ export interface EntitySetRequest {
   filter: string | undefined;
 }
 
+/** The $filter template of every page: the policy's bound, and after the first page the key condition. */
+export function pageFilterTemplate(key: string, bound: string | undefined): string {
+  const after = afterPreviousKeyCondition(key);
+  if (bound === undefined) return `{% if next_page_token %}${after}{% endif %}`;
+  return `{% set bound %}${bound}{% endset %}{% if not next_page_token %}{{ bound }}{% elif bound %}{{ bound }} and ${after}{% else %}${after}{% endif %}`;
+}
+
 export function requester(request: EntitySetRequest): Component {
-  const options: Record<string, string> = {
-    $select: request.select.join(','),
-    $orderby: `${request.definition.key} asc`,
-  };
-  if (request.filter !== undefined) options['$filter'] = request.filter;
-  const parameters = Object.fromEntries(Object.entries(options).map(([name, value]) => [name, firstPageOnly(value)]));
+  const { key } = request.definition;
   return {
     type: 'HttpRequester',
     url_base: serviceRootTemplate(),
@@ -49,7 +48,11 @@ export function requester(request: EntitySetRequest): Component {
     http_method: 'GET',
     authenticator: definitionRef('authenticator'),
     request_headers: { accept: 'application/json', ...pageSizePreference(template(configSetting('page_size', specDefault('page_size')))) },
-    request_parameters: parameters,
+    request_parameters: {
+      $select: request.select.join(','),
+      $orderby: `${key} asc`,
+      $filter: pageFilterTemplate(key, request.filter),
+    },
     error_handler: definitionRef('error_handler'),
   };
 }

@@ -8,9 +8,10 @@ import type { CatalogEntry } from '../streams/catalog.js';
 import type { CursorPolicy } from '../streams/cursor/policy.js';
 import type { StreamDefinition } from '../streams/definitions.js';
 import { requestedProperties } from '../streams/records.js';
-import { definitionRef, type Component } from './components.js';
+import type { Component } from './components.js';
 import { streamColumns, type StreamColumns } from './columns.js';
 import { recordTransformations } from './fields.js';
+import { paginator } from './paginator.js';
 import { requester, type EntitySetRequest } from './requester.js';
 
 /** The streams of one entity set that go into the manifest, with their columns. */
@@ -66,7 +67,7 @@ export function declarativeStream(entry: CatalogEntry, columns: StreamColumns, r
       type: 'SimpleRetriever',
       requester: requester(request),
       record_selector: { type: 'RecordSelector', extractor },
-      paginator: definitionRef('paginator'),
+      paginator: paginator(definition.key),
     },
     ...(incrementalSync ? { incremental_sync: incrementalSync } : {}),
     transformations: recordTransformations(columns.columns, { definition, child }),

@@ -13,10 +13,10 @@ import { SecretRedactor } from '../../src/logging.js';
 import { offeredStreams } from '../../src/streams/offered.js';
 import { generateManifest } from '../../src/manifest/document.js';
 import type { Logger } from '../../src/logging.js';
-import { interpolate } from '../helpers/declarative/interpolation.js';
+import { interpolate, interpolateOption } from '../helpers/declarative/interpolation.js';
 
 const PYTHON = `
-import ast, hashlib, json, sys
+import ast, datetime, hashlib, json, sys
 from jinja2.sandbox import SandboxedEnvironment
 
 def hash_filter(value, hash_type="md5", salt=None):
@@ -25,13 +25,21 @@ def hash_filter(value, hash_type="md5", salt=None):
     digest.update(str(value).encode("utf-8"))
     return digest.hexdigest()
 
+def day_delta(num_days, format="%Y-%m-%dT%H:%M:%S.%f%z"):
+    # airbyte_cdk/sources/declarative/interpolation/macros.py, on the tests' fixed clock
+    return (datetime.datetime(2026, 11, 25, 10, tzinfo=datetime.timezone.utc) + datetime.timedelta(days=num_days)).strftime(format)
+
 env = SandboxedEnvironment()
 env.filters["hash"] = hash_filter
+env.globals["day_delta"] = day_delta
 
-def interpolate(template, context):
-    # airbyte_cdk/sources/declarative/interpolation/jinja.py JinjaInterpolation.eval
+def interpolate(template, context, option=False):
+    # airbyte_cdk/sources/declarative/interpolation/jinja.py JinjaInterpolation.eval: an empty
+    # rendering falls back to the default, the template itself or, for a request option, None
     result = env.from_string(template).render(**context)
     if not result:
+        if option:
+            return None
         result = env.from_string(template).render(**context)
     try:
         return ast.literal_eval(result)
@@ -39,7 +47,7 @@ def interpolate(template, context):
         return result
 
 cases = json.load(sys.stdin)
-print(json.dumps([interpolate(case["template"], case["context"]) for case in cases]))
+print(json.dumps([interpolate(case["template"], case["context"], case.get("option", False)) for case in cases]))
 `;
 
 function pythonWithJinja(): string | false {
@@ -53,8 +61,26 @@ const config = parseConfig({
   credentials: { auth_type: 'session_login', company_db: 'SBO_FOODCO', username: 'manager', password: '1234' },
 }, new SecretRedactor());
 const manifest = generateManifest([...offeredStreams(config, undefined, quiet).values()]).document as {
-  streams: { name: string; transformations: { fields?: { path: string[]; value: string }[] }[] }[];
+  streams: {
+    name: string;
+    transformations: { fields?: { path: string[]; value: string }[] }[];
+    retriever: { requester: { request_parameters: Record<string, string> }; paginator: { pagination_strategy: { cursor_value: string; stop_condition: string } } };
+  }[];
 };
+
+interface Case {
+  stream: string;
+  column: string;
+  template: string;
+  context: Record<string, unknown>;
+  option?: boolean;
+}
+
+function renderWithPython(cases: Case[]): unknown[] {
+  const run = spawnSync('python3', ['-c', PYTHON], { input: JSON.stringify(cases), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  assert.equal(run.status, 0, run.stderr);
+  return JSON.parse(run.stdout) as unknown[];
+}
 
 // No whole-number floats: JSON.parse cannot tell 2.0 from 2, and Python's str() of them differs.
 const batch = { BatchNumberProperty: "B'24-07", BaseLineNumber: 1, Quantity: 2.5, ExpiryDate: '2025-02-01', AddmisionDate: '2025-01-01', SystemSerialNumber: 12 };
@@ -87,7 +113,7 @@ const samples: Record<string, Record<string, unknown>> = {
 };
 
 test('the interpreter evaluates every column template as Python Jinja2 does', { skip: pythonWithJinja() }, () => {
-  const cases: { stream: string; column: string; template: string; context: Record<string, unknown> }[] = [];
+  const cases: Case[] = [];
   for (const stream of manifest.streams) {
     const record = samples[stream.name];
     if (!record) continue;
@@ -96,11 +122,45 @@ test('the interpreter evaluates every column template as Python Jinja2 does', { 
     }
   }
   assert.ok(cases.length > 150);
-  const run = spawnSync('python3', ['-c', PYTHON], { input: JSON.stringify(cases), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  assert.equal(run.status, 0, run.stderr);
-  const expected = JSON.parse(run.stdout) as unknown[];
+  const expected = renderWithPython(cases);
   cases.forEach((c, index) => {
     const actual = JSON.parse(JSON.stringify(interpolate(c.template, c.context)));
     assert.deepEqual(actual, expected[index], `${c.stream}.${c.column}`);
+  });
+});
+
+test('the interpreter renders the paging templates (cursor, stop condition, query options) as Python Jinja2 does', { skip: pythonWithJinja() }, () => {
+  const pages: Record<string, { response: Record<string, unknown>; tokens: unknown[]; slices: Record<string, unknown>[] }> = {
+    invoices: { response: { value: [invoice], 'odata.nextLink': 'Invoices?$skip=1' }, tokens: [7], slices: [{ start_time: '2026-11-01', end_time: '2026-11-25' }] },
+    invoices_batch_numbers: { response: { value: [invoice] }, tokens: [7], slices: [{ start_time: '2026-11-01', end_time: '2026-11-25' }] },
+    journal_entries: { response: { value: [{ JdtNum: 40, ReferenceDate: '2026-11-02' }], '@odata.nextLink': 'JournalEntries?$skip=1' }, tokens: [40], slices: [{ start: 0, end: 1e9 }, { start: 500, end: 1e9 }] },
+    items: { response: { value: [item], '@odata.nextLink': 'Items?$skip=1' }, tokens: ["FD'7", '00123', 'Müller'], slices: [{}] },
+  };
+  const cases: Case[] = [];
+  for (const stream of manifest.streams) {
+    const page = pages[stream.name];
+    if (!page) continue;
+    const { cursor_value, stop_condition } = stream.retriever.paginator.pagination_strategy;
+    const responseContext = { config, response: page.response, headers: {}, last_record: null, last_page_size: 0 };
+    cases.push({ stream: stream.name, column: 'cursor_value', template: cursor_value, context: responseContext });
+    cases.push({ stream: stream.name, column: 'stop_condition', template: stop_condition, context: responseContext });
+    cases.push({ stream: stream.name, column: 'stop_condition', template: stop_condition, context: { ...responseContext, response: { value: [], '@odata.nextLink': 'x' } } });
+    for (const slice of page.slices) {
+      for (const token of [null, ...page.tokens]) {
+        for (const [option, template] of Object.entries(stream.retriever.requester.request_parameters)) {
+          const next_page_token = token === null ? null : { next_page_token: token };
+          for (const settings of [config, { ...config, start_date: '2026-01-01' }]) {
+            cases.push({ stream: stream.name, column: option, template, option: true, context: { config: settings, stream_slice: slice, stream_interval: slice, next_page_token } });
+          }
+        }
+      }
+    }
+  }
+  assert.ok(cases.length > 50);
+  const expected = renderWithPython(cases);
+  const globals = { now: () => new Date('2026-11-25T10:00:00Z') };
+  cases.forEach((c, index) => {
+    const actual = c.option ? interpolateOption(c.template, c.context, globals) : interpolate(c.template, c.context, globals);
+    assert.deepEqual(JSON.parse(JSON.stringify(actual)), expected[index], `${c.stream}.${c.column} ${JSON.stringify(c.context['next_page_token'] ?? null)}`);
   });
 });

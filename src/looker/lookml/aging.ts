@@ -28,9 +28,8 @@
 import { columnSql, emptyContribution, hasColumns, tableSql, type GeneratorContext, type SubjectContribution } from './context.js';
 import { cancelledOriginalSql, childRelation, currentChildRowsFrom, notCancellationSql, notCancelledSql } from './current-rows.js';
 import { concatKey } from './dialect.js';
-import { addDerivedExplore, bucketDimensions, derivedColumnSql, derivedField, indentSql, rowKeyDimension, type Bucket } from './derived.js';
+import { addDerivedExploreJoining, bucketDimensions, derivedColumnSql, derivedField, indentSql, rowKeyDimension, type Bucket } from './derived.js';
 import { amountOptions, dimension, fieldSet, measure, templatedFilter } from './fields.js';
-import { buildJoins } from './joins.js';
 import { fieldList, type LookmlNode } from './lookml-text.js';
 import { masterDataJoins } from './master-joins.js';
 import { paymentTotalsSql, type PaymentFlow } from './payment-totals.js';
@@ -103,19 +102,21 @@ function addSide(ctx: GeneratorContext, side: AgingSide, contribution: SubjectCo
   contribution.notes.push(...payments.notes);
   branches.push(...payments.branches);
 
-  const joins = buildJoins(ctx, side.explore, masterDataJoins({ baseView: side.view, partner: { name: side.partner.name, label: side.partner.label, column: 'card_code' } }));
-  contribution.notes.push(...joins.notes);
-  addDerivedExplore(contribution, ctx, {
-    name: side.explore,
-    view: side.view,
-    label: side.label,
-    description: `Open ${side.partner.noun} items (documents less payments) by due-date bucket as of the date picked in "As of date" (today when empty), per ${side.partner.noun}.`,
-    viewDescription: `Movements of open items: documents, their cancellations, settlements by payments, payments on account and credit notes reconciled with their invoices, each with its item's ${side.partner.noun}, posting and due dates. Amounts in local currency.`,
-    sql: branches.join('\nUNION ALL\n'),
-    fields: fields(ctx, side),
-    joins: joins.nodes,
-    parameters: [],
-  });
+  addDerivedExploreJoining(
+    contribution,
+    ctx,
+    {
+      name: side.explore,
+      view: side.view,
+      label: side.label,
+      description: `Open ${side.partner.noun} items (documents less payments) by due-date bucket as of the date picked in "As of date" (today when empty), per ${side.partner.noun}.`,
+      viewDescription: `Movements of open items: documents, their cancellations, settlements by payments, payments on account and credit notes reconciled with their invoices, each with its item's ${side.partner.noun}, posting and due dates. Amounts in local currency.`,
+      sql: branches.join('\nUNION ALL\n'),
+      fields: fields(ctx, side),
+      parameters: [],
+    },
+    masterDataJoins({ baseView: side.view, partner: { name: side.partner.name, label: side.partner.label, column: 'card_code' } }),
+  );
 }
 
 const select = (columns: Record<string, string>) =>

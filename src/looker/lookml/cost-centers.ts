@@ -19,7 +19,9 @@
  */
 import { columnSql, hasColumns, hasTable, tableSql, type GeneratorContext } from './context.js';
 import { currentChildRowsFrom } from './current-rows.js';
-import { indentSql } from './derived.js';
+import { derivedColumnSql, derivedField, indentSql } from './derived.js';
+import { dimension, PERCENT_FORMAT } from './fields.js';
+import type { LookmlNode } from './lookml-text.js';
 
 export const RULE_LINES = 'distribution_rule_lines';
 const RULES = 'distribution_rules';
@@ -129,4 +131,31 @@ export function allocatedRowsSql(ctx: GeneratorContext, input: AllocationInput):
     sql: ['SELECT', select.map((s) => `  ${s}`).join(',\n'), 'FROM (', indentSql(input.baseSql), ') AS b', ...joins].join('\n'),
     notes: shares.notes,
   };
+}
+
+/** What the rule and center columns of a view's allocated rows hold, in the view's own words. */
+export interface AllocatedFieldDescriptions {
+  rule1: string;
+  rule2: string;
+  center1: string;
+  center2: string;
+}
+
+/** The fields of allocated rows (see allocatedRowsSql): each dimension's rule and center, and the share. */
+export function allocatedCostCenterFields(ctx: GeneratorContext, describe: AllocatedFieldDescriptions): LookmlNode[] {
+  const group = 'Cost centers';
+  return [
+    derivedField(ctx, 'distribution_rule_1', 'string', { label: 'Distribution rule, dimension 1', groupLabel: group, description: describe.rule1 }),
+    derivedField(ctx, 'distribution_rule_2', 'string', { label: 'Distribution rule, dimension 2', groupLabel: group, description: describe.rule2 }),
+    derivedField(ctx, 'cost_center_1', 'string', { label: 'Cost center code, dimension 1', groupLabel: group, description: describe.center1 }),
+    derivedField(ctx, 'cost_center_2', 'string', { label: 'Cost center code, dimension 2', groupLabel: group, description: describe.center2 }),
+    dimension('allocation_share', {
+      type: 'number',
+      label: 'Allocation share',
+      groupLabel: group,
+      description: "Share of the line's amount allocated to these cost centers (1 for direct rules).",
+      valueFormatName: PERCENT_FORMAT,
+      sql: derivedColumnSql('allocation_share'),
+    }),
+  ];
 }

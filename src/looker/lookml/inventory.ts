@@ -20,9 +20,9 @@
  */
 import { columnSql, emptyContribution, hasColumns, hasTable, missingColumns, tableSql, type GeneratorContext, type SubjectContribution } from './context.js';
 import { currentVersionColumns, parentChildJoinSql, relationOfChild, staleRowsNote } from './current-rows.js';
-import { addDerivedExplore, bucketDimensions, derivedColumnSql, derivedField, indentSql, itemWarehouseFields, rowKeyDimension, type Bucket } from './derived.js';
+import { addDerivedExploreJoining, bucketDimensions, derivedColumnSql, derivedField, indentSql, itemWarehouseFields, rowKeyDimension, type Bucket } from './derived.js';
 import { amountOptions, dimension, fieldSet, measure, QUANTITY_FORMAT } from './fields.js';
-import { buildJoins, type JoinSpec } from './joins.js';
+import type { JoinSpec } from './joins.js';
 import { documentLineUnion, lineColumn, headerColumn, type DocumentLineSource, type UnionColumn } from './line-union.js';
 import { fieldList, type LookmlNode } from './lookml-text.js';
 import { masterDataJoins } from './master-joins.js';
@@ -101,19 +101,20 @@ function addInventory(ctx: GeneratorContext, contribution: SubjectContribution):
     },
     ...masterDataJoins({ baseView: INVENTORY_VIEW, item: 'item_code', warehouse: 'warehouse_code' }),
   ];
-  const joins = buildJoins(ctx, INVENTORY_EXPLORE, specs);
-  contribution.notes.push(...joins.notes);
-
-  addDerivedExplore(contribution, ctx, {
-    name: INVENTORY_EXPLORE,
-    view: INVENTORY_VIEW,
-    label: 'Inventory aging',
-    description: `Stock on hand and its value per item and warehouse, by age bucket: FIFO layers from ${inflows ? inflows.kinds.join(', ') : 'no'} inflows.`,
-    viewDescription: 'Stock on hand per item and warehouse split into FIFO age layers: the most recent inflows into the warehouse cover the quantity on hand; the rest is "Before inflow history".',
-    sql: layersSql,
-    fields: layerFields(ctx),
-    joins: joins.nodes,
-  });
+  addDerivedExploreJoining(
+    contribution,
+    ctx,
+    {
+      name: INVENTORY_EXPLORE,
+      view: INVENTORY_VIEW,
+      label: 'Inventory aging',
+      description: `Stock on hand and its value per item and warehouse, by age bucket: FIFO layers from ${inflows ? inflows.kinds.join(', ') : 'no'} inflows.`,
+      viewDescription: 'Stock on hand per item and warehouse split into FIFO age layers: the most recent inflows into the warehouse cover the quantity on hand; the rest is "Before inflow history".',
+      sql: layersSql,
+      fields: layerFields(ctx),
+    },
+    specs,
+  );
 }
 
 /** Current stock rows with positive stock: item, warehouse, quantity, unit cost. */

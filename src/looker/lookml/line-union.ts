@@ -43,6 +43,17 @@ export interface LineUnion {
 export const lineColumn = (column: string) => (ref: ColumnRef) => ref('line', column);
 export const headerColumn = (column: string) => (ref: ColumnRef) => ref('header', column);
 
+/** Which line of which document a row is, its business partner, item and warehouse: the leading columns of the sales and purchasing unions. */
+export const LINE_IDENTITY_COLUMNS: readonly UnionColumn[] = [
+  { alias: 'doc_entry', kind: 'integer', value: lineColumn('doc_entry') },
+  { alias: 'line_num', kind: 'integer', value: lineColumn('line_num') },
+  { alias: 'doc_num', kind: 'integer', value: headerColumn('doc_num') },
+  { alias: 'doc_date', kind: 'date', value: headerColumn('doc_date') },
+  { alias: 'card_code', kind: 'string', value: headerColumn('card_code') },
+  { alias: 'item_code', kind: 'string', value: lineColumn('item_code') },
+  { alias: 'warehouse_code', kind: 'string', value: lineColumn('warehouse_code') },
+];
+
 /** The lines stream of a document header stream, per the stream table. */
 export function documentLinesOf(ctx: GeneratorContext, header: string): string | undefined {
   return childRelation(ctx, header, 'DocumentLines')?.child;

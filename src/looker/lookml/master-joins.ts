@@ -20,26 +20,19 @@ export interface MasterJoinColumns {
 export function masterDataJoins(m: MasterJoinColumns): JoinSpec[] {
   const base = (column: string) => `\${${m.baseView}.${column}}`;
   const baseRequires = (column: string) => (m.baseTable ? [{ table: m.baseTable, columns: [column] }] : []);
+  /** A master data stream joined on its key to a column of the base view: many base rows to one master row. */
+  const masterJoin = (name: string, from: string, viewLabel: string, key: string, column: string): JoinSpec => ({
+    name,
+    from,
+    viewLabel,
+    relationship: 'many_to_one',
+    sqlOn: `\${${name}.${key}} = ${base(column)}`,
+    requires: [{ table: from, columns: [key] }, ...baseRequires(column)],
+  });
   const joins: JoinSpec[] = [];
-  if (m.partner) {
-    joins.push({
-      name: m.partner.name,
-      from: 'business_partners',
-      viewLabel: m.partner.label,
-      relationship: 'many_to_one',
-      sqlOn: `\${${m.partner.name}.card_code} = ${base(m.partner.column)}`,
-      requires: [{ table: 'business_partners', columns: ['card_code'] }, ...baseRequires(m.partner.column)],
-    });
-  }
+  if (m.partner) joins.push(masterJoin(m.partner.name, 'business_partners', m.partner.label, 'card_code', m.partner.column));
   if (m.item) {
-    joins.push({
-      name: 'item',
-      from: 'items',
-      viewLabel: 'Item',
-      relationship: 'many_to_one',
-      sqlOn: `\${item.item_code} = ${base(m.item)}`,
-      requires: [{ table: 'items', columns: ['item_code'] }, ...baseRequires(m.item)],
-    });
+    joins.push(masterJoin('item', 'items', 'Item', 'item_code', m.item));
     joins.push({
       name: 'item_group',
       from: 'item_groups',
@@ -53,39 +46,13 @@ export function masterDataJoins(m: MasterJoinColumns): JoinSpec[] {
       through: ['item'],
     });
   }
-  if (m.warehouse) {
-    joins.push({
-      name: 'warehouse',
-      from: 'warehouses',
-      viewLabel: 'Warehouse',
-      relationship: 'many_to_one',
-      sqlOn: `\${warehouse.warehouse_code} = ${base(m.warehouse)}`,
-      requires: [{ table: 'warehouses', columns: ['warehouse_code'] }, ...baseRequires(m.warehouse)],
-    });
-  }
+  if (m.warehouse) joins.push(masterJoin('warehouse', 'warehouses', 'Warehouse', 'warehouse_code', m.warehouse));
   for (const [name, column, label] of [
     ['cost_center_1', m.costCenter1, 'Cost center (dimension 1)'],
     ['cost_center_2', m.costCenter2, 'Cost center (dimension 2)'],
   ] as const) {
-    if (!column) continue;
-    joins.push({
-      name,
-      from: 'cost_centers',
-      viewLabel: label,
-      relationship: 'many_to_one',
-      sqlOn: `\${${name}.center_code} = ${base(column)}`,
-      requires: [{ table: 'cost_centers', columns: ['center_code'] }, ...baseRequires(column)],
-    });
+    if (column) joins.push(masterJoin(name, 'cost_centers', label, 'center_code', column));
   }
-  if (m.account) {
-    joins.push({
-      name: m.account.name,
-      from: 'gl_accounts',
-      viewLabel: m.account.label,
-      relationship: 'many_to_one',
-      sqlOn: `\${${m.account.name}.code} = ${base(m.account.column)}`,
-      requires: [{ table: 'gl_accounts', columns: ['code'] }, ...baseRequires(m.account.column)],
-    });
-  }
+  if (m.account) joins.push(masterJoin(m.account.name, 'gl_accounts', m.account.label, 'code', m.account.column));
   return joins;
 }

@@ -12,11 +12,11 @@
  */
 import { columnSql, emptyContribution, hasColumns, hasTable, tableSql, type GeneratorContext, type SubjectContribution } from './context.js';
 import { accountHierarchyJoin, hasAccountHierarchy } from './account-hierarchy.js';
-import { allocatedRowsSql } from './cost-centers.js';
+import { allocatedCostCenterFields, allocatedRowsSql } from './cost-centers.js';
 import { currentChildRowsFrom } from './current-rows.js';
-import { addDerivedExplore, derivedColumnSql, derivedField, rowKeyDimension } from './derived.js';
+import { addDerivedExploreJoining, derivedColumnSql, derivedField, rowKeyDimension } from './derived.js';
 import { amountOptions, dimension, fieldSet, measure, PERCENT_FORMAT } from './fields.js';
-import { buildJoins, type JoinSpec } from './joins.js';
+import type { JoinSpec } from './joins.js';
 import { fieldList, type LookmlNode } from './lookml-text.js';
 import { masterDataJoins } from './master-joins.js';
 
@@ -103,19 +103,21 @@ export function profitAndLoss(ctx: GeneratorContext): SubjectContribution {
     }),
     ...(hasAccountHierarchy(ctx) ? [accountHierarchyJoin(PROFIT_AND_LOSS_VIEW, 'account_code')] : []),
   ];
-  const joins = buildJoins(ctx, PROFIT_AND_LOSS_EXPLORE, specs);
-  contribution.notes.push(...joins.notes);
-  addDerivedExplore(contribution, ctx, {
-    name: PROFIT_AND_LOSS_EXPLORE,
-    view: PROFIT_AND_LOSS_VIEW,
-    label: 'Profit and loss',
-    description:
-      'Revenue, expenses and net income from the journal entry lines on profit-and-loss accounts, by account hierarchy, fiscal year and period, and cost center (split rules allocated). Year-end closing entries are left out.',
-    viewDescription: 'Current journal entry lines on revenue and expense accounts, without year-end closing entries, allocated to the cost centers of their distribution rules. Amounts in local currency.',
-    sql: allocated.sql,
-    fields: fields(ctx),
-    joins: joins.nodes,
-  });
+  addDerivedExploreJoining(
+    contribution,
+    ctx,
+    {
+      name: PROFIT_AND_LOSS_EXPLORE,
+      view: PROFIT_AND_LOSS_VIEW,
+      label: 'Profit and loss',
+      description:
+        'Revenue, expenses and net income from the journal entry lines on profit-and-loss accounts, by account hierarchy, fiscal year and period, and cost center (split rules allocated). Year-end closing entries are left out.',
+      viewDescription: 'Current journal entry lines on revenue and expense accounts, without year-end closing entries, allocated to the cost centers of their distribution rules. Amounts in local currency.',
+      sql: allocated.sql,
+      fields: fields(ctx),
+    },
+    specs,
+  );
   return contribution;
 }
 
@@ -155,17 +157,11 @@ function fields(ctx: GeneratorContext): LookmlNode[] {
     derivedField(ctx, 'origin', 'string', { label: 'Origin', groupLabel: 'Journal entry', description: 'Kind of transaction that posted the line (OriginalJournal): ttARInvoice, ttJournalEntry...' }),
     derivedField(ctx, 'account_code', 'string', { label: 'G/L account code', groupLabel: 'Account', description: 'Account posted to (AccountCode).' }),
     derivedField(ctx, 'account_type', 'string', { label: 'Account type', groupLabel: 'Account', description: 'at_Revenues or at_Expenses.' }),
-    derivedField(ctx, 'distribution_rule_1', 'string', { label: 'Distribution rule, dimension 1', groupLabel: 'Cost centers', description: 'Distribution rule of dimension 1 on the line (CostingCode).' }),
-    derivedField(ctx, 'distribution_rule_2', 'string', { label: 'Distribution rule, dimension 2', groupLabel: 'Cost centers', description: 'Distribution rule of dimension 2 on the line (CostingCode2).' }),
-    derivedField(ctx, 'cost_center_1', 'string', { label: 'Cost center code, dimension 1', groupLabel: 'Cost centers', description: 'Cost center of dimension 1 the line is allocated to.' }),
-    derivedField(ctx, 'cost_center_2', 'string', { label: 'Cost center code, dimension 2', groupLabel: 'Cost centers', description: 'Cost center of dimension 2 the line is allocated to.' }),
-    dimension('allocation_share', {
-      type: 'number',
-      label: 'Allocation share',
-      groupLabel: 'Cost centers',
-      description: "Share of the line's amount allocated to these cost centers (1 for direct rules).",
-      valueFormatName: PERCENT_FORMAT,
-      sql: t('allocation_share'),
+    ...allocatedCostCenterFields(ctx, {
+      rule1: 'Distribution rule of dimension 1 on the line (CostingCode).',
+      rule2: 'Distribution rule of dimension 2 on the line (CostingCode2).',
+      center1: 'Cost center of dimension 1 the line is allocated to.',
+      center2: 'Cost center of dimension 2 the line is allocated to.',
     }),
     dimension('net_income_amount', { type: 'number', hidden: true, label: 'Net income amount', description: 'Credit less debit, allocated.', ...amount, sql: t('net_income_amount') }),
     fieldSet('pnl_detail', ['jdt_num', 'posting_date', 'origin', 'account_code', 'cost_center_1', 'cost_center_2', 'amount']),

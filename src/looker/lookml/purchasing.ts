@@ -5,10 +5,9 @@
  * amounts sit side by side so that open orders and receipts not yet invoiced can be compared.
  */
 import { emptyContribution, type GeneratorContext, type SubjectContribution } from './context.js';
-import { addDerivedExplore, derivedColumnSql, derivedField, documentLineKeys } from './derived.js';
+import { addDerivedExploreJoining, derivedColumnSql, derivedField, documentLineKeys } from './derived.js';
 import { amountOptions, dimension, fieldSet, measure, QUANTITY_FORMAT } from './fields.js';
-import { buildJoins } from './joins.js';
-import { documentLineUnion, headerColumn, lineColumn, type DocumentLineSource, type UnionColumn } from './line-union.js';
+import { documentLineUnion, LINE_IDENTITY_COLUMNS, lineColumn, type DocumentLineSource, type UnionColumn } from './line-union.js';
 import { fieldList, type LookmlNode } from './lookml-text.js';
 import { masterDataJoins } from './master-joins.js';
 
@@ -22,13 +21,7 @@ const SOURCES: { source: DocumentLineSource; label: string; title: string }[] = 
 ];
 
 const COLUMNS: UnionColumn[] = [
-  { alias: 'doc_entry', kind: 'integer', value: lineColumn('doc_entry') },
-  { alias: 'line_num', kind: 'integer', value: lineColumn('line_num') },
-  { alias: 'doc_num', kind: 'integer', value: headerColumn('doc_num') },
-  { alias: 'doc_date', kind: 'date', value: headerColumn('doc_date') },
-  { alias: 'card_code', kind: 'string', value: headerColumn('card_code') },
-  { alias: 'item_code', kind: 'string', value: lineColumn('item_code') },
-  { alias: 'warehouse_code', kind: 'string', value: lineColumn('warehouse_code') },
+  ...LINE_IDENTITY_COLUMNS,
   { alias: 'base_entry', kind: 'integer', value: lineColumn('base_entry') },
   { alias: 'line_quantity', kind: 'number', value: lineColumn('quantity') },
   { alias: 'line_amount', kind: 'number', value: lineColumn('line_total') },
@@ -62,9 +55,18 @@ export function purchasing(ctx: GeneratorContext): SubjectContribution {
     return contribution;
   }
   contribution.notes.push(...union.notes);
-  const joins = buildJoins(
+  addDerivedExploreJoining(
+    contribution,
     ctx,
-    PURCHASING_EXPLORE,
+    {
+      name: PURCHASING_EXPLORE,
+      view: PURCHASING_VIEW,
+      label: 'Purchasing',
+      description: 'Ordered, received and invoiced quantities and amounts per purchasing document line, by vendor, item and warehouse.',
+      viewDescription: `Current lines of ${union.kinds.join(', ')} documents, excluding cancelled documents and cancellation documents. Amounts in local currency.`,
+      sql: union.sql,
+      fields: [...viewFields(ctx), ...measures(ctx, union.kinds)],
+    },
     masterDataJoins({
       baseView: PURCHASING_VIEW,
       partner: { name: 'vendor', label: 'Vendor', column: 'card_code' },
@@ -72,17 +74,6 @@ export function purchasing(ctx: GeneratorContext): SubjectContribution {
       warehouse: 'warehouse_code',
     }),
   );
-  contribution.notes.push(...joins.notes);
-  addDerivedExplore(contribution, ctx, {
-    name: PURCHASING_EXPLORE,
-    view: PURCHASING_VIEW,
-    label: 'Purchasing',
-    description: 'Ordered, received and invoiced quantities and amounts per purchasing document line, by vendor, item and warehouse.',
-    viewDescription: `Current lines of ${union.kinds.join(', ')} documents, excluding cancelled documents and cancellation documents. Amounts in local currency.`,
-    sql: union.sql,
-    fields: [...viewFields(ctx), ...measures(ctx, union.kinds)],
-    joins: joins.nodes,
-  });
   return contribution;
 }
 

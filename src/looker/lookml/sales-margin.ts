@@ -22,13 +22,13 @@
  * its revenue rules as SAP does when they are empty.
  */
 import { columnSql, emptyContribution, hasColumns, hasTable, tableSql, type GeneratorContext, type SubjectContribution } from './context.js';
-import { allocatedRowsSql } from './cost-centers.js';
+import { allocatedCostCenterFields, allocatedRowsSql } from './cost-centers.js';
 import { childRelation, parentChildJoinSql } from './current-rows.js';
 import { concatKey } from './dialect.js';
 import { addDerivedExplore, derivedColumnSql, derivedField, documentLineKeys, indentSql } from './derived.js';
 import { amountOptions, dimension, fieldSet, measure, PERCENT_FORMAT, QUANTITY_FORMAT } from './fields.js';
 import { buildJoins, type JoinSpec } from './joins.js';
-import { documentLineUnion, headerColumn, lineColumn, type ColumnRef, type DocumentLineSource, type UnionColumn } from './line-union.js';
+import { documentLineUnion, headerColumn, LINE_IDENTITY_COLUMNS, lineColumn, type ColumnRef, type DocumentLineSource, type UnionColumn } from './line-union.js';
 import { fieldList, type LookmlNode } from './lookml-text.js';
 import { masterDataJoins } from './master-joins.js';
 
@@ -57,13 +57,7 @@ const coalesce = (values: string[]) => (values.length === 0 ? undefined : values
 
 /** Columns both row kinds share, in union order. */
 const COMMON: UnionColumn[] = [
-  { alias: 'doc_entry', kind: 'integer', value: lineColumn('doc_entry') },
-  { alias: 'line_num', kind: 'integer', value: lineColumn('line_num') },
-  { alias: 'doc_num', kind: 'integer', value: headerColumn('doc_num') },
-  { alias: 'doc_date', kind: 'date', value: headerColumn('doc_date') },
-  { alias: 'card_code', kind: 'string', value: headerColumn('card_code') },
-  { alias: 'item_code', kind: 'string', value: lineColumn('item_code') },
-  { alias: 'warehouse_code', kind: 'string', value: lineColumn('warehouse_code') },
+  ...LINE_IDENTITY_COLUMNS,
   { alias: 'sales_person_code', kind: 'integer', value: (ref) => coalesce([...firstOf(ref, 'line', ['sales_person_code']), ...firstOf(ref, 'header', ['sales_person_code'])]) },
 ];
 
@@ -310,17 +304,11 @@ function viewFields(ctx: GeneratorContext): LookmlNode[] {
       groupLabel: 'Accounting',
       description: "On cost rows: 'journal entry' when the cost comes from the document's posting, 'no journal entry' when the document has none in the synced ledger (its cost counts as 0).",
     }),
-    derivedField(ctx, 'distribution_rule_1', 'string', { label: 'Distribution rule, dimension 1', groupLabel: 'Cost centers', description: 'Distribution rule of dimension 1 on the line (CostingCode, or COGSCostingCode on cost rows).' }),
-    derivedField(ctx, 'distribution_rule_2', 'string', { label: 'Distribution rule, dimension 2', groupLabel: 'Cost centers', description: 'Distribution rule of dimension 2 on the line (CostingCode2, or COGSCostingCode2 on cost rows).' }),
-    derivedField(ctx, 'cost_center_1', 'string', { label: 'Cost center code, dimension 1', groupLabel: 'Cost centers', description: 'Cost center of dimension 1 the row is allocated to: the rule itself when direct, each center of a split rule.' }),
-    derivedField(ctx, 'cost_center_2', 'string', { label: 'Cost center code, dimension 2', groupLabel: 'Cost centers', description: 'Cost center of dimension 2 the row is allocated to.' }),
-    dimension('allocation_share', {
-      type: 'number',
-      label: 'Allocation share',
-      groupLabel: 'Cost centers',
-      description: "Share of the line's amount allocated to these cost centers (1 for direct rules).",
-      valueFormatName: PERCENT_FORMAT,
-      sql: t('allocation_share'),
+    ...allocatedCostCenterFields(ctx, {
+      rule1: 'Distribution rule of dimension 1 on the line (CostingCode, or COGSCostingCode on cost rows).',
+      rule2: 'Distribution rule of dimension 2 on the line (CostingCode2, or COGSCostingCode2 on cost rows).',
+      center1: 'Cost center of dimension 1 the row is allocated to: the rule itself when direct, each center of a split rule.',
+      center2: 'Cost center of dimension 2 the row is allocated to.',
     }),
     dimension('amount', { type: 'number', hidden: true, label: 'Amount', description: 'Revenue or cost of goods of the row, allocated.', ...amount, sql: t('amount') }),
     dimension('quantity', { type: 'number', hidden: true, label: 'Quantity', description: 'Quantity of revenue rows, allocated.', valueFormat: QUANTITY_FORMAT, sql: t('quantity') }),

@@ -6,7 +6,7 @@
  */
 import { interpolate, interpolateBoolean, interpolateOption } from './interpolation.js';
 import type { Globals, Scope } from './jinja.js';
-import { isMapping, str, strftime, type PyValue } from './python-values.js';
+import { isMapping, str, strftime, truthy, type PyValue } from './python-values.js';
 
 type Component = Record<string, unknown> & { type?: string };
 
@@ -280,7 +280,9 @@ export class DeclarativeTestEngine {
     expectType(paginator, ['DefaultPaginator'], `${name}.paginator`);
     const strategy = component(paginator['pagination_strategy'], `${name}.pagination_strategy`);
     expectType(strategy, ['CursorPagination'], `${name}.pagination_strategy`);
-    expectType(component(paginator['page_token_option'], 'page_token_option'), ['RequestPath'], `${name}.page_token_option`);
+    // default_paginator.py: a RequestPath token becomes the path; without page_token_option the token reaches the request only through the templates that read next_page_token.
+    const tokenOption = paginator['page_token_option'] === undefined ? undefined : component(paginator['page_token_option'], 'page_token_option');
+    if (tokenOption) expectType(tokenOption, ['RequestPath'], `${name}.page_token_option`);
 
     const config = this.options.config;
     const cursor = cursorRun(stream['incremental_sync'] as Component | undefined, state, config, this.globals);
@@ -325,6 +327,8 @@ export class DeclarativeTestEngine {
       let extracted: unknown = body;
       for (const key of extractor['field_path'] as string[]) extracted = (extracted as Record<string, unknown> | undefined)?.[key];
       const pageRecords = Array.isArray(extracted) ? (extracted as Record<string, unknown>[]) : [];
+      let lastRecord: Record<string, unknown> | null = null;
+      let lastPageSize = 0;
       for (const raw of pageRecords) {
         // record_expander.py: each item of the nested list, with a deep copy of its parent under original_record.
         const rows: Record<string, unknown>[] = [];
@@ -342,15 +346,19 @@ export class DeclarativeTestEngine {
           const record = transform(row, transformations, scope, this.globals);
           cursor?.observe(record);
           result.records.push(record);
+          lastRecord = record;
+          lastPageSize++;
         }
       }
 
-      const responseScope: Scope = { config, response: body, headers: Object.fromEntries(response.headers), last_page_size: pageRecords.length };
+      // cursor_pagination_strategy.py: the decoded page, and the count and last of the records the selector emitted (simple_retriever.py _read_pages).
+      const responseScope: Scope = { config, response: body, headers: Object.fromEntries(response.headers), last_page_size: lastPageSize, last_record: lastRecord };
       if (strategy['stop_condition'] && interpolateBoolean(String(strategy['stop_condition']), responseScope, this.globals)) break;
       const token = interpolate(String(strategy['cursor_value']), responseScope, this.globals);
-      if (token === null || token === '' || token === false) break;
+      // "return token if token else None": a falsy token (Python's truth) ends paging.
+      if (!truthy(token as PyValue)) break;
       nextPageToken = token;
-      path = str(token);
+      if (tokenOption) path = str(token);
     }
     if (cursor) result.state = cursor.finalState();
     return result;

@@ -1,6 +1,6 @@
 /**
  * A small Jinja interpreter for testing manifests without the Python engine: the statements
- * {{ }}, {% set %}, {% if/elif/else %} and {% for %}, and the expressions, filters, tests and macros
+ * {{ }}, {% set %} (also as a block), {% if/elif/else %} and {% for %}, and the expressions, filters, tests and macros
  * that declarative manifests use (Jinja's template designer documentation, and the engine's own
  * filters.py and macros.py). It follows Python semantics through python-values.ts. Anything it
  * does not know is an error, so a template it cannot evaluate fails the test instead of passing.
@@ -485,6 +485,7 @@ type Statement =
   | { kind: 'text'; text: string }
   | { kind: 'output'; expression: Node }
   | { kind: 'set'; name: string; expression: Node }
+  | { kind: 'capture'; name: string; body: Statement[] }
   | { kind: 'if'; branches: { test: Node | undefined; body: Statement[] }[] }
   | { kind: 'for'; name: string; iterable: Node; body: Statement[] };
 
@@ -504,7 +505,10 @@ function parseTemplate(source: string): Statement[] {
         const tag = part.slice(2, -2).trim();
         const keyword = tag.split(/\s+/, 1)[0]!;
         if (terminators.includes(keyword)) return { body, end: tag };
-        if (keyword === 'set') {
+        if (keyword === 'set' && /^set\s+[A-Za-z_][A-Za-z0-9_]*$/.test(tag)) {
+          // A block assignment: the rendered body, as text.
+          body.push({ kind: 'capture', name: tag.slice(3).trim(), body: block(['endset']).body });
+        } else if (keyword === 'set') {
           const match = /^set\s+([A-Za-z_][A-Za-z0-9_]*)\s*=\s*([\s\S]+)$/.exec(tag)!;
           body.push({ kind: 'set', name: match[1]!, expression: parseExpression(match[2]!) });
         } else if (keyword === 'if') {
@@ -544,6 +548,9 @@ function run(statements: Statement[], scope: Scope, globals: Globals): string {
       }
       case 'set':
         scope[statement.name] = evaluate(statement.expression, scope, globals);
+        break;
+      case 'capture':
+        scope[statement.name] = run(statement.body, scope, globals);
         break;
       case 'if': {
         const branch = statement.branches.find((candidate) => candidate.test === undefined || truthy(evaluate(candidate.test, scope, globals)));
