@@ -26,10 +26,9 @@
  */
 import { columnSql, emptyContribution, hasColumns, hasTable, tableSql, type GeneratorContext, type SubjectContribution } from './context.js';
 import { childRelation, currentChildRowsFrom, isLineRelation, parentChildJoinSql, type LineRelation } from './current-rows.js';
-import { addDerivedExploreJoining, bucketDimensions, derivedColumnSql, derivedField, indentSql, itemWarehouseFields, rowKeyDimension } from './derived.js';
+import { addItemWarehouseExplore, bucketDimensions, derivedColumnSql, derivedField, indentSql, itemWarehouseFields, rowKeyDimension } from './derived.js';
 import { amountOptions, dimension, fieldSet, measure, QUANTITY_FORMAT } from './fields.js';
 import { fieldList, type LookmlNode } from './lookml-text.js';
-import { masterDataJoins } from './master-joins.js';
 
 export const BATCH_EXPIRY_EXPLORE = 'inventory_expiry';
 export const BATCH_STOCK_VIEW = 'batch_stock';
@@ -129,20 +128,15 @@ export function batchExpiry(ctx: GeneratorContext): SubjectContribution {
     'WHERE m.quantity <> 0',
   ].join('\n');
   contribution.notes.push(...new Set(notes));
-  addDerivedExploreJoining(
-    contribution,
-    ctx,
-    {
-      name: BATCH_EXPIRY_EXPLORE,
-      view: BATCH_STOCK_VIEW,
-      label: 'Inventory expiry',
-      description: 'Stock of batch-managed items per batch and warehouse by expiry: expired, expiring within 7, 30 or 90 days, or later.',
-      viewDescription: 'Stock per item, warehouse and batch: the batch allocations of every stock movement added up, with the batch dates. Amounts in local currency.',
-      sql,
-      fields: fields(ctx),
-    },
-    masterDataJoins({ baseView: BATCH_STOCK_VIEW, item: 'item_code', warehouse: 'warehouse_code' }),
-  );
+  addItemWarehouseExplore(contribution, ctx, {
+    name: BATCH_EXPIRY_EXPLORE,
+    view: BATCH_STOCK_VIEW,
+    label: 'Inventory expiry',
+    description: 'Stock of batch-managed items per batch and warehouse by expiry: expired, expiring within 7, 30 or 90 days, or later.',
+    viewDescription: 'Stock per item, warehouse and batch: the batch allocations of every stock movement added up, with the batch dates. Amounts in local currency.',
+    sql,
+    fields: fields(ctx),
+  });
   return contribution;
 }
 

@@ -10,6 +10,7 @@ import { concatKey, type SqlKind } from './dialect.js';
 import { dimension, dimensionGroup, ID_FORMAT, type DimensionOptions } from './fields.js';
 import { buildJoins, type JoinSpec } from './joins.js';
 import { bare, block, comment, quoted, sqlParam, type LookmlNode } from './lookml-text.js';
+import { masterDataJoins } from './master-joins.js';
 
 export function derivedTableView(ctx: GeneratorContext, name: string, description: string, sql: string, fields: LookmlNode[]): DerivedView {
   const derivedTable: LookmlNode[] = [sqlParam('sql', sql)];
@@ -53,6 +54,14 @@ export function addDerivedExploreJoining(contribution: SubjectContribution, ctx:
   const joins = buildJoins(ctx, explore.name, specs);
   contribution.notes.push(...joins.notes);
   addDerivedExplore(contribution, ctx, { ...explore, joins: joins.nodes });
+}
+
+/**
+ * An explore of a derived table with a row per item and warehouse (stock rows, batches, month
+ * ends), joined to the item, its group and the warehouse.
+ */
+export function addItemWarehouseExplore(contribution: SubjectContribution, ctx: GeneratorContext, explore: Omit<DerivedExplore, 'joins'>): void {
+  addDerivedExploreJoining(contribution, ctx, explore, masterDataJoins({ baseView: explore.view, item: 'item_code', warehouse: 'warehouse_code' }));
 }
 
 /**

@@ -11,10 +11,9 @@
  * Months without a sync have no rows.
  */
 import { columnSql, emptyContribution, hasColumns, storedTableSql, type GeneratorContext, type SubjectContribution } from './context.js';
-import { addDerivedExploreJoining, derivedColumnSql, derivedField, itemWarehouseFields, rowKeyDimension } from './derived.js';
+import { addItemWarehouseExplore, derivedColumnSql, derivedField, itemWarehouseFields, rowKeyDimension } from './derived.js';
 import { amountOptions, dimension, fieldSet, measure, QUANTITY_FORMAT } from './fields.js';
 import { fieldList, type LookmlNode } from './lookml-text.js';
-import { masterDataJoins } from './master-joins.js';
 import { EXTRACTED_AT } from './tables.js';
 
 export const STOCK_HISTORY_EXPLORE = 'inventory_history';
@@ -40,20 +39,15 @@ export function stockHistory(ctx: GeneratorContext): SubjectContribution {
     ') AS c',
     'WHERE c.copy_rank = 1',
   ].join('\n');
-  addDerivedExploreJoining(
-    contribution,
-    ctx,
-    {
-      name: STOCK_HISTORY_EXPLORE,
-      view: STOCK_HISTORY_VIEW,
-      label: 'Inventory history',
-      description: 'Stock on hand and its value per item and warehouse at each month end: the last copy of item_warehouse_stock synced in the month (append mode).',
-      viewDescription: 'The last synced copy of each item-warehouse stock row per month (item_warehouse_stock in append mode). Amounts in local currency.',
-      sql,
-      fields: fields(ctx),
-    },
-    masterDataJoins({ baseView: STOCK_HISTORY_VIEW, item: 'item_code', warehouse: 'warehouse_code' }),
-  );
+  addItemWarehouseExplore(contribution, ctx, {
+    name: STOCK_HISTORY_EXPLORE,
+    view: STOCK_HISTORY_VIEW,
+    label: 'Inventory history',
+    description: 'Stock on hand and its value per item and warehouse at each month end: the last copy of item_warehouse_stock synced in the month (append mode).',
+    viewDescription: 'The last synced copy of each item-warehouse stock row per month (item_warehouse_stock in append mode). Amounts in local currency.',
+    sql,
+    fields: fields(ctx),
+  });
   return contribution;
 }
 
