@@ -21,6 +21,11 @@ export interface JsonSchemaFragment {
   airbyte_secret?: boolean;
   /** The SAP property a column comes from, so that a selected snake_case column maps back to `$select`. */
   'x-b1-property'?: string;
+  /**
+   * The other spellings of that property on other Service Layer versions: OData v4 forbids a
+   * property named like its type, so /b1s/v2 calls BatchNumber.BatchNumber BatchNumberProperty.
+   */
+  'x-b1-property-aliases'?: string[];
   [keyword: string]: unknown;
 }
 

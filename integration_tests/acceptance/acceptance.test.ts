@@ -16,13 +16,29 @@ import { recordValidators } from './record-validator.js';
 const fixtures = join(repoRoot, 'integration_tests');
 const readFixture = (name: string): unknown => JSON.parse(readFileSync(join(fixtures, name), 'utf8'));
 
-/** Every shipped stream and the entity set behind it, with each child's collection. */
+/** Every shipped stream and the entity set behind it, with each child's collection (a path for rows of a collection in each line). */
+const document = (entitySet: string, lines: string, batches?: string) => ({
+  entitySet,
+  key: 'DocEntry',
+  children: { [lines]: 'DocumentLines', ...(batches ? { [batches]: 'DocumentLines/BatchNumbers' } : {}) },
+});
 const PARENTS: Record<string, { entitySet: string; key: string; children: Record<string, string> }> = {
-  invoices: { entitySet: 'Invoices', key: 'DocEntry', children: { invoice_lines: 'DocumentLines' } },
-  credit_notes: { entitySet: 'CreditNotes', key: 'DocEntry', children: { credit_note_lines: 'DocumentLines' } },
-  purchase_invoices: { entitySet: 'PurchaseInvoices', key: 'DocEntry', children: { purchase_invoice_lines: 'DocumentLines' } },
-  purchase_orders: { entitySet: 'PurchaseOrders', key: 'DocEntry', children: { purchase_order_lines: 'DocumentLines' } },
-  goods_receipts: { entitySet: 'PurchaseDeliveryNotes', key: 'DocEntry', children: { goods_receipt_lines: 'DocumentLines' } },
+  invoices: document('Invoices', 'invoice_lines', 'invoices_batch_numbers'),
+  credit_notes: document('CreditNotes', 'credit_note_lines', 'credit_notes_batch_numbers'),
+  purchase_invoices: document('PurchaseInvoices', 'purchase_invoice_lines', 'purchase_invoices_batch_numbers'),
+  purchase_orders: document('PurchaseOrders', 'purchase_order_lines'),
+  goods_receipts: document('PurchaseDeliveryNotes', 'goods_receipt_lines', 'goods_receipts_batch_numbers'),
+  orders: document('Orders', 'order_lines'),
+  delivery_notes: document('DeliveryNotes', 'delivery_note_lines', 'delivery_notes_batch_numbers'),
+  returns: document('Returns', 'return_lines', 'returns_batch_numbers'),
+  purchase_returns: document('PurchaseReturns', 'purchase_return_lines', 'purchase_returns_batch_numbers'),
+  inventory_gen_entries: document('InventoryGenEntries', 'inventory_gen_entry_lines', 'inventory_gen_entries_batch_numbers'),
+  inventory_gen_exits: document('InventoryGenExits', 'inventory_gen_exit_lines', 'inventory_gen_exits_batch_numbers'),
+  stock_transfers: {
+    entitySet: 'StockTransfers',
+    key: 'DocEntry',
+    children: { stock_transfer_lines: 'StockTransferLines', stock_transfers_batch_numbers: 'StockTransferLines/BatchNumbers' },
+  },
   journal_entries: { entitySet: 'JournalEntries', key: 'JdtNum', children: { journal_entry_lines: 'JournalEntryLines' } },
   incoming_payments: { entitySet: 'IncomingPayments', key: 'DocEntry', children: { incoming_payment_invoices: 'PaymentInvoices' } },
   outgoing_payments: { entitySet: 'VendorPayments', key: 'DocEntry', children: { outgoing_payment_invoices: 'PaymentInvoices' } },
@@ -31,10 +47,17 @@ const PARENTS: Record<string, { entitySet: string; key: string; children: Record
   gl_accounts: { entitySet: 'ChartOfAccounts', key: 'Code', children: {} },
   cost_centers: { entitySet: 'ProfitCenters', key: 'CenterCode', children: {} },
   dimensions: { entitySet: 'Dimensions', key: 'DimensionCode', children: {} },
-  distribution_rules: { entitySet: 'DistributionRules', key: 'FactorCode', children: {} },
+  distribution_rules: { entitySet: 'DistributionRules', key: 'FactorCode', children: { distribution_rule_lines: 'DistributionRuleLines' } },
   warehouses: { entitySet: 'Warehouses', key: 'WarehouseCode', children: {} },
   item_groups: { entitySet: 'ItemGroups', key: 'Number', children: {} },
+  batch_number_details: { entitySet: 'BatchNumberDetails', key: 'DocEntry', children: {} },
+  financial_years: { entitySet: 'FinancialYears', key: 'AbsEntry', children: {} },
 };
+
+/** The rows at a collection path of a ground-truth record (DocumentLines, or DocumentLines/BatchNumbers). */
+function rowsAt(record: Record<string, unknown>, path: string): unknown[] {
+  return path.split('/').reduce<unknown[]>((rows, step) => rows.flatMap((row) => ((row as Record<string, unknown>)[step] as unknown[] | null) ?? []), [record]);
+}
 
 function expectedCounts(session: Session): Map<string, number> {
   const counts = new Map<string, number>();
@@ -42,7 +65,7 @@ function expectedCounts(session: Session): Map<string, number> {
     counts.set(stream, session.sim.count(parent.entitySet));
     for (const [child, collection] of Object.entries(parent.children)) {
       let rows = 0;
-      for (const record of session.sim.groundTruth(parent.entitySet)) rows += ((record[collection] as unknown[] | null) ?? []).length;
+      for (const record of session.sim.groundTruth(parent.entitySet, [collection])) rows += rowsAt(record, collection).length;
       counts.set(child, rows);
     }
   }
@@ -197,6 +220,20 @@ describe('acceptance against the v2 simulator', () => {
     assert.deepEqual(byName.get('invoice_lines')!.source_defined_primary_key, [['doc_entry'], ['line_num']]);
     assert.deepEqual(byName.get('journal_entry_lines')!.source_defined_primary_key, [['jdt_num'], ['line_id']]);
     assert.deepEqual(byName.get('item_warehouse_stock')!.source_defined_primary_key, [['item_code'], ['warehouse_code']]);
+    // Issue 11's keys, a contract.
+    for (const [parent, { children }] of Object.entries(PARENTS)) {
+      if (!children[`${parent}_batch_numbers`]) continue;
+      assert.deepEqual(byName.get(`${parent}_batch_numbers`)!.source_defined_primary_key, [['doc_entry'], ['base_line_number'], ['batch_number_property']], parent);
+    }
+    for (const lines of ['order_lines', 'delivery_note_lines', 'return_lines', 'purchase_return_lines', 'inventory_gen_entry_lines', 'inventory_gen_exit_lines', 'stock_transfer_lines']) {
+      assert.deepEqual(byName.get(lines)!.source_defined_primary_key, [['doc_entry'], ['line_num']], lines);
+    }
+    assert.deepEqual(byName.get('batch_number_details')!.source_defined_primary_key, [['doc_entry']]);
+    assert.deepEqual(byName.get('distribution_rule_lines')!.source_defined_primary_key, [['factor_code'], ['center_code'], ['effective_from']]);
+    assert.deepEqual(byName.get('financial_years')!.source_defined_primary_key, [['code']]);
+    assert.ok(byName.get('financial_years')!.json_schema.properties.abs_entry, "the entity's own key stays a column");
+    assert.deepEqual(byName.get('stock_transfers')!.default_cursor_field, ['updated_at'], 'a stock transfer is incremental on its day stamp');
+    assert.deepEqual(byName.get('stock_transfers_batch_numbers')!.default_cursor_field, ['parent_updated_at']);
   });
 
   test('basic read: every record valid and every record of the company delivered, with statuses, estimates and checkpoints', async () => {
@@ -310,5 +347,31 @@ describe('acceptance against the v2 simulator', () => {
     }
     const lines = latestByKey([stopped, resumed], 'invoice_lines', ['doc_entry', 'line_num']);
     assert.equal(lines.size, expectedCounts(session).get('invoice_lines'));
+  });
+
+  test('a read of stock documents resumed from any of its checkpoints loses nothing: headers, lines and batch allocations', async () => {
+    const streams = ['stock_transfers', 'stock_transfer_lines', 'stock_transfers_batch_numbers', 'inventory_gen_exits', 'inventory_gen_exit_lines', 'inventory_gen_exits_batch_numbers'];
+    const keys: Record<string, string[]> = {
+      stock_transfers: ['doc_entry'],
+      inventory_gen_exits: ['doc_entry'],
+      stock_transfer_lines: ['doc_entry', 'line_num'],
+      inventory_gen_exit_lines: ['doc_entry', 'line_num'],
+      stock_transfers_batch_numbers: ['doc_entry', 'base_line_number', 'batch_number_property'],
+      inventory_gen_exits_batch_numbers: ['doc_entry', 'base_line_number', 'batch_number_property'],
+    };
+    const catalog = configuredCatalog(session.streams, 'incremental', streams);
+    const whole = await read(session, catalog);
+    assert.equal(whole.code, 0, whole.stderr);
+    const expected = expectedCounts(session);
+    for (const stream of streams) assert.equal(latestByKey([whole], stream, keys[stream]!).size, expected.get(stream), stream);
+    const checkpoints = whole.messages.flatMap((m, index) => (m.type === 'STATE' && JSON.stringify(m).includes('"after_key"') ? [index] : []));
+    assert.ok(checkpoints.length >= 2 * 9, `several checkpoints per stream: ${checkpoints.length}`);
+    // A stop right after any checkpoint: what was emitted up to it, then a read from the states saved so far.
+    for (const at of checkpoints) {
+      const before = { ...whole, messages: whole.messages.slice(0, at + 1) };
+      const resumed = await read(session, catalog, lastStates(before));
+      assert.equal(resumed.code, 0, resumed.stderr);
+      for (const stream of streams) assert.equal(latestByKey([before, resumed], stream, keys[stream]!).size, expected.get(stream), `${stream}, resumed after message ${at}`);
+    }
   });
 });

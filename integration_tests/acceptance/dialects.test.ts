@@ -10,6 +10,7 @@ import { configuredCatalog, latestByKey, openSession, read, type Session } from 
 const STREAMS = [
   'invoices',
   'invoice_lines',
+  'invoices_batch_numbers',
   'journal_entries',
   'journal_entry_lines',
   'incoming_payments',
@@ -17,6 +18,8 @@ const STREAMS = [
   'items',
   'item_warehouse_stock',
   'business_partners',
+  'distribution_rule_lines',
+  'financial_years',
 ];
 
 describe('v1 dialect over pinned HTTPS', () => {
@@ -62,6 +65,10 @@ describe('v1 dialect over pinned HTTPS', () => {
       items: ['item_code'],
       item_warehouse_stock: ['item_code', 'warehouse_code'],
       business_partners: ['card_code'],
+      // v1 calls the batch BatchNumber, v2 BatchNumberProperty: one column, batch_number_property.
+      invoices_batch_numbers: ['doc_entry', 'base_line_number', 'batch_number_property'],
+      distribution_rule_lines: ['factor_code', 'center_code', 'effective_from'],
+      financial_years: ['code'],
     };
     const comparable = (record: Record<string, unknown>): Record<string, unknown> =>
       Object.fromEntries(Object.entries(record).filter(([column]) => !column.startsWith('_b1_')));
@@ -72,8 +79,18 @@ describe('v1 dialect over pinned HTTPS', () => {
       assert.ok(a.size > 0, stream);
       for (const [id, record] of b) assert.deepEqual(comparable(a.get(id)!), comparable(record), `${stream} ${id}`);
     }
+    assert.ok([...latestByKey([runV1], 'invoices_batch_numbers', keys.invoices_batch_numbers!).values()].every((b) => typeof b.batch_number_property === 'string'));
     const invoice = [...latestByKey([runV1], 'invoices', ['doc_entry']).values()][0]!;
     assert.match(String(invoice.doc_date), /^\d{4}-\d{2}-\d{2}$/);
     assert.match(String(invoice.updated_at), /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
+  });
+
+  test("a catalog discovered on v2 reads a line's batches from a v1 server, whose property has v1's name", async () => {
+    const batches = ['invoices', 'invoices_batch_numbers'];
+    const run = await read(v1, configuredCatalog(v2.streams, 'full_refresh', batches));
+    assert.equal(run.code, 0, run.stderr);
+    const rows = [...latestByKey([run], 'invoices_batch_numbers', ['doc_entry', 'base_line_number', 'batch_number_property']).values()];
+    assert.ok(rows.length > 0 && rows.every((b) => typeof b.batch_number_property === 'string'), 'every batch has its number');
+    assert.doesNotMatch(run.stdout, /left out/, 'no column was left out');
   });
 });

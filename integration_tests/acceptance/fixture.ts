@@ -109,3 +109,25 @@ export function streamNames(run: ConnectorRun, type: 'RECORD' | 'STATE'): Set<st
   }
   return names;
 }
+
+/**
+ * The rows of a child stream a deduplicating destination holds as current: the latest copy of each
+ * key whose parent hash is its parent's latest record hash (what the LookML model reads).
+ */
+export function currentChildRows(runs: ConnectorRun[], parent: string, child: string, childKey: string[]): Record<string, unknown>[] {
+  const headers = latestByKey(runs, parent, ['doc_entry']);
+  return [...latestByKey(runs, child, childKey).values()].filter((row) => row._b1_parent_record_hash === headers.get(String(row.doc_entry))?._b1_record_hash);
+}
+
+/** The batch allocations of an entity set's documents, as "doc_entry|line|batch" -> quantity, from the simulator's ground truth. */
+export function truthBatchAllocations(sim: ServiceLayerSimulator, entitySet: string, lines = 'DocumentLines'): Map<string, number> {
+  const allocations = new Map<string, number>();
+  for (const document of sim.groundTruth(entitySet, ['DocEntry', `${lines}/LineNum`, `${lines}/BatchNumbers`])) {
+    for (const line of (document[lines] as Record<string, unknown>[] | null) ?? []) {
+      for (const batch of (line.BatchNumbers as Record<string, unknown>[] | null) ?? []) {
+        allocations.set(`${String(document.DocEntry)}|${String(line.LineNum)}|${String(batch.BatchNumberProperty)}`, batch.Quantity as number);
+      }
+    }
+  }
+  return allocations;
+}

@@ -6,7 +6,7 @@
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lastStates } from '../../test/helpers/connector.js';
-import { configuredCatalog, latestByKey, openSession, read, truthUpdatedAt, type Session } from './fixture.js';
+import { configuredCatalog, currentChildRows, latestByKey, openSession, read, truthBatchAllocations, truthUpdatedAt, type Session } from './fixture.js';
 
 const STREAMS = ['invoices', 'invoice_lines', 'purchase_orders', 'purchase_order_lines', 'incoming_payments', 'journal_entries'];
 
@@ -145,5 +145,78 @@ describe('incremental reads never lose a change', () => {
     const expected = [...session.sim.groundTruth('Invoices')].filter((r) => String(r.UpdateDate).slice(0, 10) >= '2026-01-01').length;
     assert.equal(count(replay), expected);
     assert.ok(count(replay) > count(withoutReplay));
+  });
+});
+
+/** The latest header of every document of an entity set equals the simulator's, and its current batch allocations equal the books'. */
+function assertLatestDocuments(s: Session, runs: Awaited<ReturnType<typeof read>>[], stream: string, entitySet: string, lines = 'DocumentLines'): void {
+  const emitted = latestByKey(runs, stream, ['doc_entry']);
+  for (const truth of s.sim.groundTruth(entitySet)) {
+    const record = emitted.get(String(truth.DocEntry));
+    assert.ok(record, `${stream} ${truth.DocEntry} was never emitted`);
+    assert.equal(record.updated_at, truthUpdatedAt(truth), `${stream} ${truth.DocEntry} is stale`);
+    assert.equal(record.comments, truth.Comments ?? null, `${stream} ${truth.DocEntry} comments are stale`);
+    assert.equal(record.document_status, truth.DocumentStatus, `${stream} ${truth.DocEntry} status is stale`);
+  }
+  assert.equal(emitted.size, s.sim.count(entitySet));
+  const batches = currentChildRows(runs, stream, `${stream}_batch_numbers`, ['doc_entry', 'base_line_number', 'batch_number_property']);
+  const current = new Map(batches.map((b) => [`${String(b.doc_entry)}|${String(b.base_line_number)}|${String(b.batch_number_property)}`, b.quantity]));
+  const truth = truthBatchAllocations(s.sim, entitySet, lines);
+  assert.ok(truth.size > 0, `${entitySet} move batches`);
+  assert.deepEqual(new Map([...current].sort()), new Map([...truth].sort()), `${stream}_batch_numbers: the current allocations are the books'`);
+}
+
+describe("issue 11's entity sets never lose a change either", () => {
+  test('deliveries and their batch allocations: updated before and after they are read, one posted and one cancelled during the read', async () => {
+    session = await openSession({ clockStart: '2026-11-25T14:00:00' });
+    const { sim } = session;
+    const readStart = sim.dataRequestCount;
+    const early = sim.keys.keyAt('DeliveryNotes', 3)!;
+    const last = sim.keys.lastKey('DeliveryNotes')!;
+    // SAP cancels a delivery only while nothing follows it: an open one, not the last (changed above).
+    const [open] = sim.keys.find('DeliveryNotes', (r) => r.DocumentStatus === 'bost_Open' && r.CancelStatus === 'csNo' && r.DocEntry !== last, 1);
+    assert.ok(open !== undefined, 'an open delivery to cancel');
+    sim.mutations.at(readStart + 4, { kind: 'update', entitySet: 'DeliveryNotes', key: early, changes: { Comments: 'changed after it was read' } });
+    sim.mutations.at(readStart + 4, { kind: 'update', entitySet: 'DeliveryNotes', key: last, changes: { Comments: 'changed before it was read' } });
+    sim.mutations.at(readStart + 5, { kind: 'insert', entitySet: 'DeliveryNotes', record: { Comments: 'posted during the read' } });
+    sim.mutations.at(readStart + 6, { kind: 'cancel_document', entitySet: 'DeliveryNotes', key: open as number });
+    const catalog = configuredCatalog(session.streams, 'incremental', ['delivery_notes', 'delivery_note_lines', 'delivery_notes_batch_numbers']);
+    const first = await read(session, catalog);
+    assert.equal(first.code, 0, first.stderr);
+    sim.mutations.apply({ kind: 'advance_clock', ms: 3600_000 });
+    sim.mutations.apply({ kind: 'update', entitySet: 'DeliveryNotes', key: early, changes: { Comments: 'changed again the same day' } });
+    const second = await read(session, catalog, lastStates(first));
+    assert.equal(second.code, 0, second.stderr);
+    assertLatestDocuments(session, [first, second], 'delivery_notes', 'DeliveryNotes');
+    const cancelled = latestByKey([first, second], 'delivery_notes', ['doc_entry']).get(String(open))!;
+    assert.equal(cancelled.cancel_status, 'csYes', 'the cancelled delivery arrived as cancelled');
+  });
+
+  test('stock transfers, stamped by day only: changes during the read, twice the same day, and after it the same day', async () => {
+    session = await openSession({ clockStart: '2026-11-25T14:00:00' });
+    const { sim } = session;
+    const readStart = sim.dataRequestCount;
+    const early = sim.keys.keyAt('StockTransfers', 3)!;
+    const later = sim.keys.keyAt('StockTransfers', 5)!;
+    const last = sim.keys.lastKey('StockTransfers')!;
+    sim.mutations.at(readStart + 3, { kind: 'update', entitySet: 'StockTransfers', key: early, changes: { Comments: 'changed after it was read' } });
+    sim.mutations.at(readStart + 3, { kind: 'update', entitySet: 'StockTransfers', key: last, changes: { Comments: 'changed before it was read' } });
+    sim.mutations.at(readStart + 4, { kind: 'insert', entitySet: 'StockTransfers', record: { Comments: 'posted during the read' } });
+    sim.mutations.at(readStart + 5, { kind: 'advance_clock', ms: 3 * 3600_000 });
+    sim.mutations.at(readStart + 6, { kind: 'update', entitySet: 'StockTransfers', key: early, changes: { Comments: 'changed again the same day' } });
+    const catalog = configuredCatalog(session.streams, 'incremental', ['stock_transfers', 'stock_transfer_lines', 'stock_transfers_batch_numbers']);
+    const first = await read(session, catalog);
+    assert.equal(first.code, 0, first.stderr);
+    // Later the same day: a stamp that is only a day cannot tell these changes from those the first read saw.
+    sim.mutations.apply({ kind: 'advance_clock', ms: 2 * 3600_000 });
+    sim.mutations.apply({ kind: 'update', entitySet: 'StockTransfers', key: later, changes: { Comments: 'changed after the read, the same day' } });
+    const posted = sim.mutations.apply({ kind: 'insert', entitySet: 'StockTransfers', record: { Comments: 'posted after the read' } }).key;
+    const second = await read(session, catalog, lastStates(first));
+    assert.equal(second.code, 0, second.stderr);
+    assertLatestDocuments(session, [first, second], 'stock_transfers', 'StockTransfers', 'StockTransferLines');
+    const transfers = latestByKey([first, second], 'stock_transfers', ['doc_entry']);
+    assert.equal(transfers.get(String(later))!.comments, 'changed after the read, the same day');
+    assert.ok(transfers.has(String(posted)));
+    assert.ok(second.messages.filter((m) => m.type === 'RECORD').length < first.messages.filter((m) => m.type === 'RECORD').length / 4, 'the second read re-read recent days only');
   });
 });

@@ -11,11 +11,7 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import type { AirbyteCatalog, ConfiguredAirbyteCatalog } from '../../src/protocol/generated/airbyte-protocol.js';
 import { allProjectFiles, generateLookmlProject } from '../../src/looker/lookml/index.js';
-import type { EntitySet } from '../../src/protocol/generated/config.js';
-import { streamDefinitions } from '../../src/streams/offered.js';
-import { shippedStreams } from '../../src/streams/definitions.js';
-import { streamRelations } from '../../src/streams/relations.js';
-import { withAppendedStreams, type PlannedStream } from '../../test/looker-lookml/every-stream.js';
+import { withAppendedStreams, withoutStreams } from '../../test/looker-lookml/every-stream.js';
 import { jsonFile, lastStates, runConnector, type ConnectorRun } from '../../test/helpers/connector.js';
 import { connectorEntrypoint, repoRoot } from '../../test/helpers/paths.js';
 import { configuredCatalog } from '../../test/looker-lookml/catalogs.js';
@@ -33,19 +29,13 @@ export interface PipelineOptions {
   scale?: number;
   /** Streams to sync (all that discover offers when omitted). */
   streams?: readonly string[];
-  /**
-   * Entity sets the connector does not ship, read as custom_entity_sets: the "with every stream"
-   * model is generated from them too (and the shipped streams), the main model from the shipped
-   * streams only.
-   */
-  customEntitySets?: EntitySet[];
   /** Streams the destination appends every sync to (destination sync mode append), e.g. item_warehouse_stock for month-end history. */
   appendStreams?: readonly string[];
   /**
-   * Streams no connector produces yet, shaped as a planned stream would be: loaded once after the
-   * first sync, straight from the simulator, and modelled in the "with every stream" model only.
+   * Synced streams the main model is generated without, as for a user who does not sync them; the
+   * "with every stream" model has them all.
    */
-  plannedStreams?: readonly PlannedStream[];
+  mainModelWithout?: readonly string[];
 }
 
 /** A generated model and how to run questions through it. */
@@ -57,13 +47,13 @@ export interface GeneratedModel {
   query(explore: string, query: ExploreQuery): Promise<Record<string, unknown>[]>;
 }
 
-/** The pipeline's main model is the one generated from the shipped streams alone. */
+/** The pipeline's main model is generated from the synced streams less mainModelWithout. */
 export interface LookmlPipeline extends GeneratedModel {
   simulator: ServiceLayerSimulator;
   cluster: PostgresCluster;
   client: pg.Client;
   configured: ConfiguredAirbyteCatalog;
-  /** The model generated from every synced stream, the custom entity sets included. */
+  /** The model generated from every synced stream. */
   withEveryStream: GeneratedModel;
   /** Reads (incrementally after the first time) and loads the records as one sync. */
   sync(): Promise<ConnectorRun>;
@@ -109,7 +99,6 @@ export async function startLookmlPipeline(options: PipelineOptions): Promise<Loo
       service_layer_url: simulator.baseUrl,
       credentials: { auth_type: 'session_login', company_db: simulator.companyDb, username: simulator.username, password: simulator.password },
       start_date: '2000-01-01',
-      ...(options.customEntitySets ? { custom_entity_sets: options.customEntitySets } : {}),
     });
     const secrets = [simulator.password];
     const discovered = await runConnector(['discover', '--config', config], { secrets });
@@ -124,10 +113,8 @@ export async function startLookmlPipeline(options: PipelineOptions): Promise<Loo
     await destination.setup();
 
     const pgClient = client;
-    const planned = options.plannedStreams ?? [];
     const generate = async (catalogToModel: ConfiguredAirbyteCatalog): Promise<GeneratedModel> => {
-      const relations = [...streamRelations(streamDefinitions({ custom_entity_sets: options.customEntitySets ?? [] })), ...planned.map((s) => s.relation)];
-      const project = generateLookmlProject({ catalog: catalogToModel, dialect: 'postgres', connection: 'warehouse', schema: SCHEMA, relations });
+      const project = generateLookmlProject({ catalog: catalogToModel, dialect: 'postgres', connection: 'warehouse', schema: SCHEMA });
       const files = allProjectFiles(project);
       const { model } = await parseProject(files);
       return {
@@ -144,11 +131,8 @@ export async function startLookmlPipeline(options: PipelineOptions): Promise<Loo
         },
       };
     };
-    const shipped = new Set(shippedStreams.flatMap((d) => [d.name, ...d.children.map((c) => c.name)]));
-    const main = await generate({ ...configured, streams: configured.streams.filter((s) => shipped.has(s.stream.name)) });
-    const withEveryStream = await generate({ ...configured, streams: [...configured.streams, ...planned.map((s) => s.stream)] });
-    const plannedDestination = new AirbytePostgresDestination(client, SCHEMA, { streams: planned.map((s) => s.stream) });
-    await plannedDestination.setup();
+    const main = await generate(withoutStreams(configured, options.mainModelWithout ?? []));
+    const withEveryStream = await generate(configured);
 
     let state: unknown[] | undefined;
     let syncs = 0;
@@ -166,20 +150,6 @@ export async function startLookmlPipeline(options: PipelineOptions): Promise<Loo
         const run = await runConnector(args, { secrets, timeoutMs: 300_000 });
         if (run.code !== 0) throw new Error(`read failed (exit ${run.code}): ${run.stderr.slice(-2000)}`);
         await destination.writeSync(syncRecords(run), ++syncs);
-        if (syncs === 1) {
-          const emittedAt = Date.now();
-          await plannedDestination.writeSync(
-            planned.flatMap((s) => [...s.records(simulator)].map((data) => ({ stream: s.stream.stream.name, data, emitted_at: emittedAt }))),
-            syncs,
-          );
-          // Planned child streams carry their parent's record hash, as every child stream does.
-          for (const { stream, relation } of planned) {
-            const child = `"${SCHEMA}"."${stream.stream.name}"`;
-            await pgClient.query(
-              `UPDATE ${child} AS c SET "_b1_parent_record_hash" = p."_b1_record_hash" FROM "${SCHEMA}"."${relation.parent}" AS p WHERE p."${relation.parentKeyColumn}" = c."${relation.childParentKeyColumn}"`,
-            );
-          }
-        }
         state = lastStates(run);
         return run;
       },

@@ -3,9 +3,9 @@
  * company (default seed and scale), gross margin by region and by cost center of both dimensions
  * (split rules allocated), open receivables by aging bucket, and stock value by warehouse and age,
  * computed by the same pipeline the PostgreSQL test runs (connector -> Airbyte-style Postgres
- * tables -> generated LookML's SQL). The connection syncs deliveries, returns, goods receipts,
- * stock transfers and financial years as custom_entity_sets, as a user can today, so that the
- * margin carries the cost of goods deliveries posted. Needs the PostgreSQL server binaries.
+ * tables -> generated LookML's SQL). The connection syncs every stream, deliveries and returns
+ * included, so that the margin carries the cost of goods deliveries posted. Needs the PostgreSQL
+ * server binaries.
  *
  *   npx tsx integration_tests/lookml/render-margin-chart.ts [output.svg]
  */
@@ -13,7 +13,6 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { SIMULATOR_DEFAULTS } from '@sap-b1-airbyte/service-layer-simulator';
 import type { ExploreQuery } from './lookml-query.js';
-import { ISSUE_11_ENTITY_SETS } from '../../test/looker-lookml/every-stream.js';
 import { startLookmlPipeline } from './pipeline.js';
 import { findPostgresBin, MISSING_POSTGRES_MESSAGE } from './postgres-cluster.js';
 import { barChartSvg, type Bar } from './svg-bar-chart.js';
@@ -25,7 +24,7 @@ if (!bin) {
   process.exit(1);
 }
 
-const pipeline = await startLookmlPipeline({ postgresBin: bin, customEntitySets: ISSUE_11_ENTITY_SETS });
+const pipeline = await startLookmlPipeline({ postgresBin: bin });
 try {
   await pipeline.sync();
   const lastPosting = [...pipeline.simulator.groundTruth('Invoices')].map((d) => String(d.DocDate)).sort().at(-1)!;
@@ -42,7 +41,7 @@ try {
   const svg = barChartSvg(
     'SAP Business One demo company in Looker: margin, receivables, inventory',
     [
-      `Simulator demo company (seed ${SIMULATOR_DEFAULTS.seed}, scale ${SIMULATOR_DEFAULTS.scale}), read by the connector (deliveries and returns as custom entity sets),`,
+      `Simulator demo company (seed ${SIMULATOR_DEFAULTS.seed}, scale ${SIMULATOR_DEFAULTS.scale}), read by the connector (every stream),`,
       `loaded as Airbyte's Postgres destination would, queried through the generated LookML. Amounts in USD; cancelled documents`,
       `excluded; split distribution rules allocated to their cost centers; aging and stock as of ${lastPosting}.`,
     ],

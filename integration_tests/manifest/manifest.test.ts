@@ -19,8 +19,11 @@ import { resolveReferences } from '../../test/helpers/declarative/references.js'
 import { manifestValidator, skipWithoutSchema } from '../../test/manifest/reference.js';
 import { configFor, configuredCatalog, discover, read, startSimulator, type ServiceLayerSimulator, type Session } from '../acceptance/fixture.js';
 
-/** Columns whose values differ between two reads by design: the sync id (no manifest counterpart), the extraction time, and the hashes (other hash functions; their relation is tested separately). */
-const VOLATILE = ['_b1_sync_id', '_b1_extracted_at', '_b1_record_hash', '_b1_parent_record_hash'];
+/** Columns whose values differ between the image and the manifest by design: the hashes (other hash functions; their relation is tested separately). */
+const VOLATILE = ['_b1_record_hash', '_b1_parent_record_hash'];
+
+/** Streams the simulated company has no records for: its A/P invoices that bring goods (the importers') carry no batch items. */
+const EMPTY_IN_SIMULATOR = ['purchase_invoices_batch_numbers'];
 
 function keyOf(record: Record<string, unknown>, key: string[][]): string {
   return key.map((path) => JSON.stringify(record[path[0]!])).join('|');
@@ -105,7 +108,8 @@ describe('the generated manifest on the Service Layer simulator', () => {
       const expected = new Map(records(run, offered.name).map((record) => [keyOf(record, offered.source_defined_primary_key!), record]));
       const result = await engine.readStream(offered.name);
       const actual = new Map(result.records.map((record) => [keyOf(record, offered.source_defined_primary_key!), record]));
-      assert.ok(expected.size > 0, `${offered.name}: the connector read records`);
+      if (EMPTY_IN_SIMULATOR.includes(offered.name)) assert.equal(expected.size, 0, `${offered.name} is empty in the simulated company`);
+      else assert.ok(expected.size > 0, `${offered.name}: the connector read records`);
       assert.equal(actual.size, result.records.length, `${offered.name}: no key twice`);
       assert.deepEqual([...actual.keys()].sort(), [...expected.keys()].sort(), `${offered.name}: the same keys`);
       for (const [key, record] of expected) {
@@ -119,6 +123,8 @@ describe('the generated manifest on the Service Layer simulator', () => {
       ['journal_entries', 'journal_entry_lines', 'jdt_num', 'jdt_num'],
       ['items', 'item_warehouse_stock', 'item_code', 'item_code'],
       ['orders_by_date', 'orders_by_date_lines', 'doc_entry', 'doc_entry'],
+      ['stock_transfers', 'stock_transfers_batch_numbers', 'doc_entry', 'doc_entry'],
+      ['distribution_rules', 'distribution_rule_lines', 'factor_code', 'factor_code'],
     ] as const) {
       const headers = new Map([...byStream.get(parent)!.values()].map((record) => [record[parentKey], record['_b1_record_hash']]));
       for (const line of byStream.get(child)!.values()) {

@@ -18,7 +18,7 @@ export function streamColumns(entry: CatalogEntry): StreamColumns {
   const columns: ColumnPlan[] = [];
   const unresolved: string[] = [];
   for (const [column, schema] of Object.entries(properties)) {
-    const derived = derivedColumnSource(column, entry.child !== undefined, entry.child?.parentKeyColumn, entry.definition.changeStamp !== undefined);
+    const derived = derivedColumnSource(column, entry.child, entry.definition.changeStamp !== undefined);
     const property = schema['x-b1-property'];
     if (derived) columns.push({ column, source: derived, schema });
     else if (property) columns.push({ column, source: { kind: 'sap', property }, schema });

@@ -13,14 +13,19 @@ import { manifestSpec } from './spec.js';
 import { declarativeStream, entitySetRequest, groupByEntitySet } from './streams.js';
 
 /**
- * The oldest airbyte-python-cdk that runs this manifest. Two features set it:
+ * The oldest airbyte-python-cdk known to run this manifest. Three features set it:
  * - SessionTokenAuthenticator's ApiKey `api_token` template, which the B1SESSION cookie needs,
  *   came with 7.7.0 (release notes: "add api_token interpolation support to
  *   SessionTokenAuthenticator (#885)");
  * - DpathExtractor's RecordExpander, which line streams need, came with PR #859; Airbyte's own
- *   Stripe manifest moved from 7.14.0 to 7.17.0 to use it.
+ *   Stripe manifest moved from 7.14.0 to 7.17.0 to use it;
+ * - a `*` step in its expand_records_from_field, which the batch allocations of lines need
+ *   (['DocumentLines', '*', 'BatchNumbers']): the first RecordExpander read its path with dpath.get, which
+ *   refuses a path that matches several lists, a later one with dpath.values. The release that
+ *   changed it could not be pinned; 7.29.0 (with PR #1135, whose record_expander.py reads wildcard
+ *   paths) has it.
  */
-export const MINIMUM_ENGINE_VERSION = '7.17.0';
+export const MINIMUM_ENGINE_VERSION = '7.29.0';
 
 export interface GeneratedManifest {
   document: Record<string, unknown>;

@@ -13,7 +13,7 @@
  * the record the parent stream hashed, because both streams send the same request.
  */
 import { PARENT_RECORD_HASH } from '../streams/columns.js';
-import type { StreamDefinition } from '../streams/definitions.js';
+import type { ChildStreamDefinition, StreamDefinition } from '../streams/definitions.js';
 import type { Component } from './components.js';
 import type { ColumnPlan } from '../streams/records.js';
 import { configPath, exactValue, pyString, recordProperty } from './jinja.js';
@@ -28,16 +28,17 @@ const RECORD_HASH = '_b1_record_hash';
 
 interface FieldContext {
   definition: StreamDefinition;
-  isChild: boolean;
+  /** The child stream the record is a row of, or undefined for the parent stream. */
+  child: ChildStreamDefinition | undefined;
 }
 
 function parentRecord(context: FieldContext): string {
-  return context.isChild ? `record[${pyString(ORIGINAL_RECORD)}]` : 'record';
+  return context.child ? `record[${pyString(ORIGINAL_RECORD)}]` : 'record';
 }
 
 /** The own record of a line, without the parent copy the expander added. */
 function ownRecord(context: FieldContext): string {
-  return context.isChild ? `(record.items()|rejectattr('0', 'equalto', ${pyString(ORIGINAL_RECORD)})|list)` : 'record';
+  return context.child ? `(record.items()|rejectattr('0', 'equalto', ${pyString(ORIGINAL_RECORD)})|list)` : 'record';
 }
 
 /** The canonical URL of the record's entity, as the image builds it (engine.ts sourceUrlOf). */
@@ -69,6 +70,10 @@ export function columnTemplate(column: ColumnPlan, context: FieldContext): strin
     }
     case 'parent_key':
       return columnValueTemplate(recordProperty(context.definition.key, parentRecord(context)), column.schema);
+    case 'line_key':
+      // The expander keeps the parent but not the line a nested row came from; the row repeats its
+      // line's key in its own property (a batch allocation's BaseLineNumber is its line's LineNum).
+      return context.child?.nested ? columnValueTemplate(recordProperty(context.child.nested.lineKeyProperty), column.schema) : undefined;
     case 'parent_hash':
       return exactValue(`${parentRecord(context)}|hash('sha256')`);
     case 'audit':
@@ -79,11 +84,6 @@ export function columnTemplate(column: ColumnPlan, context: FieldContext): strin
           return exactValue(`config['credentials'].get('company_db')`);
         case '_b1_source_url':
           return sourceUrlTemplate(context);
-        case '_b1_extracted_at':
-          return exactValue('now_utc().isoformat()');
-        case '_b1_sync_id':
-          // The engine has no identifier of the sync attempt; the column stays null.
-          return undefined;
       }
   }
 }

@@ -49,7 +49,10 @@ export function declarativeStream(entry: CatalogEntry, columns: StreamColumns, r
   const { definition, child, policy } = entry;
   const extractor: Component = { type: 'DpathExtractor', field_path: ['value'] };
   if (child) {
-    extractor['record_expander'] = { type: 'RecordExpander', expand_records_from_field: [child.collection], remain_original_record: true };
+    // A wildcard step reaches the collection in every row of the parent's collection
+    // (record_expander.py: dpath.values over the path, each list's items expanded).
+    const path = child.nested ? [child.collection, '*', child.nested.collection] : [child.collection];
+    extractor['record_expander'] = { type: 'RecordExpander', expand_records_from_field: path, remain_original_record: true };
   }
   const cursorField = entry.stream.default_cursor_field?.[0];
   // Each cursor policy writes its own part of the manifest (streams/cursor/).
@@ -66,7 +69,7 @@ export function declarativeStream(entry: CatalogEntry, columns: StreamColumns, r
       paginator: definitionRef('paginator'),
     },
     ...(incrementalSync ? { incremental_sync: incrementalSync } : {}),
-    transformations: recordTransformations(columns.columns, { definition, isChild: child !== undefined }),
+    transformations: recordTransformations(columns.columns, { definition, child }),
   };
 }
 

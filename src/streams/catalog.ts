@@ -6,7 +6,7 @@
 import type { AirbyteStream } from '../protocol/generated/airbyte-protocol.js';
 import type { ChildStreamDefinition, StreamDefinition } from './definitions.js';
 import type { StreamSchema } from '../json-schema.js';
-import { childStreamSchema, columnOf, parentStreamSchema, loadStreamSchema } from './columns.js';
+import { childKeyColumns, childStreamSchema, columnOf, parentKeyColumn, parentStreamSchema, loadStreamSchema } from './columns.js';
 import { cursorPolicyOf } from './cursor/index.js';
 import type { CursorPolicy } from './cursor/policy.js';
 
@@ -34,13 +34,19 @@ export function shippedSchemas(definition: StreamDefinition): DefinitionSchemas 
 
 export function catalogEntries(definition: StreamDefinition, schemas: DefinitionSchemas = shippedSchemas(definition)): CatalogEntry[] {
   const policy = cursorPolicyOf(definition);
-  const keyColumn = columnOf(schemas.parent, definition.key);
+  const primaryKey = parentKeyColumn(definition, schemas.parent);
   const entries: CatalogEntry[] = [
     {
       definition,
       child: undefined,
       policy,
-      stream: airbyteStream(definition.name, parentStreamSchema(definition, schemas.parent), [[keyColumn]], policy.parentCursorField(keyColumn)),
+      // The cursor of a policy that finds new records by key is the key the entity set is paged by.
+      stream: airbyteStream(
+        definition.name,
+        parentStreamSchema(definition, schemas.parent),
+        [[primaryKey]],
+        policy.parentCursorField(columnOf(schemas.parent, definition.key)),
+      ),
     },
   ];
   for (const child of definition.children) {
@@ -52,7 +58,7 @@ export function catalogEntries(definition: StreamDefinition, schemas: Definition
       stream: airbyteStream(
         child.name,
         childStreamSchema(definition, child, childSchema, schemas.parent),
-        [[child.parentKeyColumn], [columnOf(childSchema, child.lineKey)]],
+        childKeyColumns(child, childSchema).map((column) => [column]),
         policy.childCursorField(child),
       ),
     });

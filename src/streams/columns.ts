@@ -13,11 +13,11 @@ import type { ChildStreamDefinition, StreamDefinition } from './definitions.js';
  * which sync a record was read are Airbyte's own columns (_airbyte_extracted_at,
  * _airbyte_meta.sync_id), so the connector does not repeat them.
  */
-export const auditColumns: Record<string, JsonSchemaFragment> = {
+export const auditColumns = {
   _b1_company_db: columnSchema('string', undefined, 'SAP Business One company database the record was read from.'),
   _b1_source_url: columnSchema('string', undefined, 'Canonical Service Layer URL of the entity the record came from.'),
   _b1_record_hash: columnSchema('string', undefined, 'SHA-256 of the source JSON of the record, to detect changes.'),
-};
+} satisfies Record<string, JsonSchemaFragment>;
 
 export const UPDATED_AT = 'updated_at';
 export const PARENT_UPDATED_AT = 'parent_updated_at';
@@ -29,12 +29,25 @@ export function loadStreamSchema(schemaName: string | undefined): StreamSchema {
   return readSchema<StreamSchema>(`streams/${schemaName}.json`);
 }
 
-/** Column name of an SAP property in the given schema: its declared column, else the naming rule. */
+/** Column name of an SAP property in the given schema: its declared column (under any of its spellings), else the naming rule. */
 export function columnOf(schema: StreamSchema, sapProperty: string): string {
   for (const [column, fragment] of Object.entries(schema.properties)) {
-    if (fragment['x-b1-property'] === sapProperty) return column;
+    if (fragment['x-b1-property'] === sapProperty || fragment['x-b1-property-aliases']?.includes(sapProperty)) return column;
   }
   return snakeCase(sapProperty);
+}
+
+/** The primary key columns of a child stream: the parent's key, then the row's key within it. */
+export function childKeyColumns(child: ChildStreamDefinition, childSchema: StreamSchema): string[] {
+  const ownKey = child.nested
+    ? [child.nested.lineKeyColumn, ...child.nested.key.map((p) => columnOf(childSchema, p))]
+    : child.lineKey.map((p) => columnOf(childSchema, p));
+  return [child.parentKeyColumn, ...ownKey];
+}
+
+/** The primary key column of a parent stream. */
+export function parentKeyColumn(definition: StreamDefinition, schema: StreamSchema): string {
+  return columnOf(schema, definition.primaryKey ?? definition.key);
 }
 
 export function parentStreamSchema(definition: StreamDefinition, base: StreamSchema = loadStreamSchema(definition.schema)): StreamSchema {
@@ -62,7 +75,15 @@ export function childStreamSchema(
   properties[child.parentKeyColumn] = { ...(base.properties[child.parentKeyColumn] ?? parentKey ?? columnSchema('string')) };
   delete properties[child.parentKeyColumn]!['x-b1-property'];
   properties[child.parentKeyColumn]!.description = `Key of the parent record (${definition.entitySet} ${definition.key}).`;
-  Object.assign(properties, withoutColumn(base.properties, child.parentKeyColumn));
+  let own = withoutColumn(base.properties, child.parentKeyColumn);
+  if (child.nested) {
+    const { lineKeyColumn } = child.nested;
+    properties[lineKeyColumn] = { ...(base.properties[lineKeyColumn] ?? columnSchema('integer')) };
+    delete properties[lineKeyColumn]!['x-b1-property'];
+    properties[lineKeyColumn]!.description = `Key of the ${child.collection} row this row belongs to (its ${child.lineKey.join(', ')}).`;
+    own = withoutColumn(own, lineKeyColumn);
+  }
+  Object.assign(properties, own);
   if (definition.changeStamp) {
     properties[PARENT_UPDATED_AT] = columnSchema(
       'timestamp_without_timezone',

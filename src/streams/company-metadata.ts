@@ -12,7 +12,7 @@ import { shippedSchemas, type CatalogEntry, type DefinitionSchemas } from './cat
 import type { ColumnResolver } from './selection.js';
 import type { JsonSchemaFragment, StreamSchema } from '../json-schema.js';
 import { loadStreamSchema } from './columns.js';
-import type { StreamDefinition } from './definitions.js';
+import type { ChildStreamDefinition, StreamDefinition } from './definitions.js';
 
 /** The schemas of a definition's streams fitted to the company's $metadata; without it, the shipped ones (key-only for configured entity sets). */
 export function fitToCompanyMetadata(definition: StreamDefinition, model: EdmModel | undefined, logger: Logger): DefinitionSchemas {
@@ -27,9 +27,9 @@ export function fitToCompanyMetadata(definition: StreamDefinition, model: EdmMod
   const parent = fitToType(definition.name, definition.schema, model, entityType, logger);
   const children = new Map<string, StreamSchema>();
   for (const child of definition.children) {
-    const itemType = collectionItemType(model, entityType, child.collection);
+    const itemType = rowTypeOf(model, entityType, child);
     if (!itemType) {
-      logger.warn(`${definition.entitySet} has no collection ${child.collection} in $metadata; stream ${child.name} keeps its shipped schema.`);
+      logger.warn(`${definition.entitySet} has no collection ${collectionPath(child)} in $metadata; stream ${child.name} keeps its shipped schema.`);
       children.set(child.name, loadStreamSchema(child.schema));
       continue;
     }
@@ -38,9 +38,20 @@ export function fitToCompanyMetadata(definition: StreamDefinition, model: EdmMod
   return { parent, children };
 }
 
+/** The type of a child stream's rows: the items of the parent's collection, or of the collection nested in them. */
+export function rowTypeOf(model: EdmModel, entityType: EdmStructuredType, child: ChildStreamDefinition): EdmStructuredType | undefined {
+  const itemType = collectionItemType(model, entityType, child.collection);
+  return child.nested && itemType ? collectionItemType(model, itemType, child.nested.collection) : itemType;
+}
+
+function collectionPath(child: ChildStreamDefinition): string {
+  return child.nested ? `${child.collection}/${child.nested.collection}` : child.collection;
+}
+
 /**
- * A shipped schema keeps the columns the type has and gains the type's user-defined fields; a
- * configured entity set (no shipped schema) takes every scalar column of the type.
+ * A shipped schema keeps the columns the type has (under the spelling this server uses) and gains
+ * the type's user-defined fields; a configured entity set (no shipped schema) takes every scalar
+ * column of the type.
  */
 function fitToType(stream: string, shippedName: string | undefined, model: EdmModel, type: EdmStructuredType, logger: Logger): StreamSchema {
   if (!shippedName) {
@@ -57,8 +68,9 @@ function fitToType(stream: string, shippedName: string | undefined, model: EdmMo
   const missing: string[] = [];
   for (const [column, fragment] of Object.entries(shipped.properties)) {
     const sapName = fragment['x-b1-property'];
-    if (sapName && !type.properties.has(sapName)) missing.push(sapName);
-    else properties[column] = fragment;
+    const spelling = sapName && spellingOn(type, fragment);
+    if (sapName && !spelling) missing.push(sapName);
+    else properties[column] = spelling && spelling !== sapName ? respelled(fragment, spelling) : fragment;
   }
   if (missing.length > 0) {
     logger.warn(`Stream ${stream}: this Service Layer has no ${missing.join(', ')} on ${type.name}; those columns are left out.`);
@@ -70,20 +82,31 @@ function fitToType(stream: string, shippedName: string | undefined, model: EdmMo
   return { ...shipped, properties };
 }
 
+/** Which spelling of a column's property the type has, if any. */
+function spellingOn(type: EdmStructuredType, fragment: JsonSchemaFragment): string | undefined {
+  return [fragment['x-b1-property'], ...(fragment['x-b1-property-aliases'] ?? [])].find((name) => name !== undefined && type.properties.has(name));
+}
+
+/** The column read from another spelling of its property; the others stay known as aliases. */
+function respelled(fragment: JsonSchemaFragment, spelling: string): JsonSchemaFragment {
+  const all = [fragment['x-b1-property']!, ...(fragment['x-b1-property-aliases'] ?? [])];
+  return { ...fragment, 'x-b1-property': spelling, 'x-b1-property-aliases': all.filter((name) => name !== spelling) };
+}
+
 function toProperties(columns: Column[]): Record<string, JsonSchemaFragment> {
   return Object.fromEntries(columns.map((column) => [column.column, { ...column.schema }]));
 }
 
 /** Without $metadata a configured entity set is known only by its key, carried as text. */
 function keyOnlySchemas(definition: StreamDefinition): DefinitionSchemas {
-  const keyColumn = (name: string): StreamSchema => ({
+  const keyColumns = (names: readonly string[]): StreamSchema => ({
     type: 'object',
     additionalProperties: true,
-    properties: { [snakeCase(name)]: { type: ['null', 'string'], 'x-b1-property': name } },
+    properties: Object.fromEntries(names.map((name) => [snakeCase(name), { type: ['null', 'string'], 'x-b1-property': name }])),
   });
   return {
-    parent: keyColumn(definition.key),
-    children: new Map(definition.children.map((child) => [child.name, keyColumn(child.lineKey)])),
+    parent: keyColumns([definition.key]),
+    children: new Map(definition.children.map((child) => [child.name, keyColumns(child.lineKey)])),
   };
 }
 
@@ -92,7 +115,7 @@ export function metadataColumnResolver(model: EdmModel): ColumnResolver {
   const typeOf = (entry: CatalogEntry): EdmStructuredType | undefined => {
     const entityType = model.entityTypeOfSet(entry.definition.entitySet);
     if (!entityType || !entry.child) return entityType;
-    return collectionItemType(model, entityType, entry.child.collection);
+    return rowTypeOf(model, entityType, entry.child);
   };
   return {
     resolve(entry, column) {

@@ -53,7 +53,7 @@ export function customStreamDefinitions(config: Pick<ResolvedConfig, 'custom_ent
         : {}),
       children:
         entry.line_collection && entry.line_key
-          ? [{ name: childName, collection: entry.line_collection, lineKey: entry.line_key, parentKeyColumn: snakeCase(entry.primary_key) }]
+          ? [{ name: childName, collection: entry.line_collection, lineKey: [entry.line_key], parentKeyColumn: snakeCase(entry.primary_key) }]
           : [],
     });
   }

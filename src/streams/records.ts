@@ -16,6 +16,7 @@ export type ColumnSource =
   | { kind: 'updated_at' }
   | { kind: 'parent_updated_at' }
   | { kind: 'parent_key' }
+  | { kind: 'line_key' }
   | { kind: 'parent_hash' }
   | { kind: 'audit'; name: keyof typeof auditColumns };
 
@@ -113,15 +114,24 @@ export class RecordShaper {
     return this.shape(raw, raw, hashes.entity, hashes.entity, page);
   }
 
-  /** One record per row of the child collection; the rows share the parent's hash and stamp. */
+  /**
+   * One record per row of the child collection, or per row of the collection nested in each of
+   * its rows (with that row's key); the records of one entity share its hash and stamp.
+   */
   childRecords(parent: RawEntity, hashes: EntityHashes, page: PageContext): ShapedRecord[] {
-    const collection = this.child!.collection;
+    const { collection, nested, lineKey } = this.child!;
     const rows = parent[collection];
     if (!Array.isArray(rows)) return [];
-    return rows.map((row, index) => this.shape(row as RawEntity, parent, hashes.entity, hashes.row(collection, index) ?? hashOf(row), page));
+    if (!nested)
+      return rows.map((row, index) => this.shape(row as RawEntity, parent, hashes.entity, hashes.row(collection, index) ?? hashOf(row), page));
+    return (rows as RawEntity[]).flatMap((line) => {
+      const inner = line[nested.collection];
+      if (!Array.isArray(inner)) return [];
+      return inner.map((row) => this.shape(row as RawEntity, parent, hashes.entity, hashOf(row), page, line[lineKey[0]!]));
+    });
   }
 
-  private shape(row: RawEntity, parent: RawEntity, parentHash: string, rowHash: string, page: PageContext): ShapedRecord {
+  private shape(row: RawEntity, parent: RawEntity, parentHash: string, rowHash: string, page: PageContext, lineKey?: unknown): ShapedRecord {
     const data: Record<string, unknown> = {};
     const changes: RecordChange[] = [];
     const stamp = this.definition.changeStamp;
@@ -140,6 +150,9 @@ export class RecordShaper {
           break;
         case 'parent_key':
           this.values.setColumn(data, changes, plan.column, parentKey, plan.schema);
+          break;
+        case 'line_key':
+          this.values.setColumn(data, changes, plan.column, lineKey, plan.schema);
           break;
         case 'parent_hash':
           data[plan.column] = parentHash;
@@ -161,22 +174,16 @@ function auditValue(name: keyof typeof auditColumns, rowHash: string, page: Page
       return page.sourceUrlOf(parentKey);
     case '_b1_record_hash':
       return rowHash;
-    default:
-      return null;
   }
 }
 
-/** How each column of a configured stream is filled, or undefined when no rule knows it. */
-export function derivedColumnSource(
-  column: string,
-  isChild: boolean,
-  parentKeyColumn: string | undefined,
-  hasStamp: boolean,
-): ColumnSource | undefined {
+/** How each column of a configured stream (of the given child, or the parent) is filled, or undefined when no rule knows it. */
+export function derivedColumnSource(column: string, child: ChildStreamDefinition | undefined, hasStamp: boolean): ColumnSource | undefined {
   if (column in auditColumns) return { kind: 'audit', name: column as keyof typeof auditColumns };
-  if (!isChild && hasStamp && column === UPDATED_AT) return { kind: 'updated_at' };
-  if (isChild && hasStamp && column === PARENT_UPDATED_AT) return { kind: 'parent_updated_at' };
-  if (isChild && column === parentKeyColumn) return { kind: 'parent_key' };
-  if (isChild && column === PARENT_RECORD_HASH) return { kind: 'parent_hash' };
+  if (!child) return hasStamp && column === UPDATED_AT ? { kind: 'updated_at' } : undefined;
+  if (hasStamp && column === PARENT_UPDATED_AT) return { kind: 'parent_updated_at' };
+  if (column === child.parentKeyColumn) return { kind: 'parent_key' };
+  if (column === child.nested?.lineKeyColumn) return { kind: 'line_key' };
+  if (column === PARENT_RECORD_HASH) return { kind: 'parent_hash' };
   return undefined;
 }

@@ -1,35 +1,46 @@
 /**
  * The parent/child relations of the stream table, read-only, for code outside the read path: the
- * LookML generator joins a header to its lines (and an item to its stock rows) with these instead
- * of declaring the relations a second time.
+ * LookML generator joins a header to its lines (and an item to its stock rows, a line to its batch
+ * allocations) with these instead of declaring the relations a second time.
  */
-import { columnOf, loadStreamSchema } from './columns.js';
+import { childKeyColumns, columnOf, loadStreamSchema } from './columns.js';
 import { shippedStreams, type StreamDefinition } from './definitions.js';
 
 export interface StreamRelation {
   /** Stream names of the parent and of the child made of one of its collections. */
   parent: string;
   child: string;
-  /** The SAP collection property whose rows are the child's records, e.g. DocumentLines. */
+  /** The SAP collection whose rows are the child's records: DocumentLines, or DocumentLines/BatchNumbers for rows of a collection in each line. */
   collection: string;
-  /** The parent's key column, and the child column that carries it. */
+  /** The parent's key column (the one its children carry), and the child column that carries it. */
   parentKeyColumn: string;
   childParentKeyColumn: string;
-  /** The child's own key within its parent, e.g. line_num. */
-  childLineKeyColumn: string;
+  /** The child's key within its parent: line_num; center_code and effective_from for a rule's lines; base_line_number and batch_number_property for a line's batches. */
+  childKeyColumns: string[];
+  /**
+   * The child column with the number of the line a row belongs to: a line's own key (line_num), or
+   * for rows of a collection in each line the key of their line (base_line_number). Undefined for
+   * a child whose rows are not numbered lines (a rule's lines, keyed by center and validity).
+   */
+  childLineKeyColumn: string | undefined;
 }
 
 export function streamRelations(definitions: readonly StreamDefinition[] = shippedStreams): StreamRelation[] {
   return definitions.flatMap((definition) => {
     const parentSchema = loadStreamSchema(definition.schema);
-    return definition.children.map((child) => ({
-      parent: definition.name,
-      child: child.name,
-      collection: child.collection,
-      parentKeyColumn: columnOf(parentSchema, definition.key),
-      childParentKeyColumn: child.parentKeyColumn,
-      childLineKeyColumn: columnOf(loadStreamSchema(child.schema), child.lineKey),
-    }));
+    return definition.children.map((child) => {
+      const childSchema = loadStreamSchema(child.schema);
+      const keyColumns = childKeyColumns(child, childSchema).slice(1);
+      return {
+        parent: definition.name,
+        child: child.name,
+        collection: child.nested ? `${child.collection}/${child.nested.collection}` : child.collection,
+        parentKeyColumn: columnOf(parentSchema, definition.key),
+        childParentKeyColumn: child.parentKeyColumn,
+        childKeyColumns: keyColumns,
+        childLineKeyColumn: child.nested ? child.nested.lineKeyColumn : child.lineKey.length === 1 ? keyColumns[0] : undefined,
+      };
+    });
   });
 }
 

@@ -116,22 +116,24 @@ function planColumns(
     const keyColumn = keyPath[0];
     if (keyColumn && !(keyColumn in requested) && offered[keyColumn]) requested[keyColumn] = offered[keyColumn]!;
   }
-  const isChild = entry.child !== undefined;
   const hasStamp = entry.definition.changeStamp !== undefined;
   const plans: ColumnPlan[] = [];
   for (const [column, configuredFragment] of Object.entries(requested)) {
     const known = offered[column];
     const schema = configuredFragment?.type ? configuredFragment : (known ?? configuredFragment ?? {});
-    const derived = derivedColumnSource(column, isChild, entry.child?.parentKeyColumn, hasStamp);
+    const derived = derivedColumnSource(column, entry.child, hasStamp);
     if (derived) {
       plans.push({ column, source: derived, schema });
       continue;
     }
     const property = configuredFragment?.['x-b1-property'] ?? known?.['x-b1-property'];
     if (property) {
+      // A catalog discovered on another release may name another spelling of the property.
+      const spellings = [property, ...(configuredFragment?.['x-b1-property-aliases'] ?? known?.['x-b1-property-aliases'] ?? [])];
+      const available = resolveColumn ? spellings.find((spelling) => resolveColumn.exists(entry, spelling)) : property;
       // Asking the Service Layer for a property it lacks fails the whole request.
-      if (resolveColumn && !resolveColumn.exists(entry, property)) report.missing(column, property);
-      else plans.push({ column, source: { kind: 'sap', property }, schema });
+      if (available === undefined) report.missing(column, property);
+      else plans.push({ column, source: { kind: 'sap', property: available }, schema });
       continue;
     }
     const resolved = resolveColumn?.resolve(entry, column);

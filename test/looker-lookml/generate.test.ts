@@ -17,7 +17,7 @@ import {
 } from '../../src/looker/lookml/index.js';
 import { streamRelations } from '../../src/streams/relations.js';
 import { configuredCatalog, discoverCatalog, withoutColumns } from './catalogs.js';
-import { everyStreamCatalog, everyStreamRelations, ISSUE_11_ENTITY_SETS, PLANNED_STREAMS } from './every-stream.js';
+import { everyStreamCatalog, ISSUE_11_STREAMS, withoutStreams } from './every-stream.js';
 import { jsonFile } from '../helpers/connector.js';
 import { connectorEntrypoint } from '../helpers/paths.js';
 import { fieldNames, parseProject, presentationProblems, referenceProblems, visibleFields, type ParsedModel } from './parsed-project.js';
@@ -32,10 +32,13 @@ const DERIVED_VIEWS = [
   'outgoing_payment_totals',
   'inventory_age_layers',
   'gl_account_hierarchy',
+  'batch_stock',
 ];
-const EXPLORES = ['sales_margin', 'profit_and_loss', 'receivables_aging', 'payables_aging', 'inventory_aging', 'purchasing', 'general_ledger', 'incoming_cash', 'outgoing_cash'];
-/** What the simulator company's catalog lacks today, and says so (issue 11 adds these streams). */
-const EXPECTED_NOTES = [/^explore sales_margin: without the delivery_notes stream, the cost of goods of invoices based on a delivery/, /^explore profit_and_loss: without the financial_years stream/];
+const EXPLORES = ['sales_margin', 'profit_and_loss', 'receivables_aging', 'payables_aging', 'inventory_aging', 'purchasing', 'general_ledger', 'incoming_cash', 'outgoing_cash', 'inventory_expiry'];
+/** The full catalog lacks no stream; a stock transfer has neither Cancelled nor CancelStatus, and the model says what that means. */
+const EXPECTED_NOTES = [/^stock_transfers: the catalog lacks cancel_status and cancelled, so cancelled documents and their cancellations are counted\.$/];
+/** What a catalog without issue 11's streams lacks, and says so. */
+const NOTES_WITHOUT_ISSUE_11 = [/^explore sales_margin: without the delivery_notes stream, the cost of goods of invoices based on a delivery/, /^explore profit_and_loss: without the financial_years stream/];
 
 const MODEL = 'sap_business_one.model.lkml';
 const base = { connection: 'warehouse', schema: 'sap_b1' } as const;
@@ -157,7 +160,14 @@ describe('generate-lookml from the full discover catalog', () => {
         const { model } = await generated(dialect);
         const explore = model.explore!.sales_margin!;
         assert.equal(explore.view_name, 'sales_margin_lines');
-        assert.deepEqual(Object.keys(explore.join!), ['invoice', 'invoice_line', 'credit_note', 'credit_note_line', 'customer', 'item', 'item_group', 'warehouse', 'cost_center_1', 'cost_center_2', 'account']);
+        assert.deepEqual(Object.keys(explore.join!), [
+          ...['invoice', 'invoice_line', 'credit_note', 'credit_note_line', 'delivery_note', 'delivery_note_line', 'return', 'return_line'],
+          ...['customer', 'item', 'item_group', 'warehouse', 'cost_center_1', 'cost_center_2', 'account'],
+        ]);
+        // Deliveries and returns only bring cost rows: their joins show what identifies a cost's source.
+        assert.deepEqual(explore.join!.delivery_note!.fields, ['doc_num', 'doc_date']);
+        assert.deepEqual(explore.join!.return_line!.fields, ['line_num', 'item_code', 'quantity', 'warehouse_code']);
+        assert.equal(explore.join!.invoice!.fields, undefined);
         for (const [name, join] of Object.entries(explore.join!)) assert.equal(join.relationship, 'many_to_one', name);
         assert.match(explore.join!.cost_center_1!.sql_on!, /\$\{sales_margin_lines\.cost_center_1\}/);
         const margin = model.view!.sales_margin_lines!;
@@ -174,8 +184,8 @@ describe('generate-lookml from the full discover catalog', () => {
         const { model } = await generated(dialect);
         const sql = model.view!.sales_margin_lines!.derived_table!.sql!;
         const hash = dialect === 'snowflake' ? ['"_B1_RECORD_HASH"', '"_B1_PARENT_RECORD_HASH"'] : dialect === 'bigquery' ? ['`_b1_record_hash`', '`_b1_parent_record_hash`'] : ['"_b1_record_hash"', '"_b1_parent_record_hash"'];
-        assert.equal(sql.split(`h.${hash[0]} = l.${hash[1]}`).length - 1, 4, 'revenue and cost rows of invoices and credit notes join on the parent hash');
-        assert.equal(sql.split(`NOT IN ('csYes', 'csCancellation')`).length - 1, 4, 'neither cancelled documents nor cancellation documents, by CancelStatus');
+        assert.equal(sql.split(`h.${hash[0]} = l.${hash[1]}`).length - 1, 6, 'revenue and cost rows of invoices and credit notes, cost rows of deliveries and returns, join on the parent hash');
+        assert.equal(sql.split(`NOT IN ('csYes', 'csCancellation')`).length - 1, 6, 'neither cancelled documents nor cancellation documents, by CancelStatus');
         assert.match(sql, /-\(l\.\S+\) AS line_total/, 'credit notes negated');
         assert.match(sql, /r\.line_total - COALESCE\(r\.header_discount \* r\.line_total \/ NULLIF\(SUM\(r\.line_total\) OVER \(PARTITION BY r\.document_kind, r\.doc_entry\), 0\), 0\)/);
         assert.match(sql, /SUM\(COALESCE\(jl\.\S+, 0\) - COALESCE\(jl\.\S+, 0\)\) AS posted/);
@@ -474,26 +484,33 @@ describe('writeLookmlProject', () => {
   });
 });
 
-describe('generate-lookml with the streams issue 11 adds (custom entity sets and planned streams)', () => {
-  const every = (dialect: DialectName) => generated(dialect, undefined, 'sap_b1', { catalog: everyStreamCatalog(), relations: everyStreamRelations() });
+describe("generate-lookml with issue 11's streams, and without them", () => {
+  const every = (dialect: DialectName) => generated(dialect, undefined, 'sap_b1', { catalog: everyStreamCatalog() });
+
+  it("says what a catalog without issue 11's streams lacks, and leaves out batch expiry", async () => {
+    for (const dialect of DIALECTS) {
+      const { project, model } = await generated(dialect, undefined, 'sap_b1', { catalog: withoutStreams(everyStreamCatalog(), ISSUE_11_STREAMS) });
+      assertConsistent(model);
+      assert.equal(project.notes.length, NOTES_WITHOUT_ISSUE_11.length, project.notes.join('\n'));
+      NOTES_WITHOUT_ISSUE_11.forEach((note, i) => assert.match(project.notes[i]!, note));
+      assert.deepEqual(Object.keys(model.explore ?? {}).sort(), [...EXPLORES.filter((e) => e !== 'inventory_expiry'), 'inventory_history'].sort());
+    }
+  });
 
   it('adds deliveries and returns as cost sources, every inflow to the FIFO layers, batch expiry and month-end history', async () => {
     const { project, model } = await every('postgres');
     assertConsistent(model);
-    assert.deepEqual(Object.keys(model.explore ?? {}).sort(), [...EXPLORES, 'inventory_expiry', 'inventory_history'].sort());
-    assert.deepEqual(project.notes, [
-      'stock_transfers: the catalog lacks cancel_status and cancelled, so cancelled documents and their cancellations are counted.',
-      'explore inventory_expiry: the catalog lacks the batch allocations of purchase_invoices, so batch stock leaves out what they moved.',
-    ]);
+    assert.deepEqual(Object.keys(model.explore ?? {}).sort(), [...EXPLORES, 'inventory_history'].sort());
+    assert.deepEqual(project.notes, ['stock_transfers: the catalog lacks cancel_status and cancelled, so cancelled documents and their cancellations are counted.']);
     const margin = model.view!.sales_margin_lines!.derived_table!.sql!;
     for (const kind of ['delivery_note', 'return']) assert.ok(margin.includes(`'${kind}' AS document_kind`), kind);
-    assert.match(margin, /"delivery_notes_lines" AS l/, 'the lines stream is found by its relation, whatever its name');
+    assert.match(margin, /"delivery_note_lines" AS l/, 'the lines stream is found by its relation');
     assert.ok(model.explore!.sales_margin!.join!.delivery_note_line);
     const layers = model.view!.inventory_age_layers!.derived_table!.sql!;
     for (const kind of ['goods_receipt_po', 'purchase_invoice', 'goods_receipt', 'return', 'credit_note', 'transfer_in']) assert.ok(layers.includes(`'${kind}' AS document_kind`), kind);
     assert.match(layers, /COALESCE\(l\."base_type", -1\) <> 16/, 'a credit note based on a return brought no goods back');
     const batches = model.view!.batch_stock!.derived_table!.sql!;
-    assert.equal(batches.split('"batch_number_property" AS batch').length - 1, 10, 'every kind of stock movement (transfers twice)');
+    assert.equal(batches.split('"batch_number_property" AS batch').length - 1, 11, 'every kind of stock movement (transfers twice)');
     assert.match(batches, /"from_warehouse_code" AS warehouse_code/);
     assert.match(batches, /COALESCE\(l\."base_type", -1\) <> 15/, 'an invoice based on a delivery moved no goods');
     assert.match(batches, /'csCancellation' THEN -1 ELSE 1/, 'a cancellation document moves the reverse');
@@ -514,30 +531,15 @@ describe('generate-lookml with the streams issue 11 adds (custom entity sets and
   });
 
   it('allocates split rules from the distribution_rule_lines stream when there is one, else from the rules JSON column, else takes rules as direct', async () => {
-    const fromColumn = (await generated('postgres')).model.view!.profit_and_loss_lines!.derived_table!.sql!;
+    const withoutRuleLines = discoverCatalog();
+    withoutRuleLines.streams = withoutRuleLines.streams.filter((stream) => stream.name !== 'distribution_rule_lines');
+    const fromColumn = (await generated('postgres', withoutRuleLines)).model.view!.profit_and_loss_lines!.derived_table!.sql!;
     assert.match(fromColumn, /CROSS JOIN LATERAL jsonb_array_elements\(r\."distribution_rule_lines"\) AS rl/);
     assert.match(fromColumn, /SUM\(l\.total_in_center\) OVER \(PARTITION BY l\.factor_code, l\.effective_from, l\.effective_to\)/, 'a share is over the lines of its rule version');
-    const catalog = discoverCatalog();
-    catalog.streams.push({
-      name: 'distribution_rule_lines',
-      json_schema: {
-        type: 'object',
-        properties: {
-          factor_code: { type: ['null', 'string'] },
-          line_key: { type: ['null', 'string'] },
-          center_code: { type: ['null', 'string'] },
-          total_in_center: { type: ['null', 'number'] },
-          effective_from: { type: ['null', 'string'], format: 'date' },
-          effective_to: { type: ['null', 'string'], format: 'date' },
-        },
-      },
-      supported_sync_modes: ['full_refresh'],
-      source_defined_primary_key: [['factor_code'], ['line_key']],
-    });
-    const fromStream = (await generated('postgres', catalog)).model.view!.profit_and_loss_lines!.derived_table!.sql!;
+    const fromStream = (await generated('postgres', discoverCatalog())).model.view!.profit_and_loss_lines!.derived_table!.sql!;
     assert.match(fromStream, /FROM "sap_b1"\."distribution_rule_lines" AS rl/);
     assert.doesNotMatch(fromStream, /jsonb_array_elements/);
-    const { project, model } = await generated('postgres', withoutColumns(discoverCatalog(), 'distribution_rules', ['distribution_rule_lines']));
+    const { project, model } = await generated('postgres', withoutColumns(withoutRuleLines, 'distribution_rules', ['distribution_rule_lines']));
     assert.doesNotMatch(model.view!.profit_and_loss_lines!.derived_table!.sql!, /a1\.share/);
     assert.match(project.notes.join('\n'), /every distribution rule is taken as direct/);
   });
@@ -560,17 +562,30 @@ describe('generate-lookml with the streams issue 11 adds (custom entity sets and
     assert.doesNotMatch(model.view!.payable_movements!.derived_table!.sql!, /'reconciliation'/);
   });
 
-  it('the command finds the lines of the config\'s custom entity sets, so a delivery posts its cost of goods in the margin', async () => {
+  it("the command joins lines by the stream table's relations, so a delivery posts its cost of goods in the margin, and models the config's custom entity sets", async () => {
     const out = await mkdtemp(join(tmpdir(), 'sap-b1-lookml-'));
     try {
+      const quotations = { entity_set: 'Quotations', primary_key: 'DocEntry', cursor_date_property: 'UpdateDate', line_collection: 'DocumentLines', line_key: 'LineNum' };
       const config = jsonFile('config', {
         service_layer_url: 'http://127.0.0.1:9/b1s/v2/',
         credentials: { auth_type: 'session_login', company_db: 'SBO_FOODCO', username: 'manager', password: 'not-used-here' },
-        custom_entity_sets: ISSUE_11_ENTITY_SETS,
+        custom_entity_sets: [quotations],
       });
-      const planned = new Set(PLANNED_STREAMS.map((s) => s.stream.stream.name));
       const catalog = everyStreamCatalog();
-      const configured = jsonFile('catalog', { ...catalog, streams: catalog.streams.filter((s) => !planned.has(s.stream.name)) });
+      const custom = [
+        ['quotations', ['doc_entry']],
+        ['quotations_lines', ['doc_entry', 'line_num']],
+      ].map(([name, key]) => ({
+        stream: {
+          name,
+          json_schema: { type: 'object', properties: Object.fromEntries((key as string[]).map((column) => [column, { type: ['null', 'integer'] }])) },
+          supported_sync_modes: ['full_refresh'],
+          source_defined_primary_key: (key as string[]).map((column) => [column]),
+        },
+        sync_mode: 'full_refresh',
+        destination_sync_mode: 'overwrite',
+      }));
+      const configured = jsonFile('catalog', { ...catalog, streams: [...catalog.streams, ...custom] });
       await new Promise<void>((resolve, reject) =>
         execFile(
           process.execPath,
@@ -581,7 +596,9 @@ describe('generate-lookml with the streams issue 11 adds (custom entity sets and
       );
       const margin = await readFile(join(out, 'sap_business_one', 'views', 'sales_margin_lines.view.lkml'), 'utf8');
       assert.match(margin, /'delivery_note' AS document_kind/);
-      assert.match(margin, /"delivery_notes_lines" AS l/);
+      assert.match(margin, /"delivery_note_lines" AS l/);
+      const views = await readdir(join(out, 'sap_business_one', 'views'));
+      for (const name of ['quotations', 'quotations_lines']) assert.ok(views.includes(`${name}.view.lkml`), name);
     } finally {
       await rm(out, { recursive: true, force: true });
     }

@@ -152,7 +152,7 @@ const ALLOWED: Record<string, Set<string>> = {
   model: new Set(['connection', 'include', 'datagroup', 'persist_with', 'explore', 'view']),
   datagroup: new Set(['label', 'description', 'sql_trigger', 'max_cache_age']),
   explore: new Set(['view_name', 'from', 'label', 'description', 'always_join', 'sql_always_where', 'join']),
-  join: new Set(['from', 'view_label', 'type', 'relationship', 'sql_on']),
+  join: new Set(['from', 'view_label', 'type', 'relationship', 'fields', 'sql_on']),
   view: new Set(['sql_table_name', 'derived_table', 'dimension', 'dimension_group', 'measure', 'filter', 'set', 'drill_fields', 'label']),
   derived_table: new Set(['sql', 'datagroup_trigger']),
   dimension: new Set(['primary_key', 'hidden', 'type', 'label', 'group_label', 'description', 'value_format_name', 'value_format', 'order_by_field', 'drill_fields', 'sql']),
@@ -236,6 +236,11 @@ export function referenceProblems(model: ParsedModel): string[] {
       if (!join.sql_on) problems.push(`explore ${name}, join ${joinName}: no sql_on`);
       else resolve(`join ${joinName}`, join.sql_on);
       if (!join.relationship) problems.push(`explore ${name}, join ${joinName}: no relationship`);
+      const joined = views[join.from ?? joinName];
+      for (const entry of (join.fields as string[] | undefined) ?? []) {
+        const known = entry.endsWith('*') ? Boolean(joined?.set?.[entry.slice(0, -1)]) : Boolean(joined && fieldNames(joined).has(entry));
+        if (!known) problems.push(`explore ${name}, join ${joinName}: fields names ${entry}, which ${join.from ?? joinName} does not have`);
+      }
     }
     if (explore.sql_always_where) resolve('sql_always_where', explore.sql_always_where);
     for (const joinName of explore.always_join ?? []) if (!explore.join?.[joinName]) problems.push(`explore ${name}: always_join ${joinName} is not a join`);
@@ -264,6 +269,14 @@ export function presentationProblems(model: ParsedModel): string[] {
   return problems;
 }
 
+/** Whether a join shows a field of its view: all of them, or those its fields parameter lists (a dimension group by any of its timeframes). */
+function joinFieldFilter(join: ParsedJoin | undefined, view: ParsedView | undefined): (field: ParsedField) => boolean {
+  const listed = join?.fields as string[] | undefined;
+  if (!listed) return () => true;
+  const names = new Set(listed.flatMap((entry) => (entry.endsWith('*') ? (view?.set?.[entry.slice(0, -1)]?.fields ?? []) : [entry])));
+  return (field) => names.has(field.$name) || ((field as { timeframes?: string[] }).timeframes ?? []).some((tf) => names.has(`${field.$name}_${tf}`));
+}
+
 /** The fields an explore shows in its field picker: visible fields of its base view and joins (a dimension group counts once). */
 export function visibleFields(model: ParsedModel, exploreName: string): string[] {
   const explore = model.explore?.[exploreName];
@@ -271,7 +284,8 @@ export function visibleFields(model: ParsedModel, exploreName: string): string[]
   const fields: string[] = [];
   for (const [alias, viewName] of exploreAliases(exploreName, explore)) {
     const view = model.view?.[viewName];
-    for (const field of [...allFields(view ?? ({} as ParsedView)), ...Object.values(view?.filter ?? {})]) if (!field.hidden) fields.push(`${alias}.${field.$name}`);
+    const shown = joinFieldFilter(explore.join?.[alias], view);
+    for (const field of [...allFields(view ?? ({} as ParsedView)), ...Object.values(view?.filter ?? {})]) if (!field.hidden && shown(field)) fields.push(`${alias}.${field.$name}`);
   }
   return fields;
 }

@@ -8,19 +8,21 @@ import { describe, test } from 'node:test';
 import { columnTemplate, recordTransformations } from '../../src/manifest/fields.js';
 import type { ColumnPlan } from '../../src/streams/records.js';
 import { columnSchema, type JsonSchemaFragment } from '../../src/json-schema.js';
-import { shippedStreams } from '../../src/streams/definitions.js';
+import { shippedStreams, type ChildStreamDefinition } from '../../src/streams/definitions.js';
 import { interpolate } from '../helpers/declarative/interpolation.js';
 
 const invoices = shippedStreams.find((d) => d.name === 'invoices')!;
 const items = shippedStreams.find((d) => d.name === 'items')!;
+const invoiceLines = invoices.children.find((c) => c.name === 'invoice_lines')!;
+const invoiceBatches = invoices.children.find((c) => c.name === 'invoices_batch_numbers')!;
 const config = { service_layer_url: 'https://b1.example.com:50000/b1s/v2/', credentials: { company_db: 'SBO_FOODCO' } };
 
 function sapColumn(property: string, schema: ColumnPlan['schema']): ColumnPlan {
   return { column: 'c', source: { kind: 'sap', property }, schema };
 }
 
-function value(column: ColumnPlan, record: Record<string, unknown>, isChild = false, definition = invoices): unknown {
-  const template = columnTemplate(column, { definition, isChild });
+function value(column: ColumnPlan, record: Record<string, unknown>, child: ChildStreamDefinition | undefined = undefined, definition = invoices): unknown {
+  const template = columnTemplate(column, { definition, child });
   assert.ok(template);
   return interpolate(template, { record, config });
 }
@@ -81,19 +83,26 @@ describe('column values', () => {
   test("a line carries its parent's key and stamp", () => {
     const parent = { DocEntry: 7, UpdateDate: '2026-11-24', UpdateTime: '08:00:00', DocumentLines: [] };
     const line = { LineNum: 0, DocEntry: 999, original_record: parent };
-    assert.equal(value({ column: 'doc_entry', source: { kind: 'parent_key' }, schema: integer }, line, true), 7);
-    assert.equal(value({ column: 'parent_updated_at', source: { kind: 'parent_updated_at' }, schema: {} }, line, true), '2026-11-24T08:00:00');
+    assert.equal(value({ column: 'doc_entry', source: { kind: 'parent_key' }, schema: integer }, line, invoiceLines), 7);
+    assert.equal(value({ column: 'parent_updated_at', source: { kind: 'parent_updated_at' }, schema: {} }, line, invoiceLines), '2026-11-24T08:00:00');
+  });
+
+  test("a line's batch allocation carries its document's key, and its line's key from its own BaseLineNumber", () => {
+    const parent = { DocEntry: 7, UpdateDate: '2026-11-24', UpdateTime: '08:00:00', DocumentLines: [] };
+    const batch = { BatchNumberProperty: 'B-1', BaseLineNumber: 2, Quantity: 3.0, original_record: parent };
+    assert.equal(value({ column: 'doc_entry', source: { kind: 'parent_key' }, schema: integer }, batch, invoiceBatches), 7);
+    assert.equal(value({ column: 'base_line_number', source: { kind: 'line_key' }, schema: integer }, batch, invoiceBatches), 2);
+    assert.equal(columnTemplate({ column: 'base_line_number', source: { kind: 'line_key' }, schema: integer }, { definition: invoices, child: invoiceLines }), undefined, 'only nested rows have a line key');
   });
 
   test("the source URL quotes text keys as the image does", () => {
     const column: ColumnPlan = { column: '_b1_source_url', source: { kind: 'audit', name: '_b1_source_url' }, schema: {} };
     assert.equal(value(column, { DocEntry: 7 }), 'https://b1.example.com:50000/b1s/v2/Invoices(7)');
-    assert.equal(value(column, { ItemCode: "A'1" }, false, items), "https://b1.example.com:50000/b1s/v2/Items('A''1')");
+    assert.equal(value(column, { ItemCode: "A'1" }, undefined, items), "https://b1.example.com:50000/b1s/v2/Items('A''1')");
   });
 
-  test('the company database comes from the config; the sync id has no manifest value', () => {
+  test('the company database comes from the config', () => {
     assert.equal(value({ column: '_b1_company_db', source: { kind: 'audit', name: '_b1_company_db' }, schema: {} }, {}), 'SBO_FOODCO');
-    assert.equal(columnTemplate({ column: '_b1_sync_id', source: { kind: 'audit', name: '_b1_sync_id' }, schema: {} }, { definition: invoices, isChild: false }), undefined);
   });
 
   test('a nested collection column keeps its rows, with column names and typed values', () => {
@@ -117,7 +126,7 @@ describe('record transformations', () => {
       { column: 'doc_entry', source: { kind: 'sap', property: 'DocEntry' }, schema: integer },
       { column: '_b1_record_hash', source: { kind: 'audit', name: '_b1_record_hash' }, schema: {} },
     ];
-    const [addFields, flatten] = recordTransformations(columns, { definition: invoices, isChild: false });
+    const [addFields, flatten] = recordTransformations(columns, { definition: invoices, child: undefined });
     const fields = (addFields as unknown as { fields: { path: string[] }[] }).fields;
     assert.deepEqual(
       fields.map((f) => f.path[1]),
@@ -129,8 +138,8 @@ describe('record transformations', () => {
   test("a line's own hash leaves its parent copy out, and its parent hash is the parent's record hash", () => {
     const parent = { DocEntry: 7, DocumentLines: [{ LineNum: 0 }] };
     const line = { LineNum: 0, original_record: structuredClone(parent) };
-    const context = { definition: invoices, isChild: true };
-    const parentHash = interpolate(columnTemplate({ column: '_b1_record_hash', source: { kind: 'audit', name: '_b1_record_hash' }, schema: {} }, { definition: invoices, isChild: false })!, { record: parent, config });
+    const context = { definition: invoices, child: invoiceLines };
+    const parentHash = interpolate(columnTemplate({ column: '_b1_record_hash', source: { kind: 'audit', name: '_b1_record_hash' }, schema: {} }, { definition: invoices, child: undefined })!, { record: parent, config });
     const childParentHash = interpolate(columnTemplate({ column: '_b1_parent_record_hash', source: { kind: 'parent_hash' }, schema: {} }, context)!, { record: line, config });
     const lineHash = interpolate(columnTemplate({ column: '_b1_record_hash', source: { kind: 'audit', name: '_b1_record_hash' }, schema: {} }, context)!, { record: line, config });
     assert.equal(childParentHash, parentHash);

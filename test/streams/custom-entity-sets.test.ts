@@ -21,7 +21,7 @@ const offered = (...entries: Record<string, unknown>[]) => offeredStreams(config
 test('an entry written before cursor_policy keeps its meaning: a change date makes it incremental on updated_at, none a full refresh', () => {
   const streams = offered(
     {
-      entity_set: 'Orders',
+      entity_set: 'Quotations',
       primary_key: 'DocEntry',
       cursor_date_property: 'UpdateDate',
       cursor_time_property: 'UpdateTime',
@@ -30,11 +30,11 @@ test('an entry written before cursor_policy keeps its meaning: a change date mak
     },
     { entity_set: 'U_FD_PROMOS', primary_key: 'Code' },
   );
-  const orders = streams.get('orders')!;
-  assert.equal(orders.policy.kind, 'change_stamp');
-  assert.deepEqual(orders.stream.default_cursor_field, ['updated_at']);
-  assert.deepEqual(streams.get('orders_lines')!.stream.default_cursor_field, ['parent_updated_at']);
-  assert.equal(orders.policy.boundFilter({ changedSince: '2026-11-20' }), "UpdateDate ge '2026-11-20'");
+  const quotations = streams.get('quotations')!;
+  assert.equal(quotations.policy.kind, 'change_stamp');
+  assert.deepEqual(quotations.stream.default_cursor_field, ['updated_at']);
+  assert.deepEqual(streams.get('quotations_lines')!.stream.default_cursor_field, ['parent_updated_at']);
+  assert.equal(quotations.policy.boundFilter({ changedSince: '2026-11-20' }), "UpdateDate ge '2026-11-20'");
   const promos = streams.get('u_fd_promos')!;
   assert.equal(promos.policy.kind, 'none');
   assert.deepEqual(promos.stream.supported_sync_modes, ['full_refresh']);
@@ -81,15 +81,15 @@ test('cursor_policy none keeps the change date as the updated_at column of a ful
 test('a policy without the property it needs, or an unknown policy, is a config_error naming the setting', () => {
   const cases: [Record<string, unknown>, RegExp][] = [
     [
-      { entity_set: 'Orders', primary_key: 'DocEntry', cursor_policy: 'change_stamp' },
-      /custom_entity_sets\[0\] \(Orders\): cursor_policy change_stamp needs cursor_date_property/,
+      { entity_set: 'Quotations', primary_key: 'DocEntry', cursor_policy: 'change_stamp' },
+      /custom_entity_sets\[0\] \(Quotations\): cursor_policy change_stamp needs cursor_date_property/,
     ],
     [
       { entity_set: 'VendorPayments', primary_key: 'DocEntry', cursor_policy: 'key_and_posting_window', cursor_date_property: 'UpdateDate' },
       /custom_entity_sets\[0\] \(VendorPayments\): cursor_policy key_and_posting_window needs posting_date_property/,
     ],
     [
-      { entity_set: 'Orders', primary_key: 'DocEntry', cursor_policy: 'by_magic' },
+      { entity_set: 'Quotations', primary_key: 'DocEntry', cursor_policy: 'by_magic' },
       /custom_entity_sets\.0\.cursor_policy must be equal to one of the allowed values/,
     ],
   ];

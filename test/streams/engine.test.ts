@@ -163,6 +163,90 @@ test('a group yields its statuses, an estimate, records of parent and lines, the
   assert.deepEqual(counts, [2, 3, 1, 1]);
 });
 
+test("a line's batch allocations: one record per line and batch, keyed by the document, the line it sits on and its batch, with the document's stamp and hash", async () => {
+  const line = (lineNum: number, batches: [string, number][], baseLineNumber: number | null = lineNum) => ({
+    LineNum: lineNum,
+    ItemCode: 'FD000007',
+    BatchNumbers: batches.map(([batch, quantity]) => ({ BatchNumberProperty: batch, Quantity: quantity, BaseLineNumber: baseLineNumber })),
+  });
+  const delivery = {
+    DocEntry: 41,
+    UpdateDate: '2026-11-20T00:00:00Z',
+    UpdateTime: '10:00:00',
+    // A line without batches (an item not managed in batches), and a server that leaves BaseLineNumber empty.
+    DocumentLines: [
+      line(0, [
+        ['B-1', 2],
+        ['B-2', 3],
+      ]),
+      line(1, []),
+      line(3, [['B-1', 1]], null),
+    ],
+  };
+  const { ok, messages, source } = await run(['delivery_notes', 'delivery_notes_batch_numbers'], [[delivery]], { syncMode: 'incremental' });
+  assert.equal(ok, true);
+  assert.deepEqual(offered.get('delivery_notes_batch_numbers')!.stream.source_defined_primary_key, [
+    ['doc_entry'],
+    ['base_line_number'],
+    ['batch_number_property'],
+  ]);
+  assert.deepEqual(offered.get('delivery_notes_batch_numbers')!.stream.default_cursor_field, ['parent_updated_at']);
+  assert.ok(source.requests[0]!.select.includes('DocumentLines'), 'the batches come with their lines, in the one request');
+  const batches = records(messages, 'delivery_notes_batch_numbers');
+  assert.deepEqual(
+    batches.map((b) => [b['doc_entry'], b['base_line_number'], b['batch_number_property'], b['quantity'], b['parent_updated_at']]),
+    [
+      [41, 0, 'B-1', 2, '2026-11-20T10:00:00'],
+      [41, 0, 'B-2', 3, '2026-11-20T10:00:00'],
+      [41, 3, 'B-1', 1, '2026-11-20T10:00:00'],
+    ],
+  );
+  const [header] = records(messages, 'delivery_notes');
+  assert.ok(
+    batches.every((b) => b['_b1_parent_record_hash'] === header!['_b1_record_hash']),
+    "the document's hash: rows of its current version share it",
+  );
+  assert.equal(new Set(batches.map((b) => b['_b1_record_hash'])).size, 3, 'each allocation has its own hash');
+  assert.equal(batches[0]!['_b1_source_url'], 'https://b1:50000/b1s/v2/DeliveryNotes(41)');
+});
+
+test('keys that are not one property: a rule line by rule, center and validity; a financial year by its code, paged by its AbsEntry', async () => {
+  assert.deepEqual(offered.get('distribution_rule_lines')!.stream.source_defined_primary_key, [['factor_code'], ['center_code'], ['effective_from']]);
+  const rule = {
+    FactorCode: 'ALLREG',
+    DistributionRuleLines: [
+      { CenterCode: 'NE', TotalInCenter: 40, EffectiveFrom: '2025-01-01T00:00:00Z', EffectiveTo: '2025-12-31T00:00:00Z' },
+      { CenterCode: 'NE', TotalInCenter: 38, EffectiveFrom: '2026-01-01T00:00:00Z', EffectiveTo: null },
+    ],
+  };
+  const rules = await run(['distribution_rule_lines'], [[rule]]);
+  assert.deepEqual(
+    records(rules.messages).map((l) => [l['factor_code'], l['center_code'], l['effective_from'], l['total_in_center']]),
+    [
+      ['ALLREG', 'NE', '2025-01-01', 40],
+      ['ALLREG', 'NE', '2026-01-01', 38],
+    ],
+  );
+  const years = offered.get('financial_years')!.stream;
+  assert.deepEqual(years.source_defined_primary_key, [['code']]);
+  assert.deepEqual(years.supported_sync_modes, ['full_refresh']);
+  const read = await run(['financial_years'], [[{ AbsEntry: 1, Code: '2025' }], [{ AbsEntry: 2, Code: '2026' }]]);
+  assert.deepEqual(
+    records(read.messages).map((y) => [y['code'], y['abs_entry']]),
+    [
+      ['2025', 1],
+      ['2026', 2],
+    ],
+  );
+  assert.deepEqual(
+    read.source.requests.map((r) => [r.orderBy, r.filter]),
+    [
+      ['AbsEntry', undefined],
+      ['AbsEntry', 'AbsEntry gt 1'],
+    ],
+  );
+});
+
 test('a checkpoint the previous release wrote resumes after its key, and the next checkpoint carries the finished state as saved', async () => {
   const saved = {
     since: '2026-11-24',

@@ -19,18 +19,17 @@
  * each document; the same rules as the Service Layer simulator's README states for its books.)
  *
  * The allocations are a stream per document kind whose stream-table relation has the header
- * stream as parent and a collection ending in BatchNumbers (DocumentLines/BatchNumbers), with
- * the header's key, base_line_number, batch_number_property (batch_number on v1 servers) and
- * quantity. None of today's shipped streams carries them: until issue 11's batch allocation
- * streams exist, this explore is not generated.
+ * stream as parent and a collection ending in BatchNumbers (DocumentLines/BatchNumbers), with the
+ * header's key, the key of the line each allocation sits on (the relation's childLineKeyColumn,
+ * base_line_number), batch_number_property (batch_number in catalogs that named it after v1's
+ * property) and quantity. Without any of them, this explore is not generated.
  */
 import { columnSql, emptyContribution, hasColumns, hasTable, tableSql, type GeneratorContext, type SubjectContribution } from './context.js';
-import { childRelation, currentChildRowsFrom, parentChildJoinSql } from './current-rows.js';
+import { childRelation, currentChildRowsFrom, isLineRelation, parentChildJoinSql, type LineRelation } from './current-rows.js';
 import { addDerivedExploreJoining, bucketDimensions, derivedColumnSql, derivedField, indentSql, itemWarehouseFields, rowKeyDimension } from './derived.js';
 import { amountOptions, dimension, fieldSet, measure, QUANTITY_FORMAT } from './fields.js';
 import { fieldList, type LookmlNode } from './lookml-text.js';
 import { masterDataJoins } from './master-joins.js';
-import type { StreamRelation } from '../../streams/relations.js';
 
 export const BATCH_EXPIRY_EXPLORE = 'inventory_expiry';
 export const BATCH_STOCK_VIEW = 'batch_stock';
@@ -64,8 +63,8 @@ export const STOCK_DOCUMENTS: readonly StockDocument[] = [
 ];
 
 /** The allocations stream of a document header, by the stream table. */
-function batchRelation(ctx: GeneratorContext, header: string): StreamRelation | undefined {
-  return ctx.relations.find((r) => r.parent === header && /(^|\/)BatchNumbers$/.test(r.collection) && hasTable(ctx, r.child));
+function batchRelation(ctx: GeneratorContext, header: string): LineRelation | undefined {
+  return ctx.relations.filter(isLineRelation).find((r) => r.parent === header && /(^|\/)BatchNumbers$/.test(r.collection) && hasTable(ctx, r.child));
 }
 
 /** One SELECT per warehouse a document kind's allocations move stock in: item, warehouse, batch, signed quantity. */
@@ -75,7 +74,7 @@ function movementsOf(ctx: GeneratorContext, d: StockDocument, notes: string[]): 
   if (!batches || !lines || !hasTable(ctx, lines.child)) return [];
   const batchColumn = ['batch_number_property', 'batch_number'].find((c) => hasColumns(ctx, batches.child, [c]));
   const warehouses = d.direction === 0 ? ['from_warehouse_code', 'warehouse_code'] : ['warehouse_code'];
-  if (!batchColumn || !hasColumns(ctx, batches.child, ['base_line_number', 'quantity']) || !hasColumns(ctx, lines.child, [lines.childLineKeyColumn, 'item_code', ...warehouses])) {
+  if (!batchColumn || !hasColumns(ctx, batches.child, [batches.childLineKeyColumn, 'quantity']) || !hasColumns(ctx, lines.child, [lines.childLineKeyColumn, 'item_code', ...warehouses])) {
     notes.push(`explore ${BATCH_EXPIRY_EXPLORE}: ${batches.child} or ${lines.child} lacks the columns batch stock needs, so ${d.header} are left out.`);
     return [];
   }
@@ -94,7 +93,7 @@ function movementsOf(ctx: GeneratorContext, d: StockDocument, notes: string[]): 
       `SELECT ${l('item_code')} AS item_code, ${l(warehouse)} AS warehouse_code, ${b(batchColumn)} AS batch,`,
       `  ${direction} * ${reversed} * ${b('quantity')} AS quantity`,
       `FROM ${current.from}`,
-      `INNER JOIN ${tableSql(ctx, lines.child)} AS l ON ${lineJoin.sql} AND ${l(lines.childLineKeyColumn)} = ${b('base_line_number')}`,
+      `INNER JOIN ${tableSql(ctx, lines.child)} AS l ON ${lineJoin.sql} AND ${l(lines.childLineKeyColumn)} = ${b(batches.childLineKeyColumn)}`,
       ...(where.length ? [`WHERE ${where.join(' AND ')}`] : []),
     ].join('\n');
   });

@@ -22,9 +22,14 @@ export function relationOfChild(ctx: GeneratorContext, child: string): StreamRel
   return ctx.relations.find((r) => r.child === child);
 }
 
-/** The child stream made of a parent's collection (e.g. the DocumentLines of invoices). */
-export function childRelation(ctx: GeneratorContext, parent: string, collection: string): StreamRelation | undefined {
-  return ctx.relations.find((r) => r.parent === parent && r.collection === collection);
+/** A relation whose child rows are numbered lines, or rows that belong to one (batch allocations). */
+export type LineRelation = StreamRelation & { childLineKeyColumn: string };
+
+export const isLineRelation = (r: StreamRelation): r is LineRelation => r.childLineKeyColumn !== undefined;
+
+/** The child stream of lines made of a parent's collection (e.g. the DocumentLines of invoices). */
+export function childRelation(ctx: GeneratorContext, parent: string, collection: string): LineRelation | undefined {
+  return ctx.relations.filter(isLineRelation).find((r) => r.parent === parent && r.collection === collection);
 }
 
 /** The parent column and child column that must be equal for a child row to be current, if the catalog has them. */

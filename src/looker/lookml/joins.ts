@@ -4,7 +4,7 @@
  * out is reported, never written as a reference to a view that does not exist.
  */
 import { hasTable, missingColumns, type GeneratorContext } from './context.js';
-import { bare, block, quoted, sqlParam, type LookmlNode } from './lookml-text.js';
+import { bare, block, fieldList, quoted, sqlParam, type LookmlNode } from './lookml-text.js';
 
 export interface JoinSpec {
   /** Join (alias) name, used in field references such as ${customer.card_code}. */
@@ -21,6 +21,8 @@ export interface JoinSpec {
   through?: string[];
   /** The joined view is a derived view the subject generates (not a stream table): it always exists. */
   derived?: boolean;
+  /** The only fields of the joined view the explore shows (join-level fields), when not all of them. */
+  fields?: readonly string[];
 }
 
 export interface BuiltJoins {
@@ -56,6 +58,7 @@ export function buildJoins(ctx: GeneratorContext, explore: string, specs: readon
     if (spec.viewLabel) body.push(quoted('view_label', spec.viewLabel));
     body.push(bare('type', spec.type ?? 'left_outer'));
     body.push(bare('relationship', spec.relationship));
+    if (spec.fields) body.push(fieldList('fields', spec.fields));
     body.push(sqlParam('sql_on', spec.sqlOn));
     nodes.push(block('join', spec.name, body));
     kept.add(spec.name);

@@ -145,6 +145,11 @@ export function salesMargin(ctx: GeneratorContext): SubjectContribution {
     const isKind = `${base('document_kind')} = '${s.kind}'`;
     const lines = childRelation(ctx, s.header, 'DocumentLines');
     const label = KIND_LABELS[s.kind]!;
+    // Deliveries and returns only bring cost rows: their joins show what identifies the source of a
+    // cost (doc_date is the date of the posting date's dimension group), so that the explore keeps
+    // its curated size.
+    const costOnly = !REVENUE_SOURCES.some((r) => r.kind === s.kind);
+    const shown = (table: string, columns: string[]) => (costOnly ? { fields: columns.filter((column) => hasColumns(ctx, table, [column])) } : {});
     return [
       {
         name: s.kind,
@@ -153,6 +158,7 @@ export function salesMargin(ctx: GeneratorContext): SubjectContribution {
         relationship: 'many_to_one',
         sqlOn: `${isKind} AND \${${s.kind}.doc_entry} = ${base('doc_entry')}`,
         requires: [{ table: s.header, columns: ['doc_entry'] }],
+        ...shown(s.header, ['doc_num', 'doc_date']),
       },
       ...(lines
         ? [
@@ -163,6 +169,7 @@ export function salesMargin(ctx: GeneratorContext): SubjectContribution {
               relationship: 'many_to_one',
               sqlOn: `${isKind} AND \${${s.kind}_line.${lines.childParentKeyColumn}} = ${base('doc_entry')} AND \${${s.kind}_line.${lines.childLineKeyColumn}} = ${base('line_num')}`,
               requires: [{ table: lines.child, columns: [lines.childParentKeyColumn, lines.childLineKeyColumn] }],
+              ...shown(lines.child, ['line_num', 'item_code', 'quantity', 'warehouse_code']),
             } satisfies JoinSpec,
           ]
         : []),

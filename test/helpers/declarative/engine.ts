@@ -330,12 +330,12 @@ export class DeclarativeTestEngine {
         const rows: Record<string, unknown>[] = [];
         if (expander) {
           if (expander['remain_original_record'] !== true) throw new Error('the test engine expands with remain_original_record only');
-          let nested: unknown = raw;
-          for (const key of expander['expand_records_from_field'] as string[]) nested = (nested as Record<string, unknown> | undefined)?.[key];
           // The engine deep-copies the parent for each item; no transformation changes that copy, so one frozen copy shared by the items is the same.
           const parent = deepFreeze(structuredClone(raw));
-          for (const item of Array.isArray(nested) ? nested : []) {
-            if (isMapping(item as PyValue)) rows.push({ ...(item as Record<string, unknown>), original_record: parent });
+          for (const nested of valuesAt(raw, expander['expand_records_from_field'] as string[])) {
+            for (const item of Array.isArray(nested) ? nested : []) {
+              if (isMapping(item as PyValue)) rows.push({ ...(item as Record<string, unknown>), original_record: parent });
+            }
           }
         } else rows.push(raw);
         for (const row of rows) {
@@ -355,4 +355,16 @@ export class DeclarativeTestEngine {
     if (cursor) result.state = cursor.finalState();
     return result;
   }
+}
+
+/**
+ * The values at a path, as dpath.values finds them for the expander: a `*` step matches every
+ * member of an object or item of a list (in order), any other step one key.
+ */
+function valuesAt(value: unknown, path: readonly string[]): unknown[] {
+  if (path.length === 0) return [value];
+  if (value === null || typeof value !== 'object') return [];
+  const [step, ...rest] = path;
+  const members = step === '*' ? Object.values(value) : step! in value ? [(value as Record<string, unknown>)[step!]] : [];
+  return members.flatMap((member) => valuesAt(member, rest));
 }

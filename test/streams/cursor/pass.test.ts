@@ -100,5 +100,5 @@ test('every shipped stream definition has a key and a schema', () => {
     }
     assert.ok(definition.schema && definition.key);
   }
-  assert.equal(names.size, 25);
+  assert.equal(names.size, 52);
 });
