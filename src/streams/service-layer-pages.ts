@@ -101,10 +101,7 @@ function readPage(client: ServiceLayerClient, request: PageRequest, signal: Abor
     let finished = false;
     try {
       for await (const scanned of readAhead.take()) {
-        yield scanned.map((record) => {
-          const entity = parse(record);
-          return { entity, key: keyOf(entity, entitySet, orderBy), hashes: new EntityHashes(record), bytes: record.bytes.length };
-        });
+        yield scanned.map((record) => sourceRecord(record, entitySet, orderBy));
       }
       finished = true;
     } finally {
@@ -112,6 +109,12 @@ function readPage(client: ServiceLayerClient, request: PageRequest, signal: Abor
     }
   }
   return { records: records(), arrived, cancel };
+}
+
+/** A record as the engine takes it: parsed once, its key, and its hashes from the bytes it came as. */
+export function sourceRecord(record: ScannedRecord, entitySet: string, keyProperty: string): SourceRecord {
+  const entity = parse(record);
+  return { entity, key: keyOf(entity, entitySet, keyProperty), hashes: new EntityHashes(record), bytes: record.bytes.length };
 }
 
 function parse(record: ScannedRecord): RawEntity {
