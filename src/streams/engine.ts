@@ -53,8 +53,13 @@ export interface EngineContext {
   signal: AbortSignal;
 }
 
-/** A batch is handed to the writer once the records in it came from about this much JSON: a few large writes per page. */
-const BATCH_SOURCE_BYTES = 1024 * 1024;
+/**
+ * A batch is handed to the writer once the records in it came from about this much JSON: a handful
+ * of large writes per page rather than one per record. Larger batches are not faster, and each
+ * session may have one waiting to be written while it shapes the next, so they cost memory: at
+ * 1 MiB, four sessions peaked at about 270 MB (benchmark.ts), at 128 KiB below 150 MB.
+ */
+const BATCH_SOURCE_BYTES = 128 * 1024;
 
 /**
  * A group is split into key ranges only when it has at least this many pages per session to read:

@@ -14,11 +14,13 @@ import { ReadAhead } from './read-ahead.js';
 import { EntityHashes, type RawEntity } from './records.js';
 
 /**
- * How far the reading of an answer may run ahead of the engine. A few hundred milliseconds of the
- * engine's work: enough to cover the next request's wait, small enough that several sessions with
- * pages of full documents (many megabytes each) stay well within the memory budget.
+ * How far the reading of an answer may run ahead of the engine. The page has arrived (and the next
+ * request goes out) once its end is within this much of what the engine has taken: a few
+ * milliseconds of the engine's work, which is as much as the next request needs to overlap with the
+ * end of this page, and small enough that several sessions with pages of full documents (many
+ * megabytes each) stay within the memory budget.
  */
-const READ_AHEAD_BYTES = 2 * 1024 * 1024;
+const READ_AHEAD_BYTES = 256 * 1024;
 
 export function serviceLayerPages(client: ServiceLayerClient): PageSource {
   return {
