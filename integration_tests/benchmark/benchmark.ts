@@ -10,7 +10,8 @@
  * - Peak RSS of a read of two million records or more.
  *
  *   npm run benchmark
- *   npm run benchmark -- --fast-scale 2 --bound-scale 0.25 --volume-scale 10   # the defaults
+ *   npm run benchmark -- --fast-scale 2 --bound-scale 0.25 --volume-scale 18   # the defaults
+ *   npm run benchmark -- --volume-only                                          # only the large read
  *
  * Every read is of the whole catalog (every stream the connector offers), full refresh, pages of
  * 500 records; the simulator runs in this process, the connector and the bare client in their own.
@@ -45,7 +46,8 @@ interface Profile {
   server: SimulatorOptions;
 }
 
-const profiles: Profile[] = [
+const volumeOnly = process.argv.includes('--volume-only');
+const allProfiles: Profile[] = [
   { name: 'fast (20 ms/request)', scale: numberArg('fast-scale', 2), server: { requestCostMs: 20, recordCostMicros: RECORD_COST_MICROS } },
   {
     name: 'server-bound (150 ms/request, 4 workers)',
@@ -53,7 +55,8 @@ const profiles: Profile[] = [
     server: { requestCostMs: 150, recordCostMicros: RECORD_COST_MICROS, workers: 4 },
   },
 ];
-const volumeScale = numberArg('volume-scale', 10);
+const profiles = volumeOnly ? [] : allProfiles;
+const volumeScale = numberArg('volume-scale', 18);
 
 interface ConnectorRun {
   records: number;
