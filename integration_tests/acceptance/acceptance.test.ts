@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { jsonFile, lastStates, runConnector, traces } from '../../test/helpers/connector.js';
 import { repoRoot } from '../../test/helpers/paths.js';
-import { configuredCatalog, latestByKey, openSession, read, streamNames, truthUpdatedAt, type Session } from './fixture.js';
+import { CONCURRENCIES, configuredCatalog, latestByKey, openSession, read, streamNames, truthUpdatedAt, type Session } from './fixture.js';
 import { recordValidators } from './record-validator.js';
 
 const fixtures = join(repoRoot, 'integration_tests');
@@ -235,143 +235,157 @@ describe('acceptance against the v2 simulator', () => {
     assert.deepEqual(byName.get('stock_transfers')!.default_cursor_field, ['updated_at'], 'a stock transfer is incremental on its day stamp');
     assert.deepEqual(byName.get('stock_transfers_batch_numbers')!.default_cursor_field, ['parent_updated_at']);
   });
-
-  test('basic read: every record valid and every record of the company delivered, with statuses, estimates and checkpoints', async () => {
-    const loginsBefore = session.sim.stats.logins;
-    const run = await read(session, configuredCatalog(session.streams));
-    assert.equal(run.code, 0, run.stderr);
-    const validators = recordValidators(session.streams);
-    for (const message of run.messages) {
-      if (message.type !== 'RECORD') continue;
-      const record = message.record as { stream: string; data: Record<string, unknown>; meta?: unknown };
-      const validate = validators.get(record.stream)!;
-      assert.ok(validate(record.data), `${record.stream}: ${JSON.stringify(validate.errors?.slice(0, 2))}`);
-      assert.equal(record.meta, undefined, `${record.stream} record had to null values: ${JSON.stringify(record.meta)}`);
-    }
-    assert.deepEqual(Object.fromEntries(recordCounts(run)), Object.fromEntries([...expectedCounts(session)].filter(([, n]) => n > 0)));
-
-    for (const stream of session.streams.map((s) => s.name)) {
-      const statuses = traces(run, 'STREAM_STATUS')
-        .map((t) => t.stream_status as { stream_descriptor: { name: string }; status: string })
-        .filter((s) => s.stream_descriptor.name === stream)
-        .map((s) => s.status);
-      assert.deepEqual(statuses, ['STARTED', 'RUNNING', 'COMPLETE'], stream);
-    }
-    // Each stream's checkpoints count exactly the records emitted before them.
-    const sinceLastState = new Map<string, number>();
-    for (const message of run.messages) {
-      if (message.type === 'RECORD') {
-        const stream = (message.record as { stream: string }).stream;
-        sinceLastState.set(stream, (sinceLastState.get(stream) ?? 0) + 1);
-      } else if (message.type === 'STATE') {
-        const state = message.state as { type: string; stream: { stream_descriptor: { name: string } }; sourceStats: { recordCount: number } };
-        assert.equal(state.type, 'STREAM');
-        const stream = state.stream.stream_descriptor.name;
-        assert.equal(state.sourceStats.recordCount, sinceLastState.get(stream) ?? 0, stream);
-        sinceLastState.set(stream, 0);
-      }
-    }
-    for (const [stream, pending] of sinceLastState) assert.equal(pending, 0, `${stream} has records after its last checkpoint`);
-    const estimates = new Map(
-      traces(run, 'ESTIMATE').map((t) => [(t.estimate as { name: string }).name, (t.estimate as { row_estimate: number }).row_estimate]),
-    );
-    assert.equal(estimates.get('invoices'), session.sim.count('Invoices'));
-    // Several pages per large stream means checkpoints during the stream, not only at its end.
-    assert.ok(run.messages.filter((m) => m.type === 'STATE' && JSON.stringify(m).includes('"invoices"')).length > 3);
-    // One session for the whole read.
-    assert.equal(session.sim.stats.logins - loginsBefore, 1, 'one session for the whole read');
-    assert.equal(session.sim.stats.activeSessions, 0, 'the read logged out');
-  });
-
-  test('two full-refresh reads deliver the same records', async () => {
-    const catalog = configuredCatalog(session.streams, 'full_refresh', ['invoices', 'invoice_lines', 'items', 'gl_accounts']);
-    // Nothing differs between two reads of unchanged books: no field needs an excuse.
-    const strip = (run: Awaited<ReturnType<typeof read>>): string[] =>
-      run.messages
-        .filter((m) => m.type === 'RECORD')
-        .map((m) => JSON.stringify([(m.record as { stream: string }).stream, (m.record as { data: Record<string, unknown> }).data]))
-        .sort();
-    const first = await read(session, catalog);
-    const second = await read(session, catalog);
-    assert.equal(first.code, 0);
-    assert.equal(second.code, 0);
-    assert.deepEqual(strip(second), strip(first));
-  });
-
-  test("two incremental reads: the second starts from the first one's state and the union holds every record", async () => {
-    const catalog = configuredCatalog(session.streams, 'incremental', ['invoices', 'invoice_lines', 'journal_entries', 'incoming_payments']);
-    const first = await read(session, catalog);
-    assert.equal(first.code, 0);
-    const second = await read(session, catalog, lastStates(first));
-    assert.equal(second.code, 0);
-    const firstCount = first.messages.filter((m) => m.type === 'RECORD').length;
-    const secondCount = second.messages.filter((m) => m.type === 'RECORD').length;
-    assert.ok(secondCount < firstCount / 4, `the second read re-read too much: ${secondCount} of ${firstCount}`);
-    const invoices = latestByKey([first, second], 'invoices', ['doc_entry']);
-    for (const truth of session.sim.groundTruth('Invoices')) {
-      const emitted = invoices.get(String(truth.DocEntry));
-      assert.ok(emitted, `invoice ${truth.DocEntry} missing`);
-      assert.equal(emitted.updated_at, truthUpdatedAt(truth));
-    }
-  });
-
-  test('an incremental read from a future state emits nothing and ends cleanly', async () => {
-    const catalog = configuredCatalog(session.streams, 'incremental', ['invoices', 'invoice_lines', 'credit_notes', 'journal_entries']);
-    const run = await read(session, catalog, readFixture('abnormal_state.json'));
-    assert.equal(run.code, 0, run.stderr);
-    assert.equal(run.messages.filter((m) => m.type === 'RECORD').length, 0);
-    assert.deepEqual([...streamNames(run, 'STATE')].sort(), ['credit_notes', 'invoice_lines', 'invoices', 'journal_entries']);
-  });
-
-  test('a read stopped mid-stream and resumed from its last checkpoint loses nothing', async () => {
-    const catalog = configuredCatalog(session.streams, 'incremental', ['invoices', 'invoice_lines', 'journal_entries', 'journal_entry_lines']);
-    let statesSeen = 0;
-    const stopped = await read(session, catalog, undefined, {
-      stopWhen: (stdout) => {
-        statesSeen = stdout.split('"type":"STATE"').length - 1;
-        return statesSeen >= 6;
-      },
-    });
-    assert.notEqual(stopped.code, 0, 'the stopped read should not report success');
-    const resumedFrom = lastStates(stopped);
-    assert.ok(JSON.stringify(resumedFrom).includes('"after_key"'), 'a mid-stream checkpoint carries the key reached');
-    const resumed = await read(session, catalog, resumedFrom);
-    assert.equal(resumed.code, 0, resumed.stderr);
-    for (const [stream, keys, entitySet, key] of [
-      ['invoices', ['doc_entry'], 'Invoices', 'DocEntry'],
-      ['journal_entries', ['jdt_num'], 'JournalEntries', 'JdtNum'],
-    ] as const) {
-      const union = latestByKey([stopped, resumed], stream, [...keys]);
-      assert.equal(union.size, session.sim.count(entitySet), stream);
-      for (const truth of session.sim.groundTruth(entitySet)) assert.ok(union.has(String(truth[key])), `${stream} ${truth[key]}`);
-    }
-    const lines = latestByKey([stopped, resumed], 'invoice_lines', ['doc_entry', 'line_num']);
-    assert.equal(lines.size, expectedCounts(session).get('invoice_lines'));
-  });
-
-  test('a read of stock documents resumed from any of its checkpoints loses nothing: headers, lines and batch allocations', async () => {
-    const streams = ['stock_transfers', 'stock_transfer_lines', 'stock_transfers_batch_numbers', 'inventory_gen_exits', 'inventory_gen_exit_lines', 'inventory_gen_exits_batch_numbers'];
-    const keys: Record<string, string[]> = {
-      stock_transfers: ['doc_entry'],
-      inventory_gen_exits: ['doc_entry'],
-      stock_transfer_lines: ['doc_entry', 'line_num'],
-      inventory_gen_exit_lines: ['doc_entry', 'line_num'],
-      stock_transfers_batch_numbers: ['doc_entry', 'base_line_number', 'batch_number_property'],
-      inventory_gen_exits_batch_numbers: ['doc_entry', 'base_line_number', 'batch_number_property'],
-    };
-    const catalog = configuredCatalog(session.streams, 'incremental', streams);
-    const whole = await read(session, catalog);
-    assert.equal(whole.code, 0, whole.stderr);
-    const expected = expectedCounts(session);
-    for (const stream of streams) assert.equal(latestByKey([whole], stream, keys[stream]!).size, expected.get(stream), stream);
-    const checkpoints = whole.messages.flatMap((m, index) => (m.type === 'STATE' && JSON.stringify(m).includes('"after_key"') ? [index] : []));
-    assert.ok(checkpoints.length >= 2 * 9, `several checkpoints per stream: ${checkpoints.length}`);
-    // A stop right after any checkpoint: what was emitted up to it, then a read from the states saved so far.
-    for (const at of checkpoints) {
-      const before = { ...whole, messages: whole.messages.slice(0, at + 1) };
-      const resumed = await read(session, catalog, lastStates(before));
-      assert.equal(resumed.code, 0, resumed.stderr);
-      for (const stream of streams) assert.equal(latestByKey([before, resumed], stream, keys[stream]!).size, expected.get(stream), `${stream}, resumed after message ${at}`);
-    }
-  });
 });
+
+for (const concurrency of CONCURRENCIES) {
+  describe(`reads against the v2 simulator, concurrency ${concurrency}`, () => {
+    let session: Session;
+    before(async () => {
+      session = await openSession({}, { concurrency });
+    });
+    after(async () => {
+      await session?.sim.stop();
+    });
+
+    test('basic read: every record valid and every record of the company delivered, with statuses, estimates and checkpoints', async () => {
+      const loginsBefore = session.sim.stats.logins;
+      const run = await read(session, configuredCatalog(session.streams));
+      assert.equal(run.code, 0, run.stderr);
+      const validators = recordValidators(session.streams);
+      for (const message of run.messages) {
+        if (message.type !== 'RECORD') continue;
+        const record = message.record as { stream: string; data: Record<string, unknown>; meta?: unknown };
+        const validate = validators.get(record.stream)!;
+        assert.ok(validate(record.data), `${record.stream}: ${JSON.stringify(validate.errors?.slice(0, 2))}`);
+        assert.equal(record.meta, undefined, `${record.stream} record had to null values: ${JSON.stringify(record.meta)}`);
+      }
+      assert.deepEqual(Object.fromEntries(recordCounts(run)), Object.fromEntries([...expectedCounts(session)].filter(([, n]) => n > 0)));
+
+      for (const stream of session.streams.map((s) => s.name)) {
+        const statuses = traces(run, 'STREAM_STATUS')
+          .map((t) => t.stream_status as { stream_descriptor: { name: string }; status: string })
+          .filter((s) => s.stream_descriptor.name === stream)
+          .map((s) => s.status);
+        assert.deepEqual(statuses, ['STARTED', 'RUNNING', 'COMPLETE'], stream);
+      }
+      // Each stream's checkpoints count exactly the records emitted before them.
+      const sinceLastState = new Map<string, number>();
+      for (const message of run.messages) {
+        if (message.type === 'RECORD') {
+          const stream = (message.record as { stream: string }).stream;
+          sinceLastState.set(stream, (sinceLastState.get(stream) ?? 0) + 1);
+        } else if (message.type === 'STATE') {
+          const state = message.state as { type: string; stream: { stream_descriptor: { name: string } }; sourceStats: { recordCount: number } };
+          assert.equal(state.type, 'STREAM');
+          const stream = state.stream.stream_descriptor.name;
+          assert.equal(state.sourceStats.recordCount, sinceLastState.get(stream) ?? 0, stream);
+          sinceLastState.set(stream, 0);
+        }
+      }
+      for (const [stream, pending] of sinceLastState) assert.equal(pending, 0, `${stream} has records after its last checkpoint`);
+      const estimates = new Map(
+        traces(run, 'ESTIMATE').map((t) => [(t.estimate as { name: string }).name, (t.estimate as { row_estimate: number }).row_estimate]),
+      );
+      assert.equal(estimates.get('invoices'), session.sim.count('Invoices'));
+      // Several pages per large stream means checkpoints during the stream, not only at its end.
+      assert.ok(run.messages.filter((m) => m.type === 'STATE' && JSON.stringify(m).includes('"invoices"')).length > 3);
+      // One session per concurrent read for the whole read: the catalog has more entity sets than sessions.
+      assert.equal(session.sim.stats.logins - loginsBefore, concurrency, 'one login per session for the whole read');
+      const perSession = session.sim.stats.requestsPerSession.slice(-concurrency);
+      assert.ok(perSession.every((requests) => requests > 1), `every session of the read read pages: ${JSON.stringify(perSession)}`);
+      assert.equal(session.sim.stats.activeSessions, 0, 'the read logged out');
+    });
+
+    test('two full-refresh reads deliver the same records', async () => {
+      const catalog = configuredCatalog(session.streams, 'full_refresh', ['invoices', 'invoice_lines', 'items', 'gl_accounts']);
+      // Nothing differs between two reads of unchanged books: no field needs an excuse.
+      const strip = (run: Awaited<ReturnType<typeof read>>): string[] =>
+        run.messages
+          .filter((m) => m.type === 'RECORD')
+          .map((m) => JSON.stringify([(m.record as { stream: string }).stream, (m.record as { data: Record<string, unknown> }).data]))
+          .sort();
+      const first = await read(session, catalog);
+      const second = await read(session, catalog);
+      assert.equal(first.code, 0);
+      assert.equal(second.code, 0);
+      assert.deepEqual(strip(second), strip(first));
+    });
+
+    test("two incremental reads: the second starts from the first one's state and the union holds every record", async () => {
+      const catalog = configuredCatalog(session.streams, 'incremental', ['invoices', 'invoice_lines', 'journal_entries', 'incoming_payments']);
+      const first = await read(session, catalog);
+      assert.equal(first.code, 0);
+      const second = await read(session, catalog, lastStates(first));
+      assert.equal(second.code, 0);
+      const firstCount = first.messages.filter((m) => m.type === 'RECORD').length;
+      const secondCount = second.messages.filter((m) => m.type === 'RECORD').length;
+      assert.ok(secondCount < firstCount / 4, `the second read re-read too much: ${secondCount} of ${firstCount}`);
+      const invoices = latestByKey([first, second], 'invoices', ['doc_entry']);
+      for (const truth of session.sim.groundTruth('Invoices')) {
+        const emitted = invoices.get(String(truth.DocEntry));
+        assert.ok(emitted, `invoice ${truth.DocEntry} missing`);
+        assert.equal(emitted.updated_at, truthUpdatedAt(truth));
+      }
+    });
+
+    test('an incremental read from a future state emits nothing and ends cleanly', async () => {
+      const catalog = configuredCatalog(session.streams, 'incremental', ['invoices', 'invoice_lines', 'credit_notes', 'journal_entries']);
+      const run = await read(session, catalog, readFixture('abnormal_state.json'));
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(run.messages.filter((m) => m.type === 'RECORD').length, 0);
+      assert.deepEqual([...streamNames(run, 'STATE')].sort(), ['credit_notes', 'invoice_lines', 'invoices', 'journal_entries']);
+    });
+
+    test('a read stopped mid-stream and resumed from its last checkpoint loses nothing', async () => {
+      const catalog = configuredCatalog(session.streams, 'incremental', ['invoices', 'invoice_lines', 'journal_entries', 'journal_entry_lines']);
+      let statesSeen = 0;
+      const stopped = await read(session, catalog, undefined, {
+        stopWhen: (stdout) => {
+          statesSeen = stdout.split('"type":"STATE"').length - 1;
+          return statesSeen >= 6;
+        },
+      });
+      assert.notEqual(stopped.code, 0, 'the stopped read should not report success');
+      const resumedFrom = lastStates(stopped);
+      assert.ok(JSON.stringify(resumedFrom).includes('"after_key"'), 'a mid-stream checkpoint carries the key reached');
+      const resumed = await read(session, catalog, resumedFrom);
+      assert.equal(resumed.code, 0, resumed.stderr);
+      for (const [stream, keys, entitySet, key] of [
+        ['invoices', ['doc_entry'], 'Invoices', 'DocEntry'],
+        ['journal_entries', ['jdt_num'], 'JournalEntries', 'JdtNum'],
+      ] as const) {
+        const union = latestByKey([stopped, resumed], stream, [...keys]);
+        assert.equal(union.size, session.sim.count(entitySet), stream);
+        for (const truth of session.sim.groundTruth(entitySet)) assert.ok(union.has(String(truth[key])), `${stream} ${truth[key]}`);
+      }
+      const lines = latestByKey([stopped, resumed], 'invoice_lines', ['doc_entry', 'line_num']);
+      assert.equal(lines.size, expectedCounts(session).get('invoice_lines'));
+    });
+
+    test('a read of stock documents resumed from any of its checkpoints loses nothing: headers, lines and batch allocations', async () => {
+      const streams = ['stock_transfers', 'stock_transfer_lines', 'stock_transfers_batch_numbers', 'inventory_gen_exits', 'inventory_gen_exit_lines', 'inventory_gen_exits_batch_numbers'];
+      const keys: Record<string, string[]> = {
+        stock_transfers: ['doc_entry'],
+        inventory_gen_exits: ['doc_entry'],
+        stock_transfer_lines: ['doc_entry', 'line_num'],
+        inventory_gen_exit_lines: ['doc_entry', 'line_num'],
+        stock_transfers_batch_numbers: ['doc_entry', 'base_line_number', 'batch_number_property'],
+        inventory_gen_exits_batch_numbers: ['doc_entry', 'base_line_number', 'batch_number_property'],
+      };
+      const catalog = configuredCatalog(session.streams, 'incremental', streams);
+      const whole = await read(session, catalog);
+      assert.equal(whole.code, 0, whole.stderr);
+      const expected = expectedCounts(session);
+      for (const stream of streams) assert.equal(latestByKey([whole], stream, keys[stream]!).size, expected.get(stream), stream);
+      const checkpoints = whole.messages.flatMap((m, index) => (m.type === 'STATE' && JSON.stringify(m).includes('"after_key"') ? [index] : []));
+      assert.ok(checkpoints.length >= 2 * 9, `several checkpoints per stream: ${checkpoints.length}`);
+      // A stop right after any checkpoint: what was emitted up to it, then a read from the states saved so far.
+      for (const at of checkpoints) {
+        const before = { ...whole, messages: whole.messages.slice(0, at + 1) };
+        const resumed = await read(session, catalog, lastStates(before));
+        assert.equal(resumed.code, 0, resumed.stderr);
+        for (const stream of streams) assert.equal(latestByKey([before, resumed], stream, keys[stream]!).size, expected.get(stream), `${stream}, resumed after message ${at}`);
+      }
+    });
+  });
+}

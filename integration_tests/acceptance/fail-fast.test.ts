@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { connectorEntrypoint } from '../../test/helpers/paths.js';
 import { refusedPort, startSilentListener } from '../../test/helpers/unreachable.js';
 import { jsonFile, runConnector, traces, type ConnectorRun } from '../../test/helpers/connector.js';
-import { configFor, configuredCatalog, openSession, type Session } from './fixture.js';
+import { CONCURRENCIES, configFor, configuredCatalog, openSession, type Session } from './fixture.js';
 
 interface ErrorTrace {
   failure_type: string;
@@ -91,28 +91,30 @@ describe('a refused sign-in signs in once and ends the command', () => {
   ];
 
   for (const { what, credentials } of cases) {
-    const configWith = () =>
-      jsonFile('config', { ...whole.session().config, credentials: { ...(whole.session().config.credentials as object), ...credentials() } });
+    const configWith = (settings: Record<string, unknown> = {}) =>
+      jsonFile('config', { ...whole.session().config, ...settings, credentials: { ...(whole.session().config.credentials as object), ...credentials() } });
     const loginsDuring = async (command: () => Promise<ConnectorRun>): Promise<{ run: ConnectorRun; logins: number }> => {
       whole.session().sim.clearRequestLog();
       const run = await command();
       return { run, logins: whole.session().sim.requestLog.filter((entry) => entry.method === 'POST' && entry.path.endsWith('/Login')).length };
     };
 
-    test(`read of the whole catalog with ${what}: one Login request, one config_error, every stream INCOMPLETE, within seconds`, async () => {
-      const config = configWith();
-      const { run, logins } = await loginsDuring(async () => {
-        const { run: finished, seconds } = await timed(
-          runConnector(['read', '--config', config, '--catalog', whole.catalogPath()], { secrets: [...whole.session().secrets, wrong] }),
-        );
-        assert.ok(seconds < 15, `the read took ${seconds.toFixed(1)} s`);
-        return finished;
+    for (const concurrency of CONCURRENCIES) {
+      test(`read of the whole catalog with ${what}, concurrency ${concurrency}: one Login request, one config_error, every stream INCOMPLETE, within seconds`, async () => {
+        const config = configWith({ concurrency });
+        const { run, logins } = await loginsDuring(async () => {
+          const { run: finished, seconds } = await timed(
+            runConnector(['read', '--config', config, '--catalog', whole.catalogPath()], { secrets: [...whole.session().secrets, wrong] }),
+          );
+          assert.ok(seconds < 15, `the read took ${seconds.toFixed(1)} s`);
+          return finished;
+        });
+        assert.equal(logins, 1, 'the simulator saw exactly one Login');
+        assert.ok(whole.streams().length > 20, 'the whole catalog is configured');
+        assertStoppedOnce(run, whole.streams(), 'config_error', /credentials\.password.*credentials\.company_db.*credentials\.username/);
+        assert.doesNotMatch(logText(run), /could not read the Service Layer's \$metadata/i, 'the refused sign-in is the message');
       });
-      assert.equal(logins, 1, 'the simulator saw exactly one Login');
-      assert.ok(whole.streams().length > 20, 'the whole catalog is configured');
-      assertStoppedOnce(run, whole.streams(), 'config_error', /credentials\.password.*credentials\.company_db.*credentials\.username/);
-      assert.doesNotMatch(logText(run), /could not read the Service Layer's \$metadata/i, 'the refused sign-in is the message');
-    });
+    }
 
     test(`check with ${what}: one Login request, one FAILED CONNECTION_STATUS naming the credentials`, async () => {
       const config = configWith();

@@ -10,6 +10,12 @@ import { configureStreams } from '../../test/helpers/catalog.js';
 
 export type { ServiceLayerSimulator };
 
+/**
+ * The concurrency settings the read suites run at: one session reading entity sets one after
+ * another, and four reading entity sets (and key ranges of the large ones) side by side.
+ */
+export const CONCURRENCIES = [1, 4] as const;
+
 export async function startSimulator(options: SimulatorOptions = {}): Promise<ServiceLayerSimulator> {
   return startServiceLayerSimulator({ clockStart: '2026-11-25T10:00:00', ...options });
 }

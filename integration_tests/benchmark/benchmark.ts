@@ -1,167 +1,227 @@
 /**
- * Performance figures, printed (never asserted in a timed test): how fast the simulator serves
- * pages to a bare client, how fast the connector turns them into Airbyte records, how much memory
- * the connector needs as the volume grows (it must stay flat), what a slow destination does to
- * memory (back-pressure), and how much $select saves on a standard document.
+ * Performance figures, printed (never asserted in a timed test), in one run and side by side:
  *
- *   npm run benchmark                 # scales 2 and 10
- *   npm run benchmark -- --scales 1,5,25
+ * - For two Service Layer profiles of the simulator (a fast one: 20 ms per request; a server-bound
+ *   one: 150 ms per request on 4 workers, a session's requests served one after another), the
+ *   connector's records per second and peak RSS at concurrency 1 and 4, against the floor: a bare
+ *   client (bare-client.ts) that signs in and sends, one after another, the very page requests the
+ *   connector's concurrency-1 run sent, and only reads and JSON.parses each answer. The ratio is
+ *   the bare client's time over the connector's for those pages (above 1: the connector is faster).
+ * - Peak RSS of a read of two million records or more.
+ *
+ *   npm run benchmark
+ *   npm run benchmark -- --fast-scale 2 --bound-scale 0.25 --volume-scale 18   # the defaults
+ *   npm run benchmark -- --volume-only                                          # only the large read
+ *
+ * Every read is of the whole catalog (every stream the connector offers), full refresh, pages of
+ * 500 records; the simulator runs in this process, the connector and the bare client in their own.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Writable } from 'node:stream';
-import { startServiceLayerSimulator, type ServiceLayerSimulator } from '@sap-b1-airbyte/service-layer-simulator';
+import { startServiceLayerSimulator, type ServiceLayerSimulator, type SimulatorOptions } from '@sap-b1-airbyte/service-layer-simulator';
 import { privateFolder } from '../../test/helpers/private-folder.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const entrypoint = join(repoRoot, 'dist', 'main.js');
-// Configs hold the simulator's password: a private folder, removed when the benchmark ends.
+const bareClientScript = join(repoRoot, 'integration_tests', 'benchmark', 'bare-client.ts');
+// Configs and plans hold the simulator's password: a private folder, removed when the benchmark ends.
 const files = privateFolder('sap-b1-bench-');
 process.on('exit', () => files.remove());
-const scalesArg = process.argv.indexOf('--scales');
-const scales = scalesArg > 0 ? process.argv[scalesArg + 1]!.split(',').map(Number) : [2, 10];
-const PAGE = 200;
 
-const file = (name: string, value: unknown): string => files.writeJson(name, value);
+const PAGE_SIZE = 500;
+const CONCURRENCIES = [1, 4];
+const RECORD_COST_MICROS = 10;
 
-async function login(sim: ServiceLayerSimulator): Promise<string> {
-  const response = await fetch(`${sim.baseUrl}/Login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ CompanyDB: sim.companyDb, UserName: sim.username, Password: sim.password }),
-  });
-  const cookie = response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  await response.arrayBuffer();
-  return cookie;
+function numberArg(name: string, fallback: number): number {
+  const at = process.argv.indexOf(`--${name}`);
+  return at > 0 ? Number(process.argv[at + 1]) : fallback;
 }
 
-/** A bare client paging Invoices by key with the same query shape the connector uses. */
-async function bareClient(sim: ServiceLayerSimulator, select?: string): Promise<{ records: number; bytes: number; seconds: number }> {
-  const cookie = await login(sim);
-  let after: number | undefined;
-  let records = 0;
-  let bytes = 0;
-  const started = performance.now();
-  for (;;) {
-    const filter = after === undefined ? '' : `&$filter=${encodeURIComponent(`DocEntry gt ${after}`)}`;
-    const response = await fetch(`${sim.baseUrl}/Invoices?$orderby=DocEntry${filter}${select ? `&$select=${select}` : ''}`, {
-      headers: { cookie, prefer: `odata.maxpagesize=${PAGE}` },
-    });
-    const text = await response.text();
-    bytes += Buffer.byteLength(text);
-    const body = JSON.parse(text) as { value: { DocEntry: number }[]; '@odata.nextLink'?: string };
-    records += body.value.length;
-    if (!body['@odata.nextLink'] || body.value.length === 0) break;
-    after = body.value.at(-1)!.DocEntry;
-  }
-  return { records, bytes, seconds: (performance.now() - started) / 1000 };
+interface Profile {
+  name: string;
+  scale: number;
+  server: SimulatorOptions;
 }
 
-interface ConnectorRunStats {
+const volumeOnly = process.argv.includes('--volume-only');
+const allProfiles: Profile[] = [
+  { name: 'fast (20 ms/request)', scale: numberArg('fast-scale', 2), server: { requestCostMs: 20, recordCostMicros: RECORD_COST_MICROS } },
+  {
+    name: 'server-bound (150 ms/request, 4 workers)',
+    scale: numberArg('bound-scale', 0.25),
+    server: { requestCostMs: 150, recordCostMicros: RECORD_COST_MICROS, workers: 4 },
+  },
+];
+const profiles = volumeOnly ? [] : allProfiles;
+const volumeScale = numberArg('volume-scale', 18);
+
+interface ConnectorRun {
   records: number;
   seconds: number;
   peakRssMb: number;
 }
 
-/** Runs a read, draining stdout at `drainBytesPerSecond` (Infinity: as fast as possible), sampling the connector's resident memory. */
-function connectorRead(configPath: string, catalogPath: string, drainBytesPerSecond = Infinity): Promise<ConnectorRunStats> {
+/** The connector's peak resident memory, as the kernel counts it (VmHWM), read until the process ends. */
+function peakRssSampler(pid: number): { stop(): number } {
+  let peak = 0;
+  const sample = (): void => {
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      peak = Math.max(peak, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+    } catch {
+      // the process has just exited
+    }
+  };
+  const timer = setInterval(sample, 20);
+  return {
+    stop() {
+      clearInterval(timer);
+      return peak;
+    },
+  };
+}
+
+function connector(args: string[]): Promise<{ stdout: string; run: ConnectorRun }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [entrypoint, 'read', '--config', configPath, '--catalog', catalogPath], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let peakRss = 0;
-    const sampler = setInterval(() => {
-      try {
-        const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-        const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-        peakRss = Math.max(peakRss, rss);
-      } catch {
-        // the process has just exited
-      }
-    }, 25);
+    const child = spawn(process.execPath, [entrypoint, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const sampler = peakRssSampler(child.pid!);
+    const keep = args[0] !== 'read';
+    let stdout = '';
     let records = 0;
     let partial = '';
-    const sink = new Writable({
-      highWaterMark: 64 * 1024,
-      write(chunk: Buffer, _encoding, done) {
-        const text = partial + chunk.toString('utf8');
-        const lines = text.split('\n');
-        partial = lines.pop() ?? '';
-        for (const line of lines) if (line.startsWith('{"type":"RECORD"')) records++;
-        if (drainBytesPerSecond === Infinity) done();
-        else setTimeout(done, (chunk.length / drainBytesPerSecond) * 1000);
-      },
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (keep) {
+        stdout += chunk.toString('utf8');
+        return;
+      }
+      // Count the records without holding the output: whole lines that start with {"type":"RECORD".
+      const lines = (partial + chunk.toString('latin1')).split('\n');
+      partial = lines.pop()!;
+      for (const line of lines) if (line.startsWith('{"type":"RECORD"')) records++;
     });
-    child.stdout.pipe(sink);
     child.on('error', reject);
     child.on('close', (code) => {
-      clearInterval(sampler);
-      if (code !== 0) reject(new Error(`connector exited with ${code}`));
-      else resolve({ records, seconds: (performance.now() - started) / 1000, peakRssMb: peakRss });
+      const peakRssMb = sampler.stop();
+      if (code !== 0) reject(new Error(`the connector's ${args[0]} exited with ${code}`));
+      else resolve({ stdout, run: { records, seconds: (performance.now() - started) / 1000, peakRssMb } });
     });
   });
 }
 
+/** The bare client, in a process of its own, sending `requests` one after another. */
+function bareClient(sim: ServiceLayerSimulator, requests: { path: string; prefer?: string }[]): Promise<{ seconds: number; entities: number }> {
+  const root = new URL(sim.baseUrl);
+  const plan = files.writeJson(`plan-${Date.now()}.json`, {
+    origin: root.origin,
+    loginPath: `${root.pathname}/Login`,
+    logoutPath: `${root.pathname}/Logout`,
+    credentials: { CompanyDB: sim.companyDb, UserName: sim.username, Password: sim.password },
+    requests,
+  });
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', bareClientScript, plan], { stdio: ['ignore', 'pipe', 'inherit'], cwd: repoRoot });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as { seconds: number; entities: number }) : reject(new Error(`the bare client exited with ${code}`))));
+  });
+}
+
+async function wholeCatalog(sim: ServiceLayerSimulator, concurrency: number): Promise<{ config: string; catalog: string }> {
+  const config = files.writeJson(`config-${Date.now()}-${concurrency}.json`, {
+    service_layer_url: `${sim.baseUrl}/`,
+    credentials: { auth_type: 'session_login', company_db: sim.companyDb, username: sim.username, password: sim.password },
+    page_size: PAGE_SIZE,
+    concurrency,
+  });
+  const { stdout } = await connector(['discover', '--config', config]);
+  const line = stdout.split('\n').find((each) => each.includes('"type":"CATALOG"'));
+  if (!line) throw new Error('discover printed no catalog');
+  const streams = (JSON.parse(line) as { catalog: { streams: unknown[] } }).catalog.streams;
+  const catalog = files.writeJson(`catalog-${Date.now()}.json`, {
+    streams: streams.map((stream) => ({ stream, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' })),
+  });
+  return { config, catalog };
+}
+
+/** The page requests of the connector's read since `from` in the request log: what the bare client sends again. */
+function pageRequests(sim: ServiceLayerSimulator, from: number): { path: string; prefer?: string }[] {
+  return sim.requestLog
+    .slice(from)
+    .filter((entry) => entry.method === 'GET' && entry.path.includes('$orderby') && !entry.path.includes('$top=1') && !entry.path.includes('/$count'))
+    .map((entry) => ({ path: entry.path, ...(entry.headers.prefer ? { prefer: entry.headers.prefer } : {}) }));
+}
+
+const rate = (records: number, seconds: number): string => Math.round(records / seconds).toLocaleString('en-US');
 const rows: string[][] = [];
-let selectSaving = '';
-for (const scale of scales) {
-  const sim = await startServiceLayerSimulator({ scale, clockStart: '2026-11-25T10:00:00' });
+const speedups: string[] = [];
+
+for (const profile of profiles) {
+  const sim = await startServiceLayerSimulator({ scale: profile.scale, clockStart: '2026-11-25T10:00:00', ...profile.server });
   try {
-    const bare = await bareClient(sim);
-    const config = file(`config-${scale}.json`, {
-      service_layer_url: `${sim.baseUrl}/`,
-      credentials: { auth_type: 'session_login', company_db: sim.companyDb, username: sim.username, password: sim.password },
-      page_size: PAGE,
-    });
-    let streams: { name: string; supported_sync_modes: string[] }[] = [];
-    await new Promise<void>((resolve, reject) => {
-      const child = spawn(process.execPath, [entrypoint, 'discover', '--config', config], { stdio: ['ignore', 'pipe', 'inherit'] });
-      let out = '';
-      child.stdout.on('data', (chunk) => (out += chunk));
-      child.on('close', () => {
-        for (const line of out.split('\n')) if (line.includes('"CATALOG"')) streams = JSON.parse(line).catalog.streams;
-        resolve();
-      });
-      child.on('error', reject);
-    });
-    const configured = (names: string[]) =>
-      file(`catalog-${scale}-${names.length}.json`, {
-        streams: streams
-          .filter((s) => names.includes(s.name))
-          .map((stream) => ({ stream, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' })),
-      });
-    const documents = await connectorRead(config, configured(['invoices', 'invoice_lines']));
-    const everything = await connectorRead(config, configured(streams.map((s) => s.name)));
-    const slow = await connectorRead(config, configured(['invoices', 'invoice_lines']), 2 * 1024 * 1024);
-    rows.push([
-      String(scale),
-      String(bare.records),
-      `${Math.round(bare.records / bare.seconds)}`,
-      `${documents.records} in ${documents.seconds.toFixed(1)} s`,
-      `${Math.round(documents.records / documents.seconds)}`,
-      `${everything.records} in ${everything.seconds.toFixed(1)} s`,
-      `${Math.round(everything.records / everything.seconds)}`,
-      `${documents.peakRssMb.toFixed(0)} / ${everything.peakRssMb.toFixed(0)} / ${slow.peakRssMb.toFixed(0)}`,
-    ]);
-    if (!selectSaving) {
-      const selected = 'DocEntry,DocNum,DocDate,CardCode,DocTotal,DocCurrency,UpdateDate,UpdateTime,DocumentLines';
-      const narrow = await bareClient(sim, selected);
-      const headersOnly = await bareClient(sim, 'DocEntry,DocNum,DocDate,CardCode,DocTotal,DocCurrency,UpdateDate,UpdateTime');
-      selectSaving =
-        `All properties: ${(bare.bytes / bare.records / 1024).toFixed(1)} KiB per invoice; ` +
-        `8 header columns + DocumentLines: ${(narrow.bytes / narrow.records / 1024).toFixed(1)} KiB (${Math.round(100 - (100 * narrow.bytes) / bare.bytes)}% less); ` +
-        `8 header columns only: ${(headersOnly.bytes / headersOnly.records / 1024).toFixed(2)} KiB (${Math.round(100 - (100 * headersOnly.bytes) / bare.bytes)}% less).`;
+    const runs = new Map<number, ConnectorRun>();
+    let floor: { seconds: number; entities: number; records: number } | undefined;
+    for (const concurrency of CONCURRENCIES) {
+      const { config, catalog } = await wholeCatalog(sim, concurrency);
+      const from = sim.requestLog.length;
+      const { run } = await connector(['read', '--config', config, '--catalog', catalog]);
+      runs.set(concurrency, run);
+      if (!floor) {
+        const bare = await bareClient(sim, pageRequests(sim, from));
+        floor = { ...bare, records: run.records };
+      }
+      console.error(`${profile.name}, concurrency ${concurrency}: ${run.records} records in ${run.seconds.toFixed(1)} s`);
+    }
+    for (const [concurrency, run] of runs) {
+      rows.push([
+        profile.name,
+        `${profile.scale}`,
+        `${concurrency}`,
+        `${run.records.toLocaleString('en-US')} in ${run.seconds.toFixed(1)} s`,
+        rate(run.records, run.seconds),
+        `${floor!.entities.toLocaleString('en-US')} documents in ${floor!.seconds.toFixed(1)} s (${rate(floor!.records, floor!.seconds)} records/s)`,
+        (floor!.seconds / run.seconds).toFixed(2),
+        run.peakRssMb.toFixed(0),
+      ]);
+    }
+    const one = runs.get(1)!;
+    const four = runs.get(4)!;
+    speedups.push(`${profile.name}: concurrency 4 is ${(one.seconds / four.seconds).toFixed(2)}x concurrency 1 (${one.records === four.records ? 'the same' : 'NOT the same'} number of records).`);
+  } finally {
+    await sim.stop();
+  }
+}
+
+const volume: { records: number; rows: string[] } = { records: 0, rows: [] };
+{
+  const sim = await startServiceLayerSimulator({ scale: volumeScale, clockStart: '2026-11-25T10:00:00' });
+  try {
+    for (const concurrency of [4]) {
+      const { config, catalog } = await wholeCatalog(sim, concurrency);
+      const { run } = await connector(['read', '--config', config, '--catalog', catalog]);
+      console.error(`volume, concurrency ${concurrency}: ${run.records} records in ${run.seconds.toFixed(1)} s`);
+      volume.rows.push(
+        `Volume (scale ${volumeScale}, no server cost), concurrency ${concurrency}: ${run.records.toLocaleString('en-US')} records in ${run.seconds.toFixed(1)} s ` +
+          `(${rate(run.records, run.seconds)} records/s), peak RSS ${run.peakRssMb.toFixed(0)} MB.`,
+      );
     }
   } finally {
     await sim.stop();
   }
 }
 
-const header = ['scale', 'invoices', 'bare client rec/s', 'connector: invoices+lines', 'rec/s', 'connector: all 25 streams', 'rec/s', 'peak RSS MB (docs / all / slow reader)'];
-console.log(`\nBenchmark on ${process.version}, ${process.arch}, pages of ${PAGE} records\n`);
+const header = ['profile', 'scale', 'concurrency', 'connector', 'records/s', 'bare client, same pages, sequential', 'ratio', 'peak RSS MB'];
+console.log(
+  `\nBenchmark: ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown CPU'}), whole catalog, full refresh, pages of ${PAGE_SIZE}, ` +
+    `${RECORD_COST_MICROS} µs per record on the server; simulator, connector and bare client share the cores.\n`,
+);
 console.log(`| ${header.join(' | ')} |`);
 console.log(`|${header.map(() => '---').join('|')}|`);
 for (const row of rows) console.log(`| ${row.join(' | ')} |`);
-console.log(`\n$select on Invoices: ${selectSaving}`);
-console.log('The slow reader drains stdout at 2 MiB/s: with back-pressure the connector waits instead of buffering, so its memory stays flat.');
+console.log('');
+for (const line of speedups) console.log(line);
+for (const line of volume.rows) console.log(line);

@@ -1,12 +1,14 @@
 /**
- * read runs every configured stream through the engine, one entity set at a time, on one
- * Service Layer session shared by all of them. A stream that fails is reported INCOMPLETE and the
- * others still run; the process then exits non-zero so that Airbyte retries the attempt from the
- * checkpoints already emitted. A failure that ends the run (a refused sign-in, an unreachable
- * server, an untrusted certificate) stops the read at once: one ERROR trace, and every stream not
- * yet finished INCOMPLETE.
+ * read runs every configured stream through the engine, on `concurrency` Service Layer sessions
+ * (one by default): the first also reads $metadata, the others sign in when they get work. It
+ * writes the engine's batches of messages, each once stdout has taken the one before. A stream
+ * that fails is reported INCOMPLETE and the others still run; the process then exits non-zero so
+ * that Airbyte retries the attempt from the checkpoints already emitted. A failure that ends the
+ * run (a refused sign-in, an unreachable server, an untrusted certificate) stops the read at once:
+ * one ERROR trace, and every stream not yet finished INCOMPLETE.
  */
-import type { AirbyteMessage, ConfiguredAirbyteCatalog } from '../protocol/generated/airbyte-protocol.js';
+import type { ConfiguredAirbyteCatalog } from '../protocol/generated/airbyte-protocol.js';
+import { errorTraceMessage, streamStatusMessage } from '../protocol/messages.js';
 import type { MessageEmitter } from '../protocol/emitter.js';
 import type { SecretRedactor } from '../logging.js';
 import { configError, endsRun } from '../errors.js';
@@ -18,7 +20,7 @@ import { readJsonFile } from '../config/json-file.js';
 import { ServiceLayerClient } from '../service-layer/client.js';
 import { parseStateInput, type SavedState } from '../streams/state.js';
 import { selectStreams } from '../streams/selection.js';
-import { failureMessages, NulledValues, readGroup, runFailureMessages, type EngineContext } from '../streams/engine.js';
+import { NulledValues, readGroups, runFailureMessages, type EngineContext } from '../streams/engine.js';
 import { offeredStreams } from '../streams/offered.js';
 import { serviceLayerPages } from '../streams/service-layer-pages.js';
 
@@ -42,7 +44,7 @@ export async function readCommand(options: ReadOptions, emitter: MessageEmitter,
     return await readStreams(config, catalog, states, client, emitter, secrets, options.signal, unfinished);
   } catch (error) {
     if (options.signal.aborted || !endsRun(error)) throw error;
-    await write(runFailureMessages(unfinished, error), emitter);
+    await emitter.emitAll([...runFailureMessages(unfinished, error)]);
     return 1;
   } finally {
     await client.close();
@@ -74,20 +76,20 @@ async function readStreams(
   for (const stream of selection.unknownStreams) {
     failed = true;
     unfinished.delete(stream);
-    await write(
-      failureMessages(
-        [stream],
-        configError(
-          `Stream "${stream}" is not offered by the connector with the current config (it may come from a removed custom_entity_sets entry or another connector); run discover again to refresh the catalog, or remove the stream from the connection.`,
-        ),
-      ),
-      emitter,
+    const unknown = configError(
+      `Stream "${stream}" is not offered by the connector with the current config (it may come from a removed custom_entity_sets entry or another connector); run discover again to refresh the catalog, or remove the stream from the connection.`,
     );
+    await emitter.emitAll([errorTraceMessage(unknown, stream), streamStatusMessage(stream, 'INCOMPLETE')]);
   }
 
-  logger.info(`Reading ${selection.groups.length} entity sets for ${catalog.streams.length} configured streams.`);
+  // Sessions sign in when they first get work: those that get none cost nothing.
+  const sessions = config.concurrency;
+  logger.info(
+    `Reading ${selection.groups.length} entity sets for ${catalog.streams.length} configured streams` +
+      (sessions > 1 ? `, up to ${sessions} at once on as many Service Layer sessions (concurrency).` : '.'),
+  );
   const engine: EngineContext = {
-    source: serviceLayerPages(client),
+    sources: [client, ...Array.from({ length: sessions - 1 }, () => client.newSession())].map(serviceLayerPages),
     logger,
     settings: {
       pageSize: config.page_size,
@@ -100,10 +102,14 @@ async function readStreams(
     nulledValues: new NulledValues(logger),
     signal,
   };
-  for (const group of selection.groups) {
-    const ok = await write(readGroup(group, engine), emitter);
-    for (const member of group.members) unfinished.delete(member.name);
-    if (!ok) failed = true;
+  for await (const batch of readGroups(selection.groups, engine)) {
+    await emitter.emitAll(batch);
+    for (const message of batch) {
+      const status = message.trace?.stream_status;
+      if (status?.status !== 'COMPLETE' && status?.status !== 'INCOMPLETE') continue;
+      unfinished.delete(status.stream_descriptor.name);
+      if (status.status === 'INCOMPLETE') failed = true;
+    }
   }
   const { requests, signIns, retries } = client.stats;
   logger.info(`Read finished: ${requests} HTTP requests, ${signIns} of them sign-ins (Service Layer logins or access-token requests), and ${retries} retries.`);
@@ -118,19 +124,6 @@ async function readStreams(
     }
   }
   return failed ? 1 : 0;
-}
-
-/**
- * Writes what the engine yields, one message at a time: the next is asked for only when stdout
- * has taken this one, so a slow destination slows the read down instead of growing memory.
- * Returns what the messages' generator returns.
- */
-async function write<Result>(messages: Iterator<AirbyteMessage, Result> | AsyncIterator<AirbyteMessage, Result>, emitter: MessageEmitter): Promise<Result> {
-  for (;;) {
-    const next = await messages.next();
-    if (next.done) return next.value;
-    await emitter.emit(next.value);
-  }
 }
 
 function parseConfiguredCatalog(raw: unknown): ConfiguredAirbyteCatalog {

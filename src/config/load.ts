@@ -24,6 +24,7 @@ const OPTIONAL_DATES = ['start_date', 'replay_since'] as const;
 export interface ResolvedConfig extends ConnectorConfig {
   tls: NonNullable<ConnectorConfig['tls']>;
   page_size: number;
+  concurrency: number;
   lookback_days: number;
   reread_window_days: number;
   request_timeout_seconds: number;

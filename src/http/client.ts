@@ -27,8 +27,8 @@ import {
 } from './classify.js';
 import { formatDuration, type Clock } from './clock.js';
 import { Connectivity } from './connectivity.js';
-import { exchange, ExchangeFailure } from './exchange.js';
-import { headerValue, type HttpRequest, type HttpResponse } from './message.js';
+import { exchange, ExchangeFailure, streamingExchange } from './exchange.js';
+import { headerValue, type HttpRequest, type HttpResponse, type StreamedResponse } from './message.js';
 import { abortable, backoffDelayMs, exhaustedLimit, type RetryPolicy } from './retry.js';
 import type { Authenticator, Credentials } from './sign-in.js';
 
@@ -42,10 +42,37 @@ export interface RequestCounters {
 /** What a call makes of a response the table accepted: its value, or a reason to try again (a body cut short). */
 export type ReadOutcome<T> = { value: T } | { retry: string };
 
-export interface Call<T> {
+/** How a call reads a response the table accepted: whole, or (a successful one) as it arrives. */
+export type CallReading<T> =
+  | {
+      /** Reads a response the table accepted; parsing happens here, once per attempt. */
+      read(response: HttpResponse): ReadOutcome<T>;
+      stream?: undefined;
+      progress?: undefined;
+    }
+  | {
+      read?: undefined;
+      /**
+       * Reads a successful answer as it arrives (a page of records): the body is not held whole.
+       * A failure while it is read is classified like any failed exchange (a body cut short is
+       * retried).
+       */
+      stream(response: StreamedResponse): Promise<ReadOutcome<T>>;
+      /**
+       * How much of the answer the call has handed on so far. An attempt that got further than the
+       * one before it did not fail in vain: the retries and the retry time start again.
+       */
+      progress?(): number;
+    };
+
+export type Call<T> = CallBase & CallReading<T>;
+
+/** What every call says about itself, however it reads its answer. */
+export interface CallBase {
   /** "GET Invoices?$top=1": how log lines and messages name the call. */
   description: string;
-  request: HttpRequest;
+  /** The request, or how to make it for each attempt (a page read again after a body cut short starts after what was read). */
+  request: HttpRequest | (() => HttpRequest);
   /** Repeating it after an ambiguous failure is harmless; a call that starts work (a PDT build, a delivery) is not. */
   idempotent: boolean;
   /** Signs the call in; its headers are added to each attempt. */
@@ -56,8 +83,6 @@ export interface Call<T> {
   accepts?: (status: number) => boolean;
   /** The error for a status the table leaves to the service: its own wording. */
   refuse(response: HttpResponse): ConnectorError;
-  /** Reads a response the table accepted; parsing happens here, once per attempt. */
-  read(response: HttpResponse): ReadOutcome<T>;
   signal?: AbortSignal;
   /** A shorter bound on each exchange than the client's request timeout. */
   timeoutMs?: number;
@@ -76,6 +101,9 @@ export interface HttpClientOptions {
   /** Shared with the other clients of a command, so that its totals add up. */
   counters: RequestCounters;
 }
+
+/** A status whose body a streamed call reads as it arrives; any other answer is read whole and classified. */
+const isSuccess = (status: number): boolean => status >= 200 && status < 300;
 
 type AttemptOutcome<T> = Exclude<Outcome, { kind: 'done' }> | { kind: 'done'; value: T };
 
@@ -112,12 +140,14 @@ export class HttpClient {
   /** Runs a call to its end: its value, or the error that ends it. */
   async send<T>(call: Call<T>): Promise<T> {
     const { clock, policy, logger, counters, service } = this.options;
-    const started = clock.now();
+    let started = clock.now();
     let renewed = false;
     for (let retries = 0; ;) {
       const credentials = call.auth ? await call.auth.credentials(call.signal) : undefined;
-      const request = { ...call.request, headers: { ...DEFAULT_HEADERS, ...call.request.headers, ...credentials?.headers } };
+      const base = typeof call.request === 'function' ? call.request() : call.request;
+      const request = { ...base, headers: { ...DEFAULT_HEADERS, ...base.headers, ...credentials?.headers } };
       const attemptStarted = clock.now();
+      const progressBefore = call.progress?.();
       const outcome = await this.attempt(request, call, credentials, renewed);
       if (outcome.kind === 'done') return outcome.value;
       if (outcome.kind === 'fail') throw outcome.error;
@@ -126,6 +156,10 @@ export class HttpClient {
         renewed = true;
         await call.auth!.renew(credentials!.generation, call.signal);
         continue;
+      }
+      if (progressBefore !== undefined && call.progress!() > progressBefore) {
+        retries = 0;
+        started = attemptStarted;
       }
       const delay = outcome.retryAfterMs ?? backoffDelayMs(retries + 1, () => clock.random());
       if (outcome.reachability !== undefined) {
@@ -155,18 +189,36 @@ export class HttpClient {
     counters.requests++;
     if (call.signIn) counters.signIns++;
     const traits = this.traits(call, renewed);
+    const options = { timeoutMs: call.timeoutMs ?? this.options.requestTimeoutMs, signal: call.signal };
+    const answered = (headers: HttpResponse['headers']): void => {
+      this.connectivity.reached(request.url);
+      this.noteServerClock(headers);
+      if (credentials) call.auth?.observe?.(headers, credentials.generation);
+    };
     let response: HttpResponse;
     try {
-      response = await exchange(dispatcher, request, { timeoutMs: call.timeoutMs ?? this.options.requestTimeoutMs, signal: call.signal });
+      if (call.stream) {
+        const streamed = call;
+        const outcome = await streamingExchange(dispatcher, request, options, isSuccess, (response) => {
+          answered(response.headers);
+          return streamed.stream(response);
+        });
+        if ('consumed' in outcome) {
+          const read = outcome.consumed;
+          return 'value' in read ? { kind: 'done', value: read.value } : { kind: 'retry', reason: read.retry, network: false };
+        }
+        response = outcome.response;
+      } else {
+        response = await exchange(dispatcher, request, options);
+      }
     } catch (error) {
       if (!(error instanceof ExchangeFailure)) throw error;
       return classifyFailure(error, request, traits);
     }
-    this.connectivity.reached(request.url);
-    this.noteServerClock(response);
-    if (credentials) call.auth?.observe?.(response.headers, credentials.generation);
+    answered(response.headers);
     const outcome = classifyResponse(response, request, traits, clock.now());
     if (outcome.kind !== 'done') return outcome;
+    if (!call.read) throw new Error(`${call.description}: a streamed call got an answer the table accepted without being a success`);
     const read = call.read(response);
     return 'value' in read ? { kind: 'done', value: read.value } : { kind: 'retry', reason: read.retry, network: false };
   }
@@ -195,8 +247,8 @@ export class HttpClient {
     return transientError(`${failureHeadline({ description: call.description, service: this.options.service }, outcome)} ${tally}`);
   }
 
-  private noteServerClock(response: HttpResponse): void {
-    const date = headerValue(response.headers, 'date');
+  private noteServerClock(headers: HttpResponse['headers']): void {
+    const date = headerValue(headers, 'date');
     const serverMs = date === undefined ? Number.NaN : Date.parse(date);
     if (!Number.isNaN(serverMs)) this.serverClock = { date: new Date(serverMs), offsetMs: serverMs - this.options.clock.now() };
   }

@@ -3,16 +3,24 @@
  * decompressed and decoded, within the request timeout. It decides nothing: what went wrong is
  * thrown as an ExchangeFailure that carries the facts the classification table (classify.ts) needs.
  *
+ * A call that reads a large answer as it arrives (a page of records) gets the body of a successful
+ * answer as a stream instead (streamingExchange): the request timeout then bounds the wait for the
+ * answer, and the connection pool's body timeout (agent.ts) every wait for more of the body while
+ * it is read. A reader that stops reading (stdout is full) pauses the socket, and that pause is not
+ * counted as the server being slow.
+ *
  * Decompression is done here rather than with undici's decompress interceptor
  * (lib/interceptor/decompress.js): that interceptor is marked experimental and prints a process
  * warning on first use, passes a body in an encoding it does not know through unchanged (a page
  * would then fail as JSON that does not parse, and be retried in vain), and by default leaves error
- * answers compressed, whose SAP code and text the messages quote. A page is read whole anyway.
+ * answers compressed, whose SAP code and text the messages quote.
  */
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream';
 import { promisify } from 'node:util';
-import { brotliDecompress, gunzip, inflate } from 'node:zlib';
+import { brotliDecompress, createBrotliDecompress, createGunzip, createInflate, gunzip, inflate } from 'node:zlib';
 import type { Dispatcher } from 'undici';
-import { headerValue, type HttpRequest, type HttpResponse } from './message.js';
+import { headerValue, type HttpRequest, type HttpResponse, type StreamedResponse } from './message.js';
 import { speaksTls } from './plain-http.js';
 
 /** The codes this module gives the failures it finds itself, beside the network's own. */
@@ -48,15 +56,53 @@ const decompressors: Record<string, (input: Buffer) => Promise<Buffer>> = {
   br: promisify(brotliDecompress),
 };
 
+const streamingDecompressors: Record<string, () => NodeJS.ReadWriteStream> = {
+  gzip: createGunzip,
+  'x-gzip': createGunzip,
+  deflate: createInflate,
+  br: createBrotliDecompress,
+};
+
+function unsupportedEncoding(encoding: string): Error {
+  return codedError(UNSUPPORTED_ENCODING, `a body in an unsupported encoding "${encoding}"`);
+}
+
 async function decode(raw: Buffer, contentEncoding: string | undefined): Promise<string> {
   const encoding = contentEncoding?.trim().toLowerCase();
   if (encoding === undefined || encoding === '' || encoding === 'identity') return raw.toString('utf8');
   const decompress = decompressors[encoding];
-  if (!decompress) throw codedError(UNSUPPORTED_ENCODING, `a body in an unsupported encoding "${encoding}"`);
+  if (!decompress) throw unsupportedEncoding(encoding);
   try {
     return (await decompress(raw)).toString('utf8');
   } catch (error) {
     throw codedError(UNDECODABLE_BODY, `a ${encoding} body that does not decompress (${(error as Error).message})`, error);
+  }
+}
+
+/** The body as it arrives, decompressed. Throws at once for an encoding it does not know. */
+function decodedBody(body: Readable, contentEncoding: string | undefined): AsyncIterable<Buffer> {
+  const encoding = contentEncoding?.trim().toLowerCase();
+  if (encoding === undefined || encoding === '' || encoding === 'identity') return body;
+  const decompressor = streamingDecompressors[encoding];
+  if (!decompressor) throw unsupportedEncoding(encoding);
+  const decompressing = decompressor();
+  // Either side's failure ends both; the reader sees it.
+  pipeline(body, decompressing, () => undefined);
+  return decompressing as AsyncIterable<Buffer>;
+}
+
+/** The body's chunks; a failure to read them is the exchange's (answered), a decompression failure coded as a body cut short. */
+async function* bodyChunks(body: AsyncIterable<Buffer>, signal: AbortSignal | undefined): AsyncGenerator<Buffer> {
+  try {
+    for await (const chunk of body) yield chunk;
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    const code = (error as { code?: unknown }).code;
+    const failure =
+      typeof code === 'string' && code.startsWith('Z_')
+        ? codedError(UNDECODABLE_BODY, `a body that does not decompress (${(error as Error).message})`, error)
+        : error;
+    throw new ExchangeFailure(failure, { answered: true });
   }
 }
 
@@ -89,6 +135,37 @@ export interface ExchangeOptions {
  * reason when the caller aborted.
  */
 export async function exchange(dispatcher: Dispatcher, request: HttpRequest, options: ExchangeOptions): Promise<HttpResponse> {
+  const outcome = await runExchange(dispatcher, request, options, undefined);
+  return (outcome as { response: HttpResponse }).response;
+}
+
+/**
+ * Sends one request. An answer whose status `streams` accepts is handed to `consume` as soon as its
+ * headers arrive, with its body to be read as it comes; what `consume` returns or throws is the
+ * outcome, except that a failure to read the body is an ExchangeFailure. Any other answer is read
+ * whole and returned.
+ */
+export async function streamingExchange<T>(
+  dispatcher: Dispatcher,
+  request: HttpRequest,
+  options: ExchangeOptions,
+  streams: (status: number) => boolean,
+  consume: (response: StreamedResponse) => Promise<T>,
+): Promise<{ response: HttpResponse } | { consumed: T }> {
+  return runExchange(dispatcher, request, options, { streams, consume });
+}
+
+/** What consume threw: passed on as it is, never taken for a failure of the exchange. */
+class ConsumerFailure {
+  constructor(readonly error: unknown) {}
+}
+
+async function runExchange<T>(
+  dispatcher: Dispatcher,
+  request: HttpRequest,
+  options: ExchangeOptions,
+  streaming: { streams: (status: number) => boolean; consume: (response: StreamedResponse) => Promise<T> } | undefined,
+): Promise<{ response: HttpResponse } | { consumed: T }> {
   options.signal?.throwIfAborted();
   const controller = new AbortController();
   let timedOut = false;
@@ -109,11 +186,27 @@ export async function exchange(dispatcher: Dispatcher, request: HttpRequest, opt
       signal: controller.signal,
     });
     answered = true;
+    const contentEncoding = headerValue(response.headers, 'content-encoding');
+    if (streaming?.streams(response.statusCode)) {
+      // The answer came in time; from here the pool's body timeout bounds each wait for more of it.
+      clearTimeout(timer);
+      const body = bodyChunks(decodedBody(response.body, contentEncoding), options.signal);
+      try {
+        return { consumed: await streaming.consume({ status: response.statusCode, headers: response.headers, body }) };
+      } catch (error) {
+        throw error instanceof ExchangeFailure ? error : new ConsumerFailure(error);
+      } finally {
+        // A reader that stopped early leaves the rest unread: the connection is dropped rather than drained.
+        if (!response.body.readableEnded) response.body.destroy();
+      }
+    }
     const raw = Buffer.from(await response.body.arrayBuffer());
-    const body = await decode(raw, headerValue(response.headers, 'content-encoding'));
-    return { status: response.statusCode, headers: response.headers, body };
+    const body = await decode(raw, contentEncoding);
+    return { response: { status: response.statusCode, headers: response.headers, body } };
   } catch (error) {
+    if (error instanceof ConsumerFailure) throw error.error;
     if (options.signal?.aborted) throw options.signal.reason;
+    if (error instanceof ExchangeFailure) throw error;
     if (timedOut) throw new ExchangeFailure(error, { answered, timedOutAfterMs: options.timeoutMs });
     const tlsPort = !answered && request.url.protocol === 'http:' && closedWithoutAnswer(error) && (await speaksTls(request.url));
     throw new ExchangeFailure(error, { answered, ...(tlsPort ? { tlsPort } : {}) });

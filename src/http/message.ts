@@ -15,6 +15,14 @@ export interface HttpResponse {
   body: string;
 }
 
+/** A successful answer read as it arrives (see streamingExchange in exchange.ts). */
+export interface StreamedResponse {
+  status: number;
+  headers: ResponseHeaders;
+  /** The body, decompressed, as it arrives; a failure to read it is thrown as an ExchangeFailure. */
+  body: AsyncIterable<Buffer>;
+}
+
 export function headerValue(headers: ResponseHeaders, name: string): string | undefined {
   const value = headers[name.toLowerCase()];
   return Array.isArray(value) ? value[0] : value;

@@ -31,27 +31,34 @@ export interface Authenticator {
 /**
  * A refused sign-in ends the command. SAP Business One locks a user after a set number of failed
  * logons (and an identity provider may lock a client), so a refusal is remembered: every later
- * caller, whichever stream it reads, gets the same error without another attempt. Any other
- * run-ending failure of the sign-in (no Service Layer at the URL, an untrusted certificate) is
- * remembered the same way; a transient one is not.
+ * caller, whichever stream or session it is for, gets the same error without another attempt. Any
+ * other run-ending failure of the sign-in (no Service Layer at the URL, an untrusted certificate) is
+ * remembered the same way; a transient one is not. The sessions of a command that reads several
+ * entity sets at once share one gate, which lets one sign-in through at a time: after a refusal no
+ * other session's sign-in is already on its way.
  */
-export class SignInRefusal {
+export class SignInGate {
   private refusal: ConnectorError | undefined;
+  private previous: Promise<unknown> = Promise.resolve();
 
   /** Throws the remembered refusal, if there is one. */
   throwIfRefused(): void {
     if (this.refusal) throw this.refusal;
   }
 
-  /** Runs one sign-in attempt, unless an earlier one was refused; remembers a refusal. */
-  async attempt<T>(signIn: () => Promise<T>): Promise<T> {
-    this.throwIfRefused();
-    try {
-      return await signIn();
-    } catch (error) {
-      if (endsRun(error)) this.refusal = error;
-      throw error;
-    }
+  /** Runs one sign-in attempt once the one before it has ended, unless a sign-in was refused; remembers a refusal. */
+  attempt<T>(signIn: () => Promise<T>): Promise<T> {
+    const turn = this.previous.then(async () => {
+      this.throwIfRefused();
+      try {
+        return await signIn();
+      } catch (error) {
+        if (endsRun(error)) this.refusal = error;
+        throw error;
+      }
+    });
+    this.previous = turn.catch(() => undefined);
+    return turn;
   }
 }
 
@@ -63,7 +70,7 @@ export interface Grant<T> {
 
 /**
  * The current session or token, shared by every caller until it is dropped: one sign-in at a time
- * however many callers need one, a refusal remembered (SignInRefusal), and a generation per sign-in.
+ * however many callers need one, a refusal remembered (SignInGate), and a generation per sign-in.
  * The sign-in belongs to no single caller, so one caller's abort does not fail the others: each
  * waits with its own signal.
  */
@@ -72,15 +79,16 @@ export class SharedSignIn<T> {
   private pending: Promise<void> | undefined;
   private generation = 0;
   private closed = false;
-  private readonly refusal = new SignInRefusal();
 
   /**
    * `signIn` gets the grant it replaces (to sign out of it), if any, and why a new one is needed
-   * (undefined for the first); `closedError` is what a caller gets after close().
+   * (undefined for the first); `closedError` is what a caller gets after close(); `refusal` is
+   * shared with the other sessions of the command, if it has several.
    */
   constructor(
     private readonly signIn: (previous: T | undefined, reason: string | undefined) => Promise<T>,
     private readonly closedError: () => Error,
+    private readonly refusal: SignInGate = new SignInGate(),
   ) {}
 
   /** The current grant while `usable` accepts it; otherwise, a new sign-in, because `staleReason`. */
@@ -169,8 +177,9 @@ export abstract class AccessTokenAuth implements Authenticator {
     /** Why a 401 renews the token, for the log line of the new token request. */
     private readonly refusalReason: string,
     closedError: () => Error,
+    gate?: SignInGate,
   ) {
-    this.token = new SharedSignIn((_previous, reason) => this.requestToken(reason), closedError);
+    this.token = new SharedSignIn((_previous, reason) => this.requestToken(reason), closedError, gate);
   }
 
   async credentials(signal?: AbortSignal): Promise<Credentials> {

@@ -1,7 +1,8 @@
 /**
  * The only writer of stdout. One Airbyte message per line, nothing else: a stray console.log
- * would corrupt the protocol stream. Each message is serialised to a complete line and handed
- * to the stream in a single write, and the caller waits for the pipe to drain, so a slow
+ * would corrupt the protocol stream. Messages are serialised to complete lines and handed to the
+ * stream in a single write (one message, or a batch of them: a page's records leave in a few large
+ * writes rather than one small write each), and the caller waits for the pipe to drain, so a slow
  * destination slows the read down instead of growing memory. The text a person reads (log lines,
  * error traces, check's answer) passes through the run's secret redactor on the way; records and
  * states are the company's data and are written as they are.
@@ -26,9 +27,19 @@ export class MessageEmitter {
 
   /** Writes one message; resolves when the stream can take more (or is gone). */
   async emit(message: AirbyteMessage): Promise<void> {
-    if (this.closed) return;
-    const line = JSON.stringify(redacted(message, this.secrets)) + '\n';
-    if (!this.out.write(line)) await waitForDrain(this.out);
+    await this.write(JSON.stringify(redacted(message, this.secrets)) + '\n');
+  }
+
+  /** Writes messages, in order, in one write of whole lines; resolves when the stream can take more (or is gone). */
+  async emitAll(messages: readonly AirbyteMessage[]): Promise<void> {
+    let lines = '';
+    for (const message of messages) lines += JSON.stringify(redacted(message, this.secrets)) + '\n';
+    await this.write(lines);
+  }
+
+  private async write(lines: string): Promise<void> {
+    if (this.closed || lines === '') return;
+    if (!this.out.write(lines)) await waitForDrain(this.out);
   }
 
   /** After close, messages are dropped: used when stopping on a signal or a closed stdout. */

@@ -3,7 +3,7 @@ import { configError, systemError, type ConnectorError } from '../errors.js';
 import type { Logger, SecretRedactor } from '../logging.js';
 import type { HttpClient, ReadOutcome } from '../http/client.js';
 import { headerValue, type HttpResponse } from '../http/message.js';
-import { AccessTokenAuth, renewalTime, type AccessToken } from '../http/sign-in.js';
+import { AccessTokenAuth, renewalTime, type AccessToken, type SignInGate } from '../http/sign-in.js';
 import type { ServiceLayerAuth } from './auth.js';
 import { describeErrorResponse } from './errors.js';
 
@@ -43,10 +43,9 @@ export class ClientCredentialsAuth extends AccessTokenAuth implements ServiceLay
     private readonly tokenEndpoint: HttpClient,
     private readonly logger: Logger,
     private readonly secrets: SecretRedactor,
+    gate?: SignInGate,
   ) {
-    super(tokenEndpoint.clock, 'the Service Layer refused the access token (HTTP 401)', () =>
-      systemError('The Service Layer client was used after it was closed'),
-    );
+    super(tokenEndpoint.clock, 'the Service Layer refused the access token (HTTP 401)', () => systemError('The Service Layer client was used after it was closed'), gate);
     this.tokenUrl = tokenEndpointUrl(grant);
     secrets.register(grant.client_secret);
     // RFC 6749 2.3.1: both parts are form-encoded before they are joined and base64-encoded.
@@ -117,7 +116,7 @@ export class ClientCredentialsAuth extends AccessTokenAuth implements ServiceLay
     return { value: { value: accessToken, renewAt } };
   }
 
-  /** The token endpoint's rows of the classification table: every config_error here ends the run (see SignInRefusal). */
+  /** The token endpoint's rows of the classification table: every config_error here ends the run (see SignInGate). */
   private tokenRefused(response: HttpResponse): ConnectorError {
     const answer = jsonObject(response.body) ?? {};
     const code = typeof answer['error'] === 'string' ? answer['error'] : undefined;

@@ -3,7 +3,7 @@ import { configError, systemError, transientError, type ConnectorError } from '.
 import type { Logger, SecretRedactor } from '../logging.js';
 import type { HttpClient, ReadOutcome } from '../http/client.js';
 import { headerValue, headerValues, type HttpResponse, type ResponseHeaders } from '../http/message.js';
-import { SharedSignIn, type Credentials } from '../http/sign-in.js';
+import { SharedSignIn, SignInGate, type Credentials } from '../http/sign-in.js';
 import type { ServiceLayerAuth } from './auth.js';
 import { describeErrorResponse } from './errors.js';
 
@@ -80,11 +80,14 @@ export class SessionLogin implements ServiceLayerAuth {
     private readonly http: HttpClient,
     private readonly logger: Logger,
     private readonly secrets: SecretRedactor,
+    /** Shared with the command's other sessions: one sign-in at a time, and none after a refusal. */
+    gate: SignInGate = new SignInGate(),
   ) {
     secrets.register(login.password);
     this.session = new SharedSignIn(
       (previous, reason) => this.signIn(previous, reason),
       () => systemError('The Service Layer session was used after it was closed'),
+      gate,
     );
   }
 
@@ -173,7 +176,7 @@ export class SessionLogin implements ServiceLayerAuth {
     return { value: { id, routeId: cookies.routeId, timeoutMs: timeoutMinutes * 60_000, lastUsed: this.http.clock.now() } };
   }
 
-  /** The login's rows of the classification table: every config_error here ends the run (see SignInRefusal). */
+  /** The login's rows of the classification table: every config_error here ends the run (see SignInGate). */
   private loginRefused(response: HttpResponse): ConnectorError {
     const answer = `HTTP ${response.status}, ${describeErrorResponse(response)}`;
     const who = `as "${this.login.username}" in company database "${this.login.company_db}"`;

@@ -1,23 +1,37 @@
 /**
- * The one read engine. For a group of streams fed by one entity set it plans a pass from their
- * states (cursor/pass.ts, with the group's cursor policy), reads the entity set from a page source
- * in key order one page at a time (paging by key, never by $skip), yields each page's records and
- * then a checkpoint per stream, and finishes with the state the next read starts from. It knows
- * entity sets only through their StreamDefinition and the Service Layer only through the page
- * source; it writes nothing: the command writes what it yields, one message at a time, so that a
- * slow reader of stdout slows the read down.
+ * The one read engine. It reads read groups (the streams fed by one entity set) on one or more
+ * page sources, one per Service Layer session, and yields batches of Airbyte messages; it writes
+ * nothing: the command writes each batch, and takes the next only once stdout has drained, so a
+ * slow reader of stdout slows the read down. It knows entity sets only through their
+ * StreamDefinition and the Service Layer only through the page source.
+ *
+ * For each group it plans a pass from the members' states (cursor/pass.ts, with the group's cursor
+ * policy) and reads the entity set in key order, paged by key, never by $skip. Each page is read as
+ * it arrives, and the next page is asked for as soon as the previous one has arrived whole (paging
+ * by key needs only its last key), while its records are still being shaped and written: a
+ * session's wait for the server overlaps the engine's work, and a session still has only one
+ * request at a time.
+ *
+ * With several sessions, up to that many groups are read at once, each session taking the next
+ * group when it is free; a large group whose keys are numbers is split into key ranges that the
+ * sessions read side by side (key-ranges.ts), and its checkpoints hold the contiguous prefix that
+ * is complete (group-pass.ts). A failure of one group leaves the others running; a failure that
+ * ends the run (see ConnectorError.endsRun) stops every session and is thrown, for the command to
+ * report once.
  */
 import { asConnectorError, endsRun, systemError, type ConnectorError } from '../errors.js';
 import type { Logger } from '../logging.js';
 import type { AirbyteMessage } from '../protocol/generated/airbyte-protocol.js';
-import { errorTraceMessage, estimateMessage, recordMessage, streamStateMessage, streamStatusMessage } from '../protocol/messages.js';
-import type { ReadGroup, ConfiguredMember } from './selection.js';
-import type { SavedState } from './state.js';
+import { errorTraceMessage, estimateMessage, recordMessage, streamStatusMessage } from '../protocol/messages.js';
+import { BatchQueue } from './batch-queue.js';
 import { addDays, compareKeys, keyLiteral, type KeyValue } from './cursor/ordering.js';
-import { checkpointState, completedState, pageFilter, planPass, type PassPlan } from './cursor/pass.js';
-import type { CursorSettings, PassBound, PassCheckpoint } from './cursor/policy.js';
-import type { PageSource } from './page-source.js';
-import { EntityHashes, requestedProperties, type PageContext, type RawEntity } from './records.js';
+import { pageFilter, planPass, type PassPlan } from './cursor/pass.js';
+import type { CursorSettings, PassBound } from './cursor/policy.js';
+import { groupFailureMessages, GroupPass, OutputBatch, type RangeProgress } from './group-pass.js';
+import { splitKeyRange, type KeyRange } from './key-ranges.js';
+import type { Page, PageRequest, PageSource, SourceRecord } from './page-source.js';
+import { requestedProperties, type PageContext } from './records.js';
+import type { ReadGroup } from './selection.js';
 
 /** The settings of a read that the engine applies. */
 export interface ReadSettings {
@@ -30,7 +44,8 @@ export interface ReadSettings {
 }
 
 export interface EngineContext {
-  source: PageSource;
+  /** One page source per Service Layer session; as many groups or key ranges are read at once. */
+  sources: PageSource[];
   logger: Logger;
   settings: ReadSettings;
   /** This run's account of nulled values (see NulledValues). */
@@ -39,36 +54,55 @@ export interface EngineContext {
 }
 
 /**
- * Reads one group; returns false when it failed (its streams are then INCOMPLETE). A failure that
- * ends the run (see ConnectorError.endsRun) is thrown instead, for the command to report once.
+ * A batch is handed to the writer once the records in it came from about this much JSON: a handful
+ * of large writes per page rather than one per record. Larger batches are not faster, and each
+ * session may have one waiting to be written while it shapes the next, so they cost memory: at
+ * 1 MiB, four sessions peaked at about 270 MB (benchmark.ts), at 128 KiB below 150 MB.
  */
-export async function* readGroup(group: ReadGroup, ctx: EngineContext): AsyncGenerator<AirbyteMessage, boolean> {
-  for (const member of group.members) yield streamStatusMessage(member.name, 'STARTED');
+const BATCH_SOURCE_BYTES = 128 * 1024;
+
+/**
+ * A group is split into key ranges only when it has at least this many pages per session to read:
+ * smaller ones are read faster whole than the extra requests that find their keys cost.
+ */
+const PAGES_PER_SESSION_TO_SPLIT = 2;
+
+/** Each session gets about this many ranges of a split group, so that they finish close together. */
+const RANGES_PER_SESSION = 2;
+
+/**
+ * Reads the groups and yields their messages in batches. Throws a failure that ends the run (see
+ * ConnectorError.endsRun), or the stop of a read that was aborted; a group that fails alone is
+ * reported in the batches (an ERROR trace and INCOMPLETE for each of its streams).
+ */
+export async function* readGroups(groups: readonly ReadGroup[], ctx: EngineContext): AsyncGenerator<AirbyteMessage[]> {
+  const output = new BatchQueue<AirbyteMessage[]>();
+  const stop = new AbortController();
+  const signal = AbortSignal.any([ctx.signal, stop.signal]);
+  const tasks = new TaskQueue(groups.map((group): Task => ({ kind: 'group', group })));
+  const run: RunContext = { ...ctx, signal, output, tasks };
+  const sessions = ctx.sources.map(async (source) => {
+    for (let task = await tasks.next(); task !== undefined; task = await tasks.next()) {
+      try {
+        await runTask(task, source, run);
+      } finally {
+        tasks.finished();
+      }
+    }
+  });
+  Promise.all(sessions).then(
+    () => output.close(),
+    (error: unknown) => output.fail(ctx.signal.aborted ? systemError('The read was stopped.') : error),
+  );
   try {
-    yield* runPass(group, ctx);
-    for (const member of group.members) yield streamStatusMessage(member.name, 'COMPLETE');
-    return true;
-  } catch (error) {
-    if (ctx.signal.aborted || endsRun(error)) throw error;
-    const failure = asConnectorError(error);
-    ctx.logger.error(`Reading ${group.definition.entitySet} failed: ${failure.message}`);
-    yield* failureMessages(
-      group.members.map((member) => member.name),
-      failure,
-    );
-    return false;
+    for (let batch = await output.take(); batch !== undefined; batch = await output.take()) yield batch;
+  } finally {
+    stop.abort(new Error('The read has ended.'));
+    await Promise.allSettled(sessions);
   }
 }
 
-/** A failure of some streams: an ERROR trace for each, and each INCOMPLETE. */
-export function* failureMessages(streams: string[], failure: ConnectorError): Generator<AirbyteMessage> {
-  for (const stream of streams) {
-    yield errorTraceMessage(failure, stream);
-    yield streamStatusMessage(stream, 'INCOMPLETE');
-  }
-}
-
-/** One cause, one error: a failure that ends the run is one ERROR trace, then every stream it stopped is INCOMPLETE. */
+/** One failure, one error: a failure that ends the run is one ERROR trace, then every stream it stopped is INCOMPLETE. */
 export function* runFailureMessages(streams: Iterable<string>, failure: ConnectorError): Generator<AirbyteMessage> {
   yield errorTraceMessage(failure);
   for (const stream of streams) yield streamStatusMessage(stream, 'INCOMPLETE');
@@ -83,9 +117,91 @@ export function companySafeToday(source: PageSource, logger: Logger): string {
   return addDays(new Date().toISOString().slice(0, 10), -2);
 }
 
-async function* runPass(group: ReadGroup, ctx: EngineContext): AsyncGenerator<AirbyteMessage> {
+type Task = { kind: 'group'; group: ReadGroup } | { kind: 'range'; pass: GroupPass; range: RangeProgress };
+
+interface RunContext extends EngineContext {
+  output: BatchQueue<AirbyteMessage[]>;
+  tasks: TaskQueue;
+}
+
+/**
+ * What the sessions work on, first come first served: the groups in catalog order, with the key
+ * ranges of a split group put first, so that the free sessions help finish the group that was
+ * split. A session waits for work while another may still split a group.
+ */
+class TaskQueue {
+  private readonly waiting: Task[];
+  private running = 0;
+  private wakeUp: (() => void)[] = [];
+
+  constructor(tasks: Task[]) {
+    this.waiting = tasks;
+  }
+
+  async next(): Promise<Task | undefined> {
+    for (;;) {
+      const task = this.waiting.shift();
+      if (task) {
+        this.running++;
+        return task;
+      }
+      if (this.running === 0) return undefined;
+      await new Promise<void>((resolve) => this.wakeUp.push(resolve));
+    }
+  }
+
+  /** Tasks to run before the others. */
+  putFirst(tasks: Task[]): void {
+    this.waiting.unshift(...tasks);
+    this.wakeAll();
+  }
+
+  finished(): void {
+    this.running--;
+    this.wakeAll();
+  }
+
+  private wakeAll(): void {
+    for (const wake of this.wakeUp.splice(0)) wake();
+  }
+}
+
+async function runTask(task: Task, source: PageSource, run: RunContext): Promise<void> {
+  let pass: GroupPass | undefined;
+  try {
+    if (task.kind === 'group') {
+      pass = await startPass(task.group, source, run);
+      if (!pass) return;
+      const [first, ...others] = pass.ranges;
+      const started = pass;
+      run.tasks.putFirst(others.map((range): Task => ({ kind: 'range', pass: started, range })));
+      await readRange(pass, first!, source, run);
+    } else {
+      pass = task.pass;
+      await readRange(pass, task.range, source, run);
+    }
+  } catch (error) {
+    if (run.signal.aborted || endsRun(error)) throw error;
+    // A range stopped by another range's failure adds nothing: that failure is the group's report.
+    await put(run, pass ? pass.fail(error, run.logger) : groupFailureMessages(task.kind === 'group' ? task.group : task.pass.group, error, run.logger));
+  }
+}
+
+async function put(run: RunContext, messages: AirbyteMessage[] | undefined): Promise<void> {
+  if (messages && messages.length > 0) await run.output.put(messages);
+}
+
+/**
+ * Starts a group: STARTED statuses, the pass plan, the estimate, and the key ranges when the group
+ * is worth splitting over the sessions. Undefined when nothing is to be read (see runTask).
+ */
+async function startPass(group: ReadGroup, source: PageSource, run: RunContext): Promise<GroupPass | undefined> {
   const { definition, members, policy } = group;
-  const { source, logger, settings } = ctx;
+  const { logger, settings } = run;
+  await put(
+    run,
+    members.map((member) => streamStatusMessage(member.name, 'STARTED')),
+  );
   const cursorSettings: CursorSettings = {
     today: companySafeToday(source, logger),
     startDate: settings.startDate,
@@ -101,91 +217,150 @@ async function* runPass(group: ReadGroup, ctx: EngineContext): AsyncGenerator<Ai
   warnAboutFutureState(group, cursorSettings.today, logger);
   logger.info(describePlan(group, plan));
 
-  yield* estimate(group, plan, ctx);
+  const passFilter = pageFilter(policy, definition.key, plan.bound, plan.afterKey);
+  const count = await estimate(group, passFilter, source, run);
   // A fresh pass starts on the day the server had when it was about to serve its first page.
   const startedOn = plan.resumedStartedOn ?? companySafeToday(source, logger);
+  const ranges = await keyRanges(group, plan, passFilter, count, source, run);
+  return new GroupPass(group, plan, startedOn, ranges, run.signal);
+}
+
+async function estimate(group: ReadGroup, filter: string | undefined, source: PageSource, run: RunContext): Promise<number | undefined> {
+  const { definition } = group;
+  let count: number | undefined;
+  try {
+    count = await source.countRecords(definition.entitySet, filter, run.signal);
+  } catch (error) {
+    if (run.signal.aborted || endsRun(error)) throw error;
+    // The estimate is only a progress hint; the read itself will report a real problem.
+    run.logger.debug(`No record count for ${definition.entitySet}: ${asConnectorError(error).message}`);
+  }
+  const parent = group.members.find((member) => !member.shaper.child);
+  if (count !== undefined && parent) await put(run, [estimateMessage(parent.name, count)]);
+  return count;
+}
+
+/** One range for the whole pass, or, with several sessions and enough pages, ranges of keys for them to share. */
+async function keyRanges(
+  group: ReadGroup,
+  plan: PassPlan<PassBound>,
+  filter: string | undefined,
+  count: number | undefined,
+  source: PageSource,
+  run: RunContext,
+): Promise<KeyRange[]> {
+  const whole: KeyRange[] = [{ after: plan.afterKey, upTo: undefined }];
+  const sessions = run.sources.length;
+  const pages = count === undefined ? 0 : Math.ceil(count / run.settings.pageSize);
+  if (sessions < 2 || pages < sessions * PAGES_PER_SESSION_TO_SPLIT) return whole;
+  const { entitySet, key } = group.definition;
+  let span: { first: KeyValue; last: KeyValue } | undefined;
+  try {
+    span = await source.keyRange(entitySet, key, filter, run.signal);
+  } catch (error) {
+    if (run.signal.aborted || endsRun(error)) throw error;
+    run.logger.debug(`${entitySet} is read in one range: its first and last keys could not be read (${asConnectorError(error).message}).`);
+    return whole;
+  }
+  if (!span) return whole;
+  const ranges = splitKeyRange(plan.afterKey, span.first, span.last, Math.min(sessions * RANGES_PER_SESSION, Math.floor(pages / PAGES_PER_SESSION_TO_SPLIT)));
+  if (ranges.length > 1) run.logger.info(`Reading ${entitySet} in ${ranges.length} key ranges side by side (${count} records).`);
+  return ranges;
+}
+
+/**
+ * Reads one key range of a pass, page by page: each page's records are shaped as they arrive and
+ * handed on in batches; the next page is asked for as soon as this one has arrived whole.
+ */
+async function readRange(pass: GroupPass, range: RangeProgress, source: PageSource, run: RunContext): Promise<void> {
+  const { definition, members, policy } = pass.group;
+  const { settings } = run;
+  const signal = pass.signal;
   const select = requestedProperties(
     definition,
     members.map((member) => member.shaper),
   );
-  const counts = new Map<string, number>(members.map((member) => [member.name, 0]));
-  const page: PageContext = { companyDb: settings.companyDb, sourceUrlOf: (key) => source.entityUrl(definition.entitySet, key as KeyValue) };
-  let afterKey = plan.afterKey;
-  let maxKey = plan.maxKey;
-  let firstPage = true;
-
-  for (;;) {
-    if (ctx.signal.aborted) throw systemError('The read was stopped.');
-    const { records, morePages } = await source.readPage(
-      {
-        entitySet: definition.entitySet,
-        filter: pageFilter(policy, definition.key, plan.bound, afterKey),
-        select,
-        orderBy: definition.key,
-        pageSize: settings.pageSize,
-      },
-      ctx.signal,
-    );
-    if (firstPage) {
-      for (const member of members) yield streamStatusMessage(member.name, 'RUNNING');
-      firstPage = false;
-    }
-    for (const entity of records) {
-      const key = entity[definition.key];
-      if (typeof key !== 'number' && typeof key !== 'string') {
-        throw systemError(`A record of ${definition.entitySet} came without its key ${definition.key}.`);
+  const request = (afterKey: KeyValue | undefined): PageRequest => ({
+    entitySet: definition.entitySet,
+    filterAfter: (after) => pageFilter(policy, definition.key, pass.bound, after, range.upTo),
+    afterKey,
+    select,
+    orderBy: definition.key,
+    pageSize: settings.pageSize,
+  });
+  const context: PageContext = { companyDb: settings.companyDb, sourceUrlOf: (key) => source.entityUrl(definition.entitySet, key as KeyValue) };
+  let page: Page | undefined = source.readPage(request(range.after), signal);
+  let next: Page | undefined;
+  let previousKey = range.after;
+  try {
+    while (page) {
+      const current: Page = page;
+      // Pipelining: the next page goes out as soon as this one has arrived whole.
+      const arrived = current.arrived.then((end) => {
+        if (end.morePages && end.lastKey !== undefined && !signal.aborted) next = source.readPage(request(end.lastKey), signal);
+      });
+      // Its failure is also the records' failure, thrown below.
+      arrived.catch(() => undefined);
+      let batch = new OutputBatch(members.length);
+      for await (const records of current.records) {
+        if (signal.aborted) throw signal.reason;
+        batch.messages.push(...pass.runningStatuses());
+        for (const record of records) {
+          checkOrder(definition.entitySet, record.key, previousKey, range);
+          addRecords(batch, record, pass, context, run);
+          previousKey = record.key;
+        }
+        if (batch.sourceBytes >= BATCH_SOURCE_BYTES) {
+          await put(run, pass.commit(range, batch, 'within_page'));
+          batch = new OutputBatch(members.length);
+        }
       }
-      if (afterKey !== undefined && !advances(key, afterKey)) {
-        // Paging by key relies on the server honouring $orderby and the key filter; going on
-        // would loop or skip records.
-        throw systemError(
-          `The Service Layer returned ${definition.entitySet} keys out of order (${keyLiteral(key)} after ${keyLiteral(afterKey)}); the read was stopped to avoid losing records.`,
-        );
-      }
-      yield* entityRecords(entity, key, members, page, counts, ctx.nulledValues);
-      afterKey = key;
-      if (policy.tracksMaxKey && (maxKey === undefined || compareKeys(key, maxKey) > 0)) maxKey = key;
+      await arrived;
+      batch.messages.unshift(...pass.runningStatuses());
+      page = next;
+      next = undefined;
+      await put(run, pass.commit(range, batch, page ? 'page' : 'range'));
     }
-    if (morePages && records.length > 0) {
-      const progress: PassCheckpoint<PassBound> = { bound: plan.bound, startedOn, afterKey: afterKey!, ...(maxKey !== undefined ? { maxKey } : {}) };
-      yield* stateMessages(members, counts, (member) => checkpointState(policy, member.saved, progress));
-      continue;
-    }
-    yield* stateMessages(members, counts, (member) => completedState(policy, member.cursor, startedOn, maxKey));
-    return;
+  } finally {
+    page?.cancel();
+    next?.cancel();
   }
 }
 
 /**
- * Whether a key comes after the previous one in the server's order. Numbers compare as numbers;
- * text keys are ordered by the database's collation (case-insensitive on SQL Server, binary on
- * HANA), which this process cannot reproduce, so for them only a repeated key is a sign that the
- * server ignored the key filter.
+ * Paging by key relies on the server honouring $orderby and the key filter; going on after a key
+ * out of order would loop or skip records. Numbers compare as numbers; text keys are ordered by
+ * the database's collation (case-insensitive on SQL Server, binary on HANA), which this process
+ * cannot reproduce, so for them only a repeated key is a sign that the server ignored the filter.
  */
-function advances(key: KeyValue, previous: KeyValue): boolean {
-  if (typeof key === 'number' && typeof previous === 'number') return key > previous;
-  return key !== previous;
+function checkOrder(entitySet: string, key: KeyValue, previous: KeyValue | undefined, range: KeyRange): void {
+  const inOrder =
+    previous === undefined || (typeof key === 'number' && typeof previous === 'number' ? key > previous : key !== previous);
+  const inRange = range.upTo === undefined || typeof key !== 'number' || compareKeys(key, range.upTo) <= 0;
+  if (!inOrder || !inRange) {
+    throw systemError(
+      `The Service Layer returned ${entitySet} keys out of order (${keyLiteral(key)} after ${previous === undefined ? 'the start' : keyLiteral(previous)}${inRange ? '' : `, beyond ${keyLiteral(range.upTo!)}`}); the read was stopped to avoid losing records.`,
+    );
+  }
 }
 
-function* entityRecords(
-  entity: RawEntity,
-  key: KeyValue,
-  members: ConfiguredMember[],
-  page: PageContext,
-  counts: Map<string, number>,
-  nulledValues: NulledValues,
-): Generator<AirbyteMessage> {
-  const hashes = new EntityHashes(entity);
+/** The records of one entity, for every stream of its group, into the batch. */
+function addRecords(batch: OutputBatch, record: SourceRecord, pass: GroupPass, page: PageContext, run: RunContext): void {
+  const { entity, hashes, key } = record;
   const emittedAt = Date.now();
-  for (const member of members) {
+  const members = pass.group.members;
+  for (let index = 0; index < members.length; index++) {
+    const member = members[index]!;
     const shaper = member.shaper;
     const shaped = shaper.child ? shaper.childRecords(entity, hashes, page) : [shaper.parentRecord(entity, hashes, page)];
-    for (const record of shaped) {
-      yield recordMessage(member.name, record.data, emittedAt, record.changes);
-      for (const change of record.changes) nulledValues.report(member.name, change.field, key);
+    for (const { data, changes } of shaped) {
+      batch.messages.push(recordMessage(member.name, data, emittedAt, changes));
+      for (const change of changes) run.nulledValues.report(member.name, change.field, key);
     }
-    counts.set(member.name, counts.get(member.name)! + shaped.length);
+    batch.counts[index]! += shaped.length;
   }
+  batch.lastKey = key;
+  batch.sourceBytes += record.bytes;
 }
 
 /**
@@ -210,32 +385,6 @@ export class NulledValues {
       this.logger.warn(`${stream}: further nulled values of ${field} are only reported in the records' meta.changes.`);
     }
   }
-}
-
-function* stateMessages(
-  members: ConfiguredMember[],
-  counts: Map<string, number>,
-  stateOf: (member: ConfiguredMember) => SavedState,
-): Generator<AirbyteMessage> {
-  for (const member of members) {
-    yield streamStateMessage(member.name, stateOf(member) as Record<string, unknown>, counts.get(member.name)!);
-    counts.set(member.name, 0);
-  }
-}
-
-async function* estimate(group: ReadGroup, plan: PassPlan<PassBound>, ctx: EngineContext): AsyncGenerator<AirbyteMessage> {
-  const { definition, policy } = group;
-  const parent = group.members.find((member) => !member.shaper.child);
-  if (!parent) return;
-  let count: number | undefined;
-  try {
-    count = await ctx.source.countRecords(definition.entitySet, pageFilter(policy, definition.key, plan.bound, plan.afterKey), ctx.signal);
-  } catch (error) {
-    if (ctx.signal.aborted) throw error;
-    // The estimate is only a progress hint; the read itself will report a real problem.
-    ctx.logger.debug(`No record count for ${definition.entitySet}: ${asConnectorError(error).message}`);
-  }
-  if (count !== undefined) yield estimateMessage(parent.name, count);
 }
 
 function warnAboutFutureState(group: ReadGroup, today: string, logger: Logger): void {

@@ -3,8 +3,9 @@
  * selected columns, types their values, derives updated_at and the child rows' link to their
  * parent, and adds the audit columns. Column plans are computed once per stream, not per record.
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import type { RecordChange } from '../protocol/messages.js';
+import type { ScannedRecord } from '../service-layer/collection-scanner.js';
 import type { ChildStreamDefinition, StreamDefinition } from './definitions.js';
 import type { JsonSchemaFragment } from '../json-schema.js';
 import { PARENT_RECORD_HASH, PARENT_UPDATED_AT, UPDATED_AT, auditColumns } from './columns.js';
@@ -43,27 +44,31 @@ export function hashOf(raw: unknown): string {
 }
 
 /**
- * The source hashes of one entity and its collection rows. Each row is serialized once: the
- * entity's hash covers its own properties and the hashes of its rows (a Merkle hash), so a
- * change anywhere in a document changes the document's hash without hashing its lines twice.
+ * The source hashes of one entity and its collection rows, from the JSON the Service Layer sent for
+ * it (collection-scanner.ts), so that nothing is serialised again to be hashed. A row's hash is the
+ * SHA-256 of its bytes; the entity's is the SHA-256 of its bytes with each row replaced by the row's
+ * hash (a Merkle hash): a change anywhere in a document changes the document's hash, and every byte
+ * is hashed once.
  */
 export class EntityHashes {
   readonly entity: string;
   private readonly rows = new Map<string, string[]>();
 
-  constructor(raw: RawEntity) {
-    const own: RawEntity = {};
-    const hash = createHash('sha256');
-    for (const [property, value] of Object.entries(raw)) {
-      if (Array.isArray(value) && value.length > 0 && typeof value[0] === 'object') {
-        const rowHashes = value.map(hashOf);
-        this.rows.set(property, rowHashes);
-        hash.update(`${property}[${rowHashes.join(',')}]`);
-      } else {
-        own[property] = value;
+  constructor(source: ScannedRecord) {
+    const { bytes } = source;
+    const entity = createHash('sha256');
+    let from = 0;
+    for (const collection of source.collections) {
+      const rowHashes: string[] = [];
+      for (const [start, end] of collection.rows) {
+        const rowHash = hash('sha256', bytes.subarray(start, end), 'hex');
+        entity.update(bytes.subarray(from, start)).update(rowHash);
+        rowHashes.push(rowHash);
+        from = end;
       }
+      this.rows.set(collection.name, rowHashes);
     }
-    this.entity = hash.update(JSON.stringify(own)).digest('hex');
+    this.entity = entity.update(bytes.subarray(from)).digest('hex');
   }
 
   row(collection: string, index: number): string | undefined {

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConnectorError, configError, systemError, transientError } from '../../src/errors.js';
 import type { Service } from '../../src/http/classify.js';
-import { HttpClient, type Call, type RequestCounters } from '../../src/http/client.js';
+import { HttpClient, type Call, type CallBase, type ReadOutcome, type RequestCounters } from '../../src/http/client.js';
 import { NEVER_REACHED_REFUSED_BUDGET_MS } from '../../src/http/connectivity.js';
 import type { HttpResponse } from '../../src/http/message.js';
 import type { RetryPolicy } from '../../src/http/retry.js';
@@ -48,7 +48,7 @@ function setup(script: Script, options: { random?: number; policy?: RetryPolicy;
   return { http, sleeps, counters, logger, now: () => now };
 }
 
-function call(overrides: Partial<Call<string>> = {}): Call<string> {
+function call(overrides: Partial<CallBase> & { read?: (response: HttpResponse) => ReadOutcome<string> } = {}): Call<string> {
   return {
     description: 'GET /things',
     request: { method: 'GET', url: new URL('https://api.test/things'), headers: {} },

@@ -5,37 +5,65 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { NulledValues, readGroup, type EngineContext } from '../../src/streams/engine.js';
-import { selectStreams } from '../../src/streams/selection.js';
+import { NulledValues, readGroups, type EngineContext } from '../../src/streams/engine.js';
+import { selectStreams, type ReadGroup } from '../../src/streams/selection.js';
 import { catalogEntries, type CatalogEntry } from '../../src/streams/catalog.js';
 import { shippedStreams } from '../../src/streams/definitions.js';
 import { silentLogger, type Logger } from '../../src/logging.js';
 import type { AirbyteMessage } from '../../src/protocol/generated/airbyte-protocol.js';
 import type { SavedState } from '../../src/streams/state.js';
-import type { PageRequest, PageSource } from '../../src/streams/page-source.js';
+import type { Page, PageRequest, PageSource, SourceRecord } from '../../src/streams/page-source.js';
+import { sourceRecord } from '../../src/streams/service-layer-pages.js';
+import { CollectionScanner } from '../../src/service-layer/collection-scanner.js';
 import { keyLiteral } from '../../src/streams/cursor/ordering.js';
+import { configError, transientError } from '../../src/errors.js';
 
 type Entity = Record<string, unknown>;
 
+/** What the fake sources remember of a page request: the request, and the $filter it came to. */
+type SeenRequest = PageRequest & { filter: string | undefined };
+
+/** A page of the given entities, as a Service Layer session hands it to the engine (scanned from their JSON). */
+function pageOf(entities: Entity[], request: PageRequest, morePages: boolean): Page {
+  const scanner = new CollectionScanner();
+  const scanned = scanner.write(Buffer.from(JSON.stringify({ value: entities }), 'utf8'));
+  scanner.end();
+  const records = scanned.map((record) => sourceRecord(record, request.entitySet, request.orderBy));
+  async function* all(): AsyncGenerator<SourceRecord[]> {
+    if (records.length > 0) yield records;
+  }
+  return { records: all(), arrived: Promise.resolve({ morePages, lastKey: records.at(-1)?.key }), cancel: () => undefined };
+}
+
 /** A page source that serves the given pages in turn and remembers what it was asked. */
-function listedPages(pages: Entity[][], options: { count?: number } = {}): PageSource & { requests: PageRequest[]; counts: (string | undefined)[] } {
-  const requests: PageRequest[] = [];
+function listedPages(pages: Entity[][], options: { count?: number } = {}): PageSource & { requests: SeenRequest[]; counts: (string | undefined)[] } {
+  const requests: SeenRequest[] = [];
   const counts: (string | undefined)[] = [];
   return {
     requests,
     counts,
-    async readPage(request) {
-      requests.push(request);
-      const records = pages[requests.length - 1] ?? [];
-      return { records, morePages: requests.length < pages.length };
+    readPage(request) {
+      requests.push({ ...request, filter: request.filterAfter(request.afterKey) });
+      return pageOf(pages[requests.length - 1] ?? [], request, requests.length < pages.length);
     },
     async countRecords(_entitySet, filter) {
       counts.push(filter);
       return options.count ?? pages.flat().length;
     },
+    async keyRange() {
+      return undefined;
+    },
     serverToday: () => '2026-11-25',
     entityUrl: (entitySet, key) => `https://b1:50000/b1s/v2/${entitySet}(${keyLiteral(key)})`,
   };
+}
+
+/** Every message the engine yields for the groups, and whether every stream ended COMPLETE. */
+async function collect(groups: readonly ReadGroup[], ctx: EngineContext): Promise<{ messages: AirbyteMessage[]; ok: boolean }> {
+  const messages: AirbyteMessage[] = [];
+  for await (const batch of readGroups(groups, ctx)) messages.push(...batch);
+  const ok = !messages.some((m) => m.trace?.stream_status?.status === 'INCOMPLETE');
+  return { messages, ok };
 }
 
 const offered = new Map<string, CatalogEntry>();
@@ -67,19 +95,13 @@ async function run(
   const source = listedPages(pages, options);
   const logger = options.logger ?? silentLogger;
   const ctx: EngineContext = {
-    source,
+    sources: [source],
     logger,
     settings: { pageSize: 2, companyDb: 'SBO', startDate: undefined, replaySince: undefined, lookbackDays: 0, rereadWindowDays: 60 },
     nulledValues: new NulledValues(logger),
     signal: new AbortController().signal,
   };
-  const messages: AirbyteMessage[] = [];
-  const engine = readGroup(selection.groups[0]!, ctx);
-  for (;;) {
-    const next = await engine.next();
-    if (next.done) return { messages, ok: next.value, source };
-    messages.push(next.value);
-  }
+  return { ...(await collect(selection.groups, ctx)), source };
 }
 
 const records = (messages: AirbyteMessage[], stream?: string): Record<string, unknown>[] =>
@@ -287,16 +309,162 @@ test('a server without a count gives no estimate, and the read goes on', async (
     new Map(),
     silentLogger,
   );
-  const messages: AirbyteMessage[] = [];
-  for await (const message of readGroup(selection.groups[0]!, {
-    source,
+  const { messages } = await collect(selection.groups, {
+    sources: [source],
     logger: silentLogger,
     settings: { pageSize: 2, companyDb: null, startDate: undefined, replaySince: undefined, lookbackDays: 0, rereadWindowDays: 60 },
     nulledValues: new NulledValues(silentLogger),
     signal: new AbortController().signal,
-  })) {
-    messages.push(message);
-  }
+  });
   assert.equal(messages.filter((m) => m.trace?.type === 'ESTIMATE').length, 0);
   assert.equal(records(messages).length, 1);
+});
+
+/**
+ * A session on a table of entities in key order: it honours the key filters the engine sends
+ * ("Key gt n", "Key le n"), counts and finds the first and last key like the Service Layer, and
+ * fails the requests `fails` picks. Every session of a test shares the table and the log.
+ */
+function tableSession(
+  tables: Record<string, Entity[]>,
+  log: { session: number; entitySet: string; filter: string | undefined }[],
+  session: number,
+  options: { fails?: (entitySet: string) => Error | undefined } = {},
+): PageSource {
+  const matching = (entitySet: string, key: string, filter: string | undefined): Entity[] => {
+    const after = filter && new RegExp(`${key} gt (\\d+)`).exec(filter);
+    const upTo = filter && new RegExp(`${key} le (\\d+)`).exec(filter);
+    return (tables[entitySet] ?? []).filter(
+      (entity) => (!after || (entity[key] as number) > Number(after[1])) && (!upTo || (entity[key] as number) <= Number(upTo[1])),
+    );
+  };
+  return {
+    readPage(request) {
+      const filter = request.filterAfter(request.afterKey);
+      log.push({ session, entitySet: request.entitySet, filter });
+      const failure = options.fails?.(request.entitySet);
+      if (failure) {
+        const failed = Promise.reject(failure);
+        failed.catch(() => undefined);
+        return {
+          records: (async function* (): AsyncGenerator<SourceRecord[]> {
+            throw failure;
+          })(),
+          arrived: failed,
+          cancel: () => undefined,
+        };
+      }
+      const rows = matching(request.entitySet, request.orderBy, filter);
+      return pageOf(rows.slice(0, request.pageSize), request, rows.length > request.pageSize);
+    },
+    async countRecords(entitySet, filter) {
+      const key = entitySet === 'JournalEntries' ? 'JdtNum' : 'DocEntry';
+      return matching(entitySet, key, filter).length;
+    },
+    async keyRange(entitySet, key, filter) {
+      const rows = matching(entitySet, key, filter);
+      return rows.length === 0 ? undefined : { first: rows[0]![key] as number, last: rows.at(-1)![key] as number };
+    },
+    serverToday: () => '2026-11-25',
+    entityUrl: (entitySet, key) => `https://b1:50000/b1s/v2/${entitySet}(${keyLiteral(key)})`,
+  };
+}
+
+async function readOnSessions(
+  streams: string[],
+  tables: Record<string, Entity[]>,
+  sessions: number,
+  options: { states?: Record<string, SavedState>; fails?: (entitySet: string) => Error | undefined; pageSize?: number } = {},
+) {
+  const selection = selectStreams(
+    { streams: streams.map((name) => ({ stream: offered.get(name)!.stream, sync_mode: 'incremental', destination_sync_mode: 'append_dedup' })) },
+    offered,
+    new Map(Object.entries(options.states ?? {})),
+    silentLogger,
+  );
+  const log: { session: number; entitySet: string; filter: string | undefined }[] = [];
+  const sources = Array.from({ length: sessions }, (_, session) => tableSession(tables, log, session, options));
+  const result = await collect(selection.groups, {
+    sources,
+    logger: silentLogger,
+    settings: { pageSize: options.pageSize ?? 2, companyDb: 'SBO', startDate: undefined, replaySince: undefined, lookbackDays: 0, rereadWindowDays: 60 },
+    nulledValues: new NulledValues(silentLogger),
+    signal: new AbortController().signal,
+  });
+  return { ...result, log };
+}
+
+const journalEntries = (count: number, from = 1): Entity[] =>
+  Array.from({ length: count }, (_, index) => ({ JdtNum: from + index, ReferenceDate: '2026-11-20T00:00:00Z', Memo: `entry ${from + index}` }));
+const warehouses = (count: number): Entity[] => Array.from({ length: count }, (_, index) => ({ WarehouseCode: `W${String(index).padStart(3, '0')}` }));
+
+/** Every STATE of a stream promises only records emitted before it: all keys up to its after_key. */
+function assertCheckpointsFollowTheirRecords(messages: AirbyteMessage[], stream: string, keyColumn: string): void {
+  const emitted = new Set<number>();
+  for (const message of messages) {
+    if (message.type === 'RECORD' && message.record!.stream === stream) emitted.add((message.record!.data as Record<string, unknown>)[keyColumn] as number);
+    const state = message.state?.stream;
+    if (message.type !== 'STATE' || state?.stream_descriptor.name !== stream) continue;
+    const afterKey = (state.stream_state as { pass?: { after_key?: number } } | undefined)?.pass?.after_key;
+    if (afterKey === undefined) continue;
+    for (let key = 1; key <= afterKey; key++) assert.ok(emitted.has(key), `a checkpoint after ${afterKey} before ${key} was emitted`);
+  }
+}
+
+test('with several sessions, entity sets are read side by side: every record once, each stream ending COMPLETE after its final STATE', async () => {
+  const tables = { JournalEntries: journalEntries(7), Warehouses: warehouses(5) };
+  const { ok, messages, log } = await readOnSessions(['journal_entries', 'warehouses'], tables, 2, { pageSize: 100 });
+  assert.equal(ok, true);
+  assert.deepEqual(records(messages, 'journal_entries').map((r) => r['jdt_num']), [1, 2, 3, 4, 5, 6, 7]);
+  assert.equal(records(messages, 'warehouses').length, 5);
+  assert.deepEqual(new Set(log.map((entry) => entry.session)), new Set([0, 1]), 'both sessions read');
+  for (const stream of ['journal_entries', 'warehouses']) {
+    const own = messages.filter((m) => m.record?.stream === stream || m.state?.stream?.stream_descriptor.name === stream || m.trace?.stream_status?.stream_descriptor.name === stream);
+    assert.equal(own.at(-1)!.trace?.stream_status?.status, 'COMPLETE', stream);
+    assert.equal(own.at(-2)!.type, 'STATE', `${stream}: its final STATE comes after all its records`);
+  }
+});
+
+test('a large entity set is split into key ranges over the sessions; each STATE holds the contiguous prefix read, and a resume from any of them loses nothing', async () => {
+  const tables = { JournalEntries: journalEntries(40) };
+  const { ok, messages, log } = await readOnSessions(['journal_entries'], tables, 3);
+  assert.equal(ok, true);
+  assert.deepEqual(records(messages).map((r) => r['jdt_num']).sort((a, b) => (a as number) - (b as number)), tables.JournalEntries.map((e) => e['JdtNum']));
+  assert.ok(log.some((entry) => /JdtNum le \d+/.test(entry.filter ?? '')), 'the pass was split into key ranges');
+  assert.ok(new Set(log.map((entry) => entry.session)).size > 1, 'several sessions read the one entity set');
+  assertCheckpointsFollowTheirRecords(messages, 'journal_entries', 'jdt_num');
+  const checkpoints = states(messages, 'journal_entries');
+  assert.ok(checkpoints.length > 3);
+  for (const [index, checkpoint] of checkpoints.entries()) {
+    const emittedBefore = new Set<unknown>();
+    let seen = 0;
+    for (const message of messages) {
+      if (message.type === 'RECORD') emittedBefore.add((message.record!.data as Record<string, unknown>)['jdt_num']);
+      if (message.type === 'STATE' && seen++ === index) break;
+    }
+    const resumed = await readOnSessions(['journal_entries'], tables, 3, { states: { journal_entries: checkpoint as SavedState } });
+    assert.equal(resumed.ok, true);
+    const union = new Set([...emittedBefore, ...records(resumed.messages).map((r) => r['jdt_num'])]);
+    assert.equal(union.size, 40, `resumed from checkpoint ${index}: ${JSON.stringify(checkpoint)}`);
+  }
+});
+
+test('with several sessions, an entity set that fails is INCOMPLETE alone; one whose failure ends the run stops the read', async () => {
+  const tables = { JournalEntries: journalEntries(30), Warehouses: warehouses(9) };
+  const alone = await readOnSessions(['journal_entries', 'warehouses'], tables, 4, {
+    fails: (entitySet) => (entitySet === 'Warehouses' ? transientError('HTTP 500 from Warehouses') : undefined),
+  });
+  assert.equal(alone.ok, false);
+  const final = new Map(alone.messages.flatMap((m) => (m.trace?.stream_status ? [[m.trace.stream_status.stream_descriptor.name, m.trace.stream_status.status] as const] : [])));
+  assert.equal(final.get('warehouses'), 'INCOMPLETE');
+  assert.equal(final.get('journal_entries'), 'COMPLETE');
+  assert.equal(records(alone.messages, 'journal_entries').length, 30, 'the other entity set, split over the other sessions, is read whole');
+  assert.equal(alone.messages.filter((m) => m.trace?.type === 'ERROR').length, 1);
+
+  await assert.rejects(
+    readOnSessions(['journal_entries', 'warehouses'], tables, 4, {
+      fails: (entitySet) => (entitySet === 'Warehouses' ? configError('The Service Layer refused the sign-in', { endsRun: true }) : undefined),
+    }),
+    /refused the sign-in/,
+  );
 });

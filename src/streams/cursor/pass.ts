@@ -92,16 +92,19 @@ export function planPass<Finished, Bound extends PassBound>(
   return { bound: mergeBounds([fresh, ...interrupted]), afterKey: undefined, maxKey: undefined, resumedStartedOn: undefined };
 }
 
-/** The $filter of one page: the policy's bound, and the key position reached so far. */
+/** The $filter of one page: the policy's bound, the key position reached so far, and the end of the page's key range, if the pass is split. */
 export function pageFilter<Bound extends PassBound>(
   policy: CursorPolicy<unknown, Bound>,
   key: string,
   bound: Bound,
   afterKey: KeyValue | undefined,
+  upToKey?: KeyValue,
 ): string | undefined {
-  const parts = [policy.boundFilter(bound), afterKey === undefined ? undefined : `${key} gt ${keyLiteral(afterKey)}`].filter(
-    (part): part is string => part !== undefined,
-  );
+  const parts = [
+    policy.boundFilter(bound),
+    afterKey === undefined ? undefined : `${key} gt ${keyLiteral(afterKey)}`,
+    upToKey === undefined ? undefined : `${key} le ${keyLiteral(upToKey)}`,
+  ].filter((part): part is string => part !== undefined);
   return parts.length === 0 ? undefined : parts.join(' and ');
 }
 

@@ -1,0 +1,279 @@
+/**
+ * Cuts the body of an OData collection answer ({"@odata.context": ..., "value": [ {...}, ... ],
+ * "@odata.nextLink": ...}) into its records while the bytes arrive, so that a page of hundreds of
+ * full documents (many megabytes of JSON) never has to be held, or parsed, as a whole: each record
+ * leaves as the exact bytes the server sent for it, for the caller to JSON.parse and hash, and the
+ * rest of the body (the envelope, with an empty "value") is parsed once at the end.
+ *
+ * It tracks only what it needs: whether it is inside a string (a quote preceded by an even number
+ * of backslashes ends one) and how deeply objects and arrays are nested. Depth 1 is the answer's
+ * object, 2 the "value" array, 3 a record, 4 a record's array property, 5 a row of it. The bytes of
+ * structure ({ } [ ] ") are ASCII, which never occurs inside a multi-byte UTF-8 sequence, so a
+ * record's bytes are cut exactly and decode alone. Validating the JSON is left to JSON.parse of the
+ * records and of the envelope; what this checks is the shape a collection must have.
+ *
+ * A record also carries where the rows of its collections (array properties whose elements are
+ * objects, such as DocumentLines) lie in its bytes, so that each row's hash is taken from the
+ * bytes the server sent, once (see EntityHashes in streams/records.ts).
+ */
+
+/** One record of a collection, as the server sent it. */
+export interface ScannedRecord {
+  /** The record's JSON, from its opening to its closing brace. */
+  bytes: Buffer;
+  /** Its array properties whose elements are objects, with each element's [start, end) in `bytes`. */
+  collections: ScannedCollection[];
+}
+
+export interface ScannedCollection {
+  name: string;
+  rows: [start: number, end: number][];
+}
+
+/** A body that is not a collection answer; the message says what was found instead. */
+export class CollectionShapeError extends Error {
+  /**
+   * `incomplete`: what a body cut short, or replaced on the way (a proxy's page, an empty body),
+   * looks like, which another attempt may not; otherwise the answer is whole and is no collection.
+   */
+  constructor(
+    message: string,
+    readonly incomplete = false,
+  ) {
+    super(message);
+    this.name = 'CollectionShapeError';
+  }
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+const BOM = [0xef, 0xbb, 0xbf];
+
+const ANSWER = 1;
+const VALUE_ARRAY = 2;
+const RECORD = 3;
+const RECORD_PROPERTY = 4;
+
+/** More than this outside "value" is not an OData collection envelope. */
+const ENVELOPE_LIMIT_BYTES = 1024 * 1024;
+
+function isWhitespace(byte: number): boolean {
+  return byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d;
+}
+
+interface CollectionInProgress {
+  /** Where the name's string lies, in body offsets. */
+  nameStart: number;
+  nameEnd: number;
+  rows: [number, number][];
+  /** Body offset of the row being read. */
+  rowStart: number;
+  /** Whether every element so far is an object. */
+  objects: boolean;
+}
+
+export class CollectionScanner {
+  /** Body offset of the current chunk's first byte. */
+  private offset = 0;
+  private depth = 0;
+  private inString = false;
+  /** The chunk ended inside a string on an odd run of backslashes: the next byte is escaped. */
+  private escapeNext = false;
+  private stringStart = 0;
+  /** The last string that closed at the answer's and at a record's level: the key of what follows. */
+  private answerKeyStart = 0;
+  private answerKeyEnd = 0;
+  private recordKeyStart = 0;
+  private recordKeyEnd = 0;
+
+  private inValue = false;
+  private valueSeen = false;
+  private ended = false;
+  private readonly envelope: Buffer[] = [];
+  private envelopeBytes = 0;
+  /** Body offset of the envelope's first byte (after a byte order mark). */
+  private envelopeStart = 0;
+  /** Outside the records: bytes are copied to the envelope, from this body offset on. */
+  private copying = true;
+  private copyFrom = 0;
+
+  private recordStart = -1;
+  private readonly recordPieces: Buffer[] = [];
+  private collections: CollectionInProgress[] = [];
+  private collection: CollectionInProgress | undefined;
+
+  /** Feeds the next bytes of the body; returns the records they completed, in order. */
+  write(chunk: Buffer): ScannedRecord[] {
+    const records: ScannedRecord[] = [];
+    let i = 0;
+    // A byte order mark (some gateways add one) is no part of the JSON.
+    while (i < chunk.length && this.offset + i < BOM.length && this.offset + i === this.envelopeStart && chunk[i] === BOM[this.offset + i]) {
+      i++;
+      this.envelopeStart = this.copyFrom = this.offset + i;
+    }
+    const length = chunk.length;
+    // The hot loop: most bytes are inside strings or between tokens. The state it changes on every
+    // byte lives in locals; the rare structural bytes go through methods, with the state written back.
+    let inString = this.inString;
+    while (i < length) {
+      if (inString) {
+        if (this.escapeNext) {
+          this.escapeNext = false;
+          i++;
+        }
+        while (i < length) {
+          const byte = chunk[i]!;
+          if (byte === QUOTE) break;
+          i += byte === BACKSLASH ? 2 : 1;
+        }
+        if (i >= length) {
+          // A backslash as the chunk's last byte escapes the next chunk's first.
+          this.escapeNext = i > length;
+          break;
+        }
+        inString = false;
+        i++;
+        const depth = this.depth;
+        if (depth === RECORD) {
+          this.recordKeyStart = this.stringStart;
+          this.recordKeyEnd = this.offset + i;
+        } else if (depth === ANSWER) {
+          this.answerKeyStart = this.stringStart;
+          this.answerKeyEnd = this.offset + i;
+        }
+        continue;
+      }
+      const byte = chunk[i]!;
+      if (byte === QUOTE) {
+        if (this.depth <= VALUE_ARRAY) this.unexpected(byte);
+        inString = true;
+        this.stringStart = this.offset + i;
+      } else if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) this.open(byte, chunk, i);
+      else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) this.close(chunk, i, records);
+      else if (this.depth <= VALUE_ARRAY && !isWhitespace(byte)) this.unexpected(byte);
+      i++;
+    }
+    this.inString = inString;
+    if (this.recordStart >= 0) this.recordPieces.push(chunk.subarray(Math.max(0, this.recordStart - this.offset)));
+    this.copyEnvelope(chunk, length);
+    this.offset += length;
+    return records;
+  }
+
+  /** The body has ended: the envelope (everything but the records), parsed. Throws if the answer is incomplete or not a collection. */
+  end(): Record<string, unknown> {
+    if (!this.ended) {
+      throw new CollectionShapeError(this.offset === 0 ? 'an empty body' : 'JSON that ends too early (cut short?)', true);
+    }
+    let envelope: unknown;
+    try {
+      envelope = JSON.parse(Buffer.concat(this.envelope).toString('utf8'));
+    } catch {
+      throw new CollectionShapeError('JSON that does not parse (cut short?)', true);
+    }
+    if (!this.valueSeen) throw new CollectionShapeError('The answer has no "value" array.');
+    return envelope as Record<string, unknown>;
+  }
+
+  private open(byte: number, chunk: Buffer, i: number): void {
+    const at = this.offset + i;
+    if (this.depth === 0 && (this.ended || byte !== OPEN_OBJECT)) throw this.notAnObject(byte);
+    if (this.depth === ANSWER && byte === OPEN_ARRAY && !this.valueSeen && this.answerKeyIs(chunk, 'value')) {
+      this.inValue = true;
+      this.valueSeen = true;
+      // The envelope keeps the brackets of "value", empty.
+      this.copyEnvelope(chunk, i + 1);
+      this.copying = false;
+    } else if (this.depth === VALUE_ARRAY && this.inValue) {
+      if (byte !== OPEN_OBJECT) throw this.notRecords();
+      this.recordStart = at;
+      this.collections = [];
+    } else if (this.depth === RECORD && this.recordStart >= 0 && byte === OPEN_ARRAY) {
+      this.collection = { nameStart: this.recordKeyStart, nameEnd: this.recordKeyEnd, rows: [], rowStart: -1, objects: true };
+    } else if (this.depth === RECORD_PROPERTY && this.collection) {
+      if (byte === OPEN_OBJECT) this.collection.rowStart = at;
+      else this.collection.objects = false;
+    }
+    this.depth++;
+  }
+
+  private close(chunk: Buffer, i: number, records: ScannedRecord[]): void {
+    if (this.depth === 0) throw new CollectionShapeError('The answer closes more brackets than it opens.');
+    this.depth--;
+    const at = this.offset + i;
+    if (this.depth === 0) {
+      this.ended = true;
+    } else if (this.depth === ANSWER && this.inValue) {
+      this.inValue = false;
+      // Everything from the closing bracket on is envelope again.
+      this.copying = true;
+      this.copyFrom = at;
+    } else if (this.depth === VALUE_ARRAY && this.recordStart >= 0) {
+      records.push(this.finishRecord(chunk, i));
+    } else if (this.depth === RECORD && this.collection) {
+      if (this.collection.objects && this.collection.rows.length > 0) this.collections.push(this.collection);
+      this.collection = undefined;
+    } else if (this.depth === RECORD_PROPERTY && this.collection && this.collection.rowStart >= 0) {
+      this.collection.rows.push([this.collection.rowStart, at + 1]);
+      this.collection.rowStart = -1;
+    }
+  }
+
+  private finishRecord(chunk: Buffer, i: number): ScannedRecord {
+    const start = this.recordStart;
+    const tail = chunk.subarray(Math.max(0, start - this.offset), i + 1);
+    const bytes = this.recordPieces.length === 0 ? tail : Buffer.concat([...this.recordPieces, tail]);
+    this.recordPieces.length = 0;
+    this.recordStart = -1;
+    const collections = this.collections.map((collection) => ({
+      name: JSON.parse(bytes.toString('utf8', collection.nameStart - start, collection.nameEnd - start)) as string,
+      rows: collection.rows.map(([rowStart, rowEnd]): [number, number] => [rowStart - start, rowEnd - start]),
+    }));
+    return { bytes, collections };
+  }
+
+  /** Whether the last string at the answer's level, before "value" was seen, is `"name"`. */
+  private answerKeyIs(chunk: Buffer, name: string): boolean {
+    const start = this.answerKeyStart;
+    const end = this.answerKeyEnd;
+    if (end - start !== name.length + 2) return false;
+    // Until "value" the envelope is contiguous from its first byte; the key may have begun in an earlier chunk.
+    const kept = Buffer.concat([...this.envelope, chunk.subarray(this.copyFrom - this.offset, end - this.offset)]);
+    return kept.toString('utf8', start - this.envelopeStart, end - this.envelopeStart) === `"${name}"`;
+  }
+
+  /** Copies the envelope bytes of the chunk from the last copied one up to `until` (exclusive). */
+  private copyEnvelope(chunk: Buffer, until: number): void {
+    if (!this.copying) return;
+    const from = this.copyFrom - this.offset;
+    if (until > from) {
+      const piece = Buffer.from(chunk.subarray(from, until));
+      this.envelope.push(piece);
+      this.envelopeBytes += piece.length;
+      if (this.envelopeBytes > ENVELOPE_LIMIT_BYTES) {
+        throw new CollectionShapeError('The answer holds more than a megabyte outside its "value" array: it is not a collection of records.');
+      }
+    }
+    this.copyFrom = this.offset + until;
+  }
+
+  /** A byte other than whitespace where only structure may be: before or after the answer, or between records. */
+  private unexpected(byte: number): void {
+    if (this.depth === 0) throw this.notAnObject(byte);
+    if (this.depth === VALUE_ARRAY && this.inValue && byte !== 0x2c && !isWhitespace(byte)) throw this.notRecords();
+  }
+
+  private notRecords(): CollectionShapeError {
+    return new CollectionShapeError('The "value" array of the answer holds something other than records (objects).');
+  }
+
+  private notAnObject(byte: number): CollectionShapeError {
+    if (this.ended) return new CollectionShapeError('The answer goes on after its JSON object.');
+    if (byte === 0x3c) return new CollectionShapeError('markup instead of JSON', true);
+    return new CollectionShapeError(`The answer is not a JSON object (it starts with ${JSON.stringify(String.fromCharCode(byte))}).`);
+  }
+}
