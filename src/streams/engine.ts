@@ -309,10 +309,10 @@ async function readRange(pass: GroupPass, range: RangeProgress, source: PageSour
           checkOrder(definition.entitySet, record.key, previousKey, range);
           addRecords(batch, record, pass, context, run);
           previousKey = record.key;
-        }
-        if (batch.sourceBytes >= BATCH_SOURCE_BYTES) {
-          await put(run, pass.commit(range, batch, 'within_page'));
-          batch = new OutputBatch(members.length);
+          if (batch.sourceBytes >= BATCH_SOURCE_BYTES) {
+            await put(run, pass.commit(range, batch, 'within_page'));
+            batch = new OutputBatch(members.length);
+          }
         }
       }
       await arrived;

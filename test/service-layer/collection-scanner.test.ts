@@ -52,6 +52,8 @@ const tricky = {
       DocEntry: 1,
       Comments: 'braces } ] { [ and "quotes" and a backslash \\ at the end \\',
       Unicode: 'Crème brûlée, 東京, emoji 🍰',
+      // Runs of backslashes before quotes, escaped and not, which chunking cuts anywhere.
+      Backslashes: '\\\\\\"\\\\\\\\"}\\\\\\\\\\\\',
       Empty: [],
       Numbers: [1, 2, 3],
       Address: { Street: 'Main', Lines: [{ Not: 'a collection of the record' }] },
