@@ -53,10 +53,10 @@ async function readOnce(
   return { counts, states, seconds: (performance.now() - started) / 1000, code };
 }
 
-function printCounts(counts: Map<string, number>): void {
-  const width = Math.max(...[...counts.keys()].map((name) => name.length));
-  for (const [stream, count] of [...counts].sort(([a], [b]) => a.localeCompare(b)))
-    console.log(`  ${stream.padEnd(width)}  ${String(count).padStart(8)}`);
+/** Records per stream, every configured stream listed: a stream the company has nothing for shows 0. */
+function printCounts(streams: readonly string[], counts: Map<string, number>): void {
+  const width = Math.max(...streams.map((name) => name.length));
+  for (const stream of [...streams].sort((a, b) => a.localeCompare(b))) console.log(`  ${stream.padEnd(width)}  ${String(counts.get(stream) ?? 0).padStart(8)}`);
 }
 
 // The config holds the simulator's password: it lives in a private folder, removed at the end.
@@ -98,7 +98,10 @@ try {
   console.log(
     `read (first sync): ${total} records in ${first.seconds.toFixed(1)} s (${Math.round(total / first.seconds)} records/s), exit ${first.code}`,
   );
-  printCounts(first.counts);
+  printCounts(
+    streams.map((stream) => stream.name),
+    first.counts,
+  );
 
   const statePath = file('state.json', [...first.states.values()]);
   const second = await readOnce(configPath, catalogPath, statePath);
