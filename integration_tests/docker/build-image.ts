@@ -6,9 +6,9 @@
  * - the npm registry that `npm config get registry` names;
  * - NODE_EXTRA_CA_CERTS, when set, as the `ca_cert` build secret (TLS-intercepting proxies).
  */
-import { existsSync } from 'node:fs';
-import { docker, lastLines, run } from './docker-cli.js';
-import { repoRoot } from './repo-files.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { docker, firstLine, lastLines, run, type DockerAvailability } from './docker-cli.js';
+import { repoPath, repoRoot } from './repo-files.js';
 
 export const testImageTag = 'sap-b1-airbyte/source-sap-business-one:ci-test';
 
@@ -22,6 +22,31 @@ async function npmRegistry(): Promise<string | undefined> {
   const result = await run('npm', ['config', 'get', 'registry'], { timeoutMs: 30_000 });
   const registry = result.stdout.trim();
   return result.exitCode === 0 && /^https?:\/\//.test(registry) ? registry : undefined;
+}
+
+/** The image the build starts from: SAP_B1_DOCKER_BASE_IMAGE, else the Dockerfile's default. */
+function baseImageName(): string {
+  const fromEnvironment = process.env.SAP_B1_DOCKER_BASE_IMAGE;
+  if (fromEnvironment) return fromEnvironment;
+  const declared = /^ARG BASE_IMAGE=(\S+)/m.exec(readFileSync(repoPath('Dockerfile'), 'utf8'))?.[1];
+  if (!declared) throw new Error('The Dockerfile declares no default BASE_IMAGE.');
+  return declared;
+}
+
+/**
+ * Whether the engine has the base image or can pull it. A machine with a Docker engine but no way
+ * to the base image's registry (a firewall, no Docker Hub) lacks what the image tests need, as a
+ * machine without Docker does: they are skipped with the reason, unless REQUIRE_DOCKER=1.
+ */
+export async function baseImageAvailability(cli: string): Promise<DockerAvailability> {
+  const base = baseImageName();
+  if ((await docker(cli, ['image', 'inspect', base], { timeoutMs: 30_000 })).exitCode === 0) return { ok: true, cli };
+  const pull = await docker(cli, ['pull', base], { timeoutMs: 10 * 60_000 });
+  if (pull.exitCode === 0) return { ok: true, cli };
+  return {
+    ok: false,
+    reason: `the base image ${base} is not on this Docker engine and cannot be pulled (${firstLine(pull.stderr) || `exit ${pull.exitCode}`}); set SAP_B1_DOCKER_BASE_IMAGE to a local Node image`,
+  };
 }
 
 export async function buildConnectorImage(cli: string): Promise<BuiltImage> {

@@ -12,7 +12,7 @@ import { jsonFile, runConnector } from '../../test/helpers/connector.js';
 import { assertNoSecrets } from '../../test/helpers/protocol.js';
 import { startServiceLayerSimulator, type ServiceLayerSimulator } from '@sap-b1-airbyte/service-layer-simulator';
 import { detectDocker, docker, type CommandResult } from './docker-cli.js';
-import { buildConnectorImage, type BuiltImage } from './build-image.js';
+import { baseImageAvailability, buildConnectorImage, type BuiltImage } from './build-image.js';
 import {
   containerName,
   envOf,
@@ -29,7 +29,8 @@ import { configureStreams } from '../../test/helpers/catalog.js';
 import { requirement } from '../../test/helpers/requirements.js';
 import { startSilentListener } from '../../test/helpers/unreachable.js';
 
-const availability = await detectDocker();
+const engine = await detectDocker();
+const availability = engine.ok ? await baseImageAvailability(engine.cli) : engine;
 const dockerEngine = requirement('REQUIRE_DOCKER', availability.ok ? undefined : availability.reason);
 
 /** Extra size the connector may add on top of its base image (dist, schemas, production deps). */
