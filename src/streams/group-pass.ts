@@ -37,7 +37,7 @@ export class OutputBatch {
   readonly counts: number[];
   /** The key of the last entity whose records are in the batch. */
   lastKey: KeyValue | undefined;
-  /** The size of the JSON these records came from: batches are handed on at about a megabyte of it. */
+  /** The size of the JSON these records came from: a batch is handed on once it holds BATCH_SOURCE_BYTES of it (engine.ts). */
   sourceBytes = 0;
 
   constructor(members: number) {
