@@ -89,7 +89,7 @@ async function readStreams(
       (sessions > 1 ? `, up to ${sessions} at once on as many Service Layer sessions (concurrency).` : '.'),
   );
   const engine: EngineContext = {
-    sources: [client, ...Array.from({ length: sessions - 1 }, () => client.newSession())].map(serviceLayerPages),
+    sources: [client, ...Array.from({ length: sessions - 1 }, () => client.newSession())].map((session) => serviceLayerPages(session, sessions)),
     logger,
     settings: {
       pageSize: config.page_size,

@@ -44,8 +44,13 @@ export interface GetTextOptions {
 
 /** Who takes the records of a collection page as they arrive (see ServiceLayerClient.readCollectionPage). */
 export interface CollectionReceiver {
-  /** Takes the records a piece of the body completed, in order; the read waits while this does. */
-  take(records: ScannedRecord[]): void | Promise<void>;
+  /** A body starts (each attempt's): the offsets of the records that follow count from its first byte. */
+  startBody(): void;
+  /**
+   * Takes each piece of the body, with the records it completed, in order (where they lie in the
+   * body: the receiver keeps the bytes it needs); the read waits while this does.
+   */
+  take(piece: Buffer, records: ScannedRecord[]): void | Promise<void>;
   /** How many records it has taken so far. */
   readonly taken: number;
 }
@@ -246,8 +251,8 @@ export class ServiceLayerClient {
 
   /**
    * GET one page of a collection (e.g. "Invoices?$filter=...&$orderby=DocEntry asc") and hand its
-   * records to `receiver` as they arrive, each as the bytes the server sent (collection-scanner.ts),
-   * so that a page is never held whole; returns the page's next link once the whole answer has
+   * body to `receiver` as it arrives, with the records each piece completed (collection-scanner.ts),
+   * so that a page is never parsed whole; returns the page's next link once the whole answer has
    * arrived. The receiver may make the read wait (back-pressure reaches the socket). A body cut
    * short is asked for again: `pathAndQuery` is called for each attempt, so that a retry can start
    * after the records already handed on.
@@ -260,11 +265,9 @@ export class ServiceLayerClient {
       stream: async (response) => {
         this.notePageSize(response.headers, pageSize);
         const scanner = new CollectionScanner();
+        receiver.startBody();
         try {
-          for await (const chunk of response.body) {
-            const records = scanner.write(chunk);
-            if (records.length > 0) await receiver.take(records);
-          }
+          for await (const chunk of response.body) await receiver.take(chunk, scanner.write(chunk));
           return { value: { nextLink: parseCollectionPage(scanner.end(), this.dialect).nextLink } };
         } catch (error) {
           if (!(error instanceof CollectionShapeError)) throw error;

@@ -2,8 +2,9 @@
  * Cuts the body of an OData collection answer ({"@odata.context": ..., "value": [ {...}, ... ],
  * "@odata.nextLink": ...}) into its records while the bytes arrive, so that a page of hundreds of
  * full documents (many megabytes of JSON) never has to be held, or parsed, as a whole: each record
- * leaves as the exact bytes the server sent for it, for the caller to JSON.parse and hash, and the
- * rest of the body (the envelope, with an empty "value") is parsed once at the end.
+ * leaves as where its bytes lie in the body, for the caller, who keeps the bytes (streams/byte-queue.ts), to
+ * JSON.parse and hash them as the server sent them; the rest of the body (the envelope, with an
+ * empty "value") is parsed once at the end.
  *
  * It tracks only what it needs: whether it is inside a string (a quote preceded by an even number
  * of backslashes ends one) and how deeply objects and arrays are nested. Depth 1 is the answer's
@@ -12,21 +13,23 @@
  * record's bytes are cut exactly and decode alone. Validating the JSON is left to JSON.parse of the
  * records and of the envelope; what this checks is the shape a collection must have.
  *
- * A record also carries where the rows of its collections (array properties whose elements are
+ * A record also says where the rows of its collections (array properties whose elements are
  * objects, such as DocumentLines) lie in its bytes, so that each row's hash is taken from the
  * bytes the server sent, once (see EntityHashes in streams/records.ts).
  */
 
-/** One record of a collection, as the server sent it. */
+/** Where one record of a collection lies in the body. */
 export interface ScannedRecord {
-  /** The record's JSON, from its opening to its closing brace. */
-  bytes: Buffer;
-  /** Its array properties whose elements are objects, with each element's [start, end) in `bytes`. */
+  /** Body offsets of the record's JSON, from its opening brace to just after its closing one. */
+  start: number;
+  end: number;
+  /** Its array properties whose elements are objects, each with its name's and elements' [start, end) in the record. */
   collections: ScannedCollection[];
 }
 
 export interface ScannedCollection {
-  name: string;
+  /** Where the name lies, as a JSON string (quotes included). */
+  name: [start: number, end: number];
   rows: [start: number, end: number][];
 }
 
@@ -52,6 +55,9 @@ const CLOSE_OBJECT = 0x7d;
 const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
 const BOM = [0xef, 0xbb, 0xbf];
+/** 1 for the bytes that open or close a string, an object or an array. */
+const STRUCTURE = new Uint8Array(256);
+for (const byte of [QUOTE, OPEN_OBJECT, CLOSE_OBJECT, OPEN_ARRAY, CLOSE_ARRAY]) STRUCTURE[byte] = 1;
 
 const ANSWER = 1;
 const VALUE_ARRAY = 2;
@@ -60,6 +66,13 @@ const RECORD_PROPERTY = 4;
 
 /** More than this outside "value" is not an OData collection envelope. */
 const ENVELOPE_LIMIT_BYTES = 1024 * 1024;
+
+/** How many backslashes come right before `at`, looking back no further than `from`. */
+function backslashesBefore(chunk: Buffer, at: number, from: number): number {
+  let count = 0;
+  for (let k = at - 1; k >= from && chunk[k] === BACKSLASH; k--) count++;
+  return count;
+}
 
 function isWhitespace(byte: number): boolean {
   return byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d;
@@ -102,7 +115,6 @@ export class CollectionScanner {
   private copyFrom = 0;
 
   private recordStart = -1;
-  private readonly recordPieces: Buffer[] = [];
   private collections: CollectionInProgress[] = [];
   private collection: CollectionInProgress | undefined;
 
@@ -121,22 +133,9 @@ export class CollectionScanner {
     let inString = this.inString;
     while (i < length) {
       if (inString) {
-        if (this.escapeNext) {
-          this.escapeNext = false;
-          i++;
-        }
-        while (i < length) {
-          const byte = chunk[i]!;
-          if (byte === QUOTE) break;
-          i += byte === BACKSLASH ? 2 : 1;
-        }
-        if (i >= length) {
-          // A backslash as the chunk's last byte escapes the next chunk's first.
-          this.escapeNext = i > length;
-          break;
-        }
+        i = this.stringEnd(chunk, i);
+        if (i < 0) break;
         inString = false;
-        i++;
         const depth = this.depth;
         if (depth === RECORD) {
           this.recordKeyStart = this.stringStart;
@@ -146,6 +145,12 @@ export class CollectionScanner {
           this.answerKeyEnd = this.offset + i;
         }
         continue;
+      }
+      // Between the strings of a record (whitespace, colons, commas, numbers, literals) only a
+      // quote or a bracket means anything: skipped with one table look-up per byte.
+      if (this.depth > VALUE_ARRAY) {
+        while (i < length && STRUCTURE[chunk[i]!] === 0) i++;
+        if (i >= length) break;
       }
       const byte = chunk[i]!;
       if (byte === QUOTE) {
@@ -158,10 +163,33 @@ export class CollectionScanner {
       i++;
     }
     this.inString = inString;
-    if (this.recordStart >= 0) this.recordPieces.push(chunk.subarray(Math.max(0, this.recordStart - this.offset)));
     this.copyEnvelope(chunk, length);
     this.offset += length;
     return records;
+  }
+
+  /**
+   * Inside a string, from `from`: the index just after its closing quote, or -1 when the string
+   * goes on past the chunk. Most of a body is strings, so they are searched natively (indexOf is a
+   * memchr) rather than byte by byte; a quote is escaped when an odd run of backslashes precedes it,
+   * counted back no further than a position no backslash before it escapes (`fresh`).
+   */
+  private stringEnd(chunk: Buffer, from: number): number {
+    let fresh = from;
+    if (this.escapeNext) {
+      this.escapeNext = false;
+      fresh++;
+    }
+    for (;;) {
+      const quote = fresh < chunk.length ? chunk.indexOf(QUOTE, fresh) : -1;
+      if (quote < 0) {
+        // A chunk that ends on an odd run of backslashes escapes the next chunk's first byte.
+        this.escapeNext = (backslashesBefore(chunk, chunk.length, fresh) & 1) === 1;
+        return -1;
+      }
+      if ((backslashesBefore(chunk, quote, fresh) & 1) === 0) return quote + 1;
+      fresh = quote + 1;
+    }
   }
 
   /** The body has ended: the envelope (everything but the records), parsed. Throws if the answer is incomplete or not a collection. */
@@ -213,7 +241,7 @@ export class CollectionScanner {
       this.copying = true;
       this.copyFrom = at;
     } else if (this.depth === VALUE_ARRAY && this.recordStart >= 0) {
-      records.push(this.finishRecord(chunk, i));
+      records.push(this.finishRecord(i));
     } else if (this.depth === RECORD && this.collection) {
       if (this.collection.objects && this.collection.rows.length > 0) this.collections.push(this.collection);
       this.collection = undefined;
@@ -223,17 +251,14 @@ export class CollectionScanner {
     }
   }
 
-  private finishRecord(chunk: Buffer, i: number): ScannedRecord {
+  private finishRecord(i: number): ScannedRecord {
     const start = this.recordStart;
-    const tail = chunk.subarray(Math.max(0, start - this.offset), i + 1);
-    const bytes = this.recordPieces.length === 0 ? tail : Buffer.concat([...this.recordPieces, tail]);
-    this.recordPieces.length = 0;
     this.recordStart = -1;
     const collections = this.collections.map((collection) => ({
-      name: JSON.parse(bytes.toString('utf8', collection.nameStart - start, collection.nameEnd - start)) as string,
+      name: [collection.nameStart - start, collection.nameEnd - start] as [number, number],
       rows: collection.rows.map(([rowStart, rowEnd]): [number, number] => [rowStart - start, rowEnd - start]),
     }));
-    return { bytes, collections };
+    return { start, end: this.offset + i + 1, collections };
   }
 
   /** Whether the last string at the answer's level, before "value" was seen, is `"name"`. */

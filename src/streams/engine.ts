@@ -312,6 +312,7 @@ async function readRange(pass: GroupPass, range: RangeProgress, source: PageSour
           if (batch.sourceBytes >= BATCH_SOURCE_BYTES) {
             await put(run, pass.commit(range, batch, 'within_page'));
             batch = new OutputBatch(members.length);
+            await socketsRead();
           }
         }
       }
@@ -325,6 +326,15 @@ async function readRange(pass: GroupPass, range: RangeProgress, source: PageSour
     page?.cancel();
     next?.cancel();
   }
+}
+
+/**
+ * Lets the sockets be read. Handing a batch on resolves without a turn of the event loop while
+ * stdout takes it, so without this the answer that has arrived would wait in the kernel until the
+ * engine ran out of records: the page would be read late, and the next page asked for late.
+ */
+function socketsRead(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /**

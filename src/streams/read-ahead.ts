@@ -50,14 +50,18 @@ export class ReadAhead<T> {
     this.wake('reader');
   }
 
-  /** What was pushed, in order, as many items at a time as are waiting. */
+  /** The engine is done with items that took `bytes`: they no longer count against the limit. */
+  taken(bytes: number): void {
+    this.bytes -= bytes;
+    if (this.bytes <= this.limitBytes) this.wake('reader');
+  }
+
+  /** What was pushed, in order, as many items at a time as are waiting; each counts until `taken`. */
   async *take(): AsyncGenerator<T[]> {
     for (;;) {
       if (this.items.length > 0) {
         const items = this.items;
         this.items = [];
-        this.bytes = 0;
-        this.wake('reader');
         yield items;
         continue;
       }

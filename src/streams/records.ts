@@ -5,11 +5,11 @@
  */
 import { createHash, hash } from 'node:crypto';
 import type { RecordChange } from '../protocol/messages.js';
-import type { ScannedRecord } from '../service-layer/collection-scanner.js';
+import type { ScannedCollection } from '../service-layer/collection-scanner.js';
 import type { ChildStreamDefinition, StreamDefinition } from './definitions.js';
 import type { JsonSchemaFragment } from '../json-schema.js';
 import { PARENT_RECORD_HASH, PARENT_UPDATED_AT, UPDATED_AT, auditColumns } from './columns.js';
-import type { ValueNormalizer } from './normalize.js';
+import { setTyped, type Typer, type ValueNormalizer } from './normalize.js';
 
 export type ColumnSource =
   | { kind: 'sap'; property: string }
@@ -54,11 +54,10 @@ export class EntityHashes {
   readonly entity: string;
   private readonly rows = new Map<string, string[]>();
 
-  constructor(source: ScannedRecord) {
-    const { bytes } = source;
+  constructor(bytes: Buffer, collections: readonly ScannedCollection[]) {
     const entity = createHash('sha256');
     let from = 0;
-    for (const collection of source.collections) {
+    for (const collection of collections) {
       const rowHashes: string[] = [];
       for (const [start, end] of collection.rows) {
         const rowHash = hash('sha256', bytes.subarray(start, end), 'hex');
@@ -66,7 +65,7 @@ export class EntityHashes {
         rowHashes.push(rowHash);
         from = end;
       }
-      this.rows.set(collection.name, rowHashes);
+      this.rows.set(JSON.parse(bytes.toString('utf8', ...collection.name)) as string, rowHashes);
     }
     this.entity = entity.update(bytes.subarray(from)).digest('hex');
   }
@@ -103,12 +102,17 @@ export function requestedProperties(
 }
 
 export class RecordShaper {
+  /** Each column's typer, in the order of `columns`. */
+  private readonly typers: Typer[];
+
   constructor(
     readonly definition: StreamDefinition,
     readonly child: ChildStreamDefinition | undefined,
     readonly columns: readonly ColumnPlan[],
     private readonly values: ValueNormalizer,
-  ) {}
+  ) {
+    this.typers = columns.map((plan) => values.typer(plan.schema));
+  }
 
   parentRecord(raw: RawEntity, hashes: EntityHashes, page: PageContext): ShapedRecord {
     return this.shape(raw, raw, hashes.entity, hashes.entity, page);
@@ -136,11 +140,13 @@ export class RecordShaper {
     const changes: RecordChange[] = [];
     const stamp = this.definition.changeStamp;
     const parentKey = parent[this.definition.key];
-    for (const plan of this.columns) {
+    const { columns, typers } = this;
+    for (let index = 0; index < columns.length; index++) {
+      const plan = columns[index]!;
       const source = plan.source;
       switch (source.kind) {
         case 'sap':
-          this.values.setColumn(data, changes, plan.column, row[source.property], plan.schema);
+          setTyped(data, changes, plan.column, typers[index]!(row[source.property]));
           break;
         case 'updated_at':
         case 'parent_updated_at':
@@ -149,10 +155,10 @@ export class RecordShaper {
             : null;
           break;
         case 'parent_key':
-          this.values.setColumn(data, changes, plan.column, parentKey, plan.schema);
+          setTyped(data, changes, plan.column, typers[index]!(parentKey));
           break;
         case 'line_key':
-          this.values.setColumn(data, changes, plan.column, lineKey, plan.schema);
+          setTyped(data, changes, plan.column, typers[index]!(lineKey));
           break;
         case 'parent_hash':
           data[plan.column] = parentHash;

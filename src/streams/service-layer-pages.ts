@@ -2,29 +2,40 @@
  * The page source of a real read: a thin adapter over one Service Layer session, which signs in,
  * retries and cuts each answer into its records as it arrives; this turns a page request into the
  * OData query, and each record's JSON into the entity, its key and its hashes, as the engine takes
- * them. The reading of an answer runs ahead of the engine by a bounded amount (read-ahead.ts).
+ * them. The reading of answers runs ahead of the engine by a bounded amount (read-ahead.ts), and
+ * their bytes wait in one buffer per session (byte-queue.ts).
  */
 import { systemError } from '../errors.js';
-import type { ScannedRecord } from '../service-layer/collection-scanner.js';
+import type { ScannedCollection, ScannedRecord } from '../service-layer/collection-scanner.js';
 import type { ServiceLayerClient } from '../service-layer/client.js';
 import { buildQuery } from '../service-layer/odata.js';
+import { ByteQueue } from './byte-queue.js';
 import { keyLiteral, type KeyValue } from './cursor/ordering.js';
 import type { Page, PageEnd, PageRequest, PageSource, SourceRecord } from './page-source.js';
 import { ReadAhead } from './read-ahead.js';
 import { EntityHashes, type RawEntity } from './records.js';
 
 /**
- * How far the reading of an answer may run ahead of the engine. The page has arrived (and the next
- * request goes out) once its end is within this much of what the engine has taken: a few
- * milliseconds of the engine's work, which is as much as the next request needs to overlap with the
- * end of this page, and small enough that several sessions with pages of full documents (many
- * megabytes each) stay within the memory budget.
+ * How far the reading of answers may run ahead of the engine, shared by the sessions of a read. A
+ * page has arrived, and the next request goes out, once its end is within a session's share of what
+ * the engine has parsed. The engine works through about 50 MB of JSON a second, so one session's
+ * share is some 80 ms of its work: as long as the server takes to start answering the next page,
+ * so that the session's wait for the server overlaps the engine's work instead of following it.
+ * With several sessions the engine is kept busy by the others, so each needs less. The bytes wait
+ * in each session's one buffer (byte-queue.ts), which stays about twice its share.
  */
-const READ_AHEAD_BYTES = 256 * 1024;
+const READ_AHEAD_BYTES = 4 * 1024 * 1024;
 
-export function serviceLayerPages(client: ServiceLayerClient): PageSource {
+/** How much of what has arrived is parsed at a time: a fraction of an output batch (engine.ts). */
+const PARSE_SLICE_BYTES = 32 * 1024;
+
+/** The pages of one session of a read that has `sessions` of them. */
+export function serviceLayerPages(client: ServiceLayerClient, sessions: number): PageSource {
+  // A session reads its pages one after another, so one queue holds the bytes of all of them.
+  const arrivedBytes = new ByteQueue();
+  const readAheadBytes = Math.ceil(READ_AHEAD_BYTES / sessions);
   return {
-    readPage: (request, signal) => readPage(client, request, signal),
+    readPage: (request, signal) => readPage(client, arrivedBytes, readAheadBytes, request, signal),
     async countRecords(entitySet, filter, signal) {
       const query = filter ? `?${buildQuery({ filter }, client.dialect)}` : '';
       const text = await client.getText(`${entitySet}/$count${query}`, { signal, accept: 'text/plain' });
@@ -53,15 +64,24 @@ function keyOf(entity: RawEntity, entitySet: string, key: string): KeyValue {
   return value;
 }
 
-function readPage(client: ServiceLayerClient, request: PageRequest, signal: AbortSignal): Page {
+function readPage(client: ServiceLayerClient, arrivedBytes: ByteQueue, readAheadBytes: number, request: PageRequest, signal: AbortSignal): Page {
   const { entitySet, orderBy } = request;
   const stop = new AbortController();
   const forwardAbort = (): void => stop.abort(signal.reason);
   signal.addEventListener('abort', forwardAbort, { once: true });
-  const readAhead = new ReadAhead<ScannedRecord>(READ_AHEAD_BYTES);
+  const readAhead = new ReadAhead<ScannedRecord>(readAheadBytes);
   let taken = 0;
+  let cancelled = false;
+  /** Where the current attempt's body starts in the queue. */
+  let bodyStart = arrivedBytes.end;
+  /** Where this page's bytes end in the queue, so far. */
+  let receivedEnd = arrivedBytes.end;
+  /** Where the records the engine has parsed end in the queue. */
+  let parsedEnd = arrivedBytes.end;
+  /** The last record that arrived: its bytes are kept until the page has ended, for its key. */
   let last: ScannedRecord | undefined;
-  const lastKey = (): KeyValue | undefined => (last === undefined ? undefined : keyOf(parse(last), entitySet, orderBy));
+  const lastKey = (): KeyValue | undefined => (last === undefined ? undefined : keyOf(parse(arrivedBytes.bytes(last.start, last.end)), entitySet, orderBy));
+  const releaseParsed = (): void => arrivedBytes.release(last === undefined ? parsedEnd : Math.min(parsedEnd, last.start));
 
   const arrived: Promise<PageEnd> = client
     .readCollectionPage(
@@ -69,11 +89,22 @@ function readPage(client: ServiceLayerClient, request: PageRequest, signal: Abor
       () => `${entitySet}?${buildQuery({ filter: request.filterAfter(lastKey() ?? request.afterKey), select: [...request.select], orderBy: [`${orderBy} asc`] }, client.dialect)}`,
       { pageSize: request.pageSize, signal: stop.signal },
       {
-        take(records) {
+        startBody() {
+          bodyStart = arrivedBytes.end;
+        },
+        take(piece, records) {
+          if (cancelled) return;
+          arrivedBytes.append(piece);
+          receivedEnd = arrivedBytes.end;
+          if (records.length === 0) return;
           taken += records.length;
-          last = records.at(-1);
           let bytes = 0;
-          for (const record of records) bytes += record.bytes.length;
+          for (const record of records) {
+            record.start += bodyStart;
+            record.end += bodyStart;
+            bytes += record.end - record.start;
+          }
+          last = records.at(-1);
           return readAhead.push(records, bytes);
         },
         get taken() {
@@ -83,8 +114,10 @@ function readPage(client: ServiceLayerClient, request: PageRequest, signal: Abor
     )
     .then(
       ({ nextLink }) => {
+        const end = { morePages: nextLink !== undefined, lastKey: lastKey() };
+        last = undefined;
         readAhead.end();
-        return { morePages: nextLink !== undefined, lastKey: lastKey() };
+        return end;
       },
       (error: unknown) => {
         readAhead.fail(error);
@@ -96,14 +129,32 @@ function readPage(client: ServiceLayerClient, request: PageRequest, signal: Abor
   arrived.catch(() => undefined);
 
   const cancel = (): void => {
+    if (cancelled) return;
+    cancelled = true;
     stop.abort(new Error('The page is no longer read.'));
     readAhead.abandon(new Error('The page is no longer read.'));
+    last = undefined;
+    arrivedBytes.release(receivedEnd);
   };
   async function* records(): AsyncGenerator<SourceRecord[]> {
     let finished = false;
     try {
-      for await (const scanned of readAhead.take()) {
-        yield scanned.map((record) => sourceRecord(record, entitySet, orderBy));
+      for await (const arrivedRecords of readAhead.take()) {
+        // Parsed a slice at a time, as the engine gets to them: records parsed long before they are
+        // written would outlive the young generation and be collected only by full collections.
+        for (let from = 0; from < arrivedRecords.length; ) {
+          const slice: SourceRecord[] = [];
+          let bytes = 0;
+          while (from < arrivedRecords.length && bytes < PARSE_SLICE_BYTES) {
+            const { start, end, collections } = arrivedRecords[from++]!;
+            slice.push(sourceRecord(arrivedBytes.bytes(start, end), collections, entitySet, orderBy));
+            bytes += end - start;
+            parsedEnd = end;
+          }
+          releaseParsed();
+          readAhead.taken(bytes);
+          yield slice;
+        }
       }
       finished = true;
     } finally {
@@ -114,11 +165,11 @@ function readPage(client: ServiceLayerClient, request: PageRequest, signal: Abor
 }
 
 /** A record as the engine takes it: parsed once, its key, and its hashes from the bytes it came as. */
-export function sourceRecord(record: ScannedRecord, entitySet: string, keyProperty: string): SourceRecord {
-  const entity = parse(record);
-  return { entity, key: keyOf(entity, entitySet, keyProperty), hashes: new EntityHashes(record), bytes: record.bytes.length };
+export function sourceRecord(bytes: Buffer, collections: readonly ScannedCollection[], entitySet: string, keyProperty: string): SourceRecord {
+  const entity = parse(bytes);
+  return { entity, key: keyOf(entity, entitySet, keyProperty), hashes: new EntityHashes(bytes, collections), bytes: bytes.length };
 }
 
-function parse(record: ScannedRecord): RawEntity {
-  return JSON.parse(record.bytes.toString('utf8')) as RawEntity;
+function parse(bytes: Buffer): RawEntity {
+  return JSON.parse(bytes.toString('utf8')) as RawEntity;
 }

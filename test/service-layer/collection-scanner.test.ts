@@ -7,11 +7,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CollectionScanner, CollectionShapeError, type ScannedRecord } from '../../src/service-layer/collection-scanner.js';
 
-function scan(body: Buffer, chunkSize: number): { records: ScannedRecord[]; envelope: Record<string, unknown> } {
+/** The records found in a body fed in chunks of `chunkSize`, each with its bytes cut from the body where the scanner says it lies. */
+function scan(body: Buffer, chunkSize: number): { records: (ScannedRecord & { bytes: Buffer })[]; envelope: Record<string, unknown> } {
   const scanner = new CollectionScanner();
   const records: ScannedRecord[] = [];
   for (let at = 0; at < body.length; at += chunkSize) records.push(...scanner.write(body.subarray(at, at + chunkSize)));
-  return { records, envelope: scanner.end() };
+  return { records: records.map((record) => ({ ...record, bytes: body.subarray(record.start, record.end) })), envelope: scanner.end() };
 }
 
 /** What the scanner must find, from JSON.parse of the whole body. */
@@ -34,7 +35,7 @@ function assertScansLikeParse(text: string, chunkSizes: number[]): void {
         .map(([name, rows]) => ({ name, rows }));
       assert.deepEqual(
         record.collections.map((collection) => ({
-          name: collection.name,
+          name: JSON.parse(record.bytes.toString('utf8', ...collection.name)) as string,
           rows: collection.rows.map(([start, end]) => JSON.parse(record.bytes.toString('utf8', start, end))),
         })),
         expected,

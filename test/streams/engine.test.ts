@@ -26,9 +26,10 @@ type SeenRequest = PageRequest & { filter: string | undefined };
 /** A page of the given entities, as a Service Layer session hands it to the engine (scanned from their JSON). */
 function pageOf(entities: Entity[], request: PageRequest, morePages: boolean): Page {
   const scanner = new CollectionScanner();
-  const scanned = scanner.write(Buffer.from(JSON.stringify({ value: entities }), 'utf8'));
+  const body = Buffer.from(JSON.stringify({ value: entities }), 'utf8');
+  const scanned = scanner.write(body);
   scanner.end();
-  const records = scanned.map((record) => sourceRecord(record, request.entitySet, request.orderBy));
+  const records = scanned.map(({ start, end, collections }) => sourceRecord(body.subarray(start, end), collections, request.entitySet, request.orderBy));
   async function* all(): AsyncGenerator<SourceRecord[]> {
     if (records.length > 0) yield records;
   }

@@ -1,0 +1,68 @@
+/**
+ * The bytes of a session's answers between their arrival and the parsing of their records, in one
+ * buffer that is reused for the whole read. The pieces a socket delivers are copied in as they
+ * arrive and dropped at once, and a record is read from here when the engine gets to it. Holding
+ * the pieces themselves instead would keep every one alive for as long as any record cut from it
+ * waits, long enough for the garbage collector to move them to the old generation, where they
+ * pile up between full collections: tens of megabytes per session.
+ *
+ * Positions are counted from the first byte ever appended, so that what refers to them stays
+ * right when the buffer is compacted or grown.
+ */
+export class ByteQueue {
+  private buffer: Buffer;
+  /** The position of buffer[0]. */
+  private base = 0;
+  /** Bytes of the buffer in use, from buffer[0]. */
+  private used = 0;
+  /** Bytes before this position are no longer needed. */
+  private released = 0;
+
+  constructor(initialBytes = 1024 * 1024) {
+    this.buffer = Buffer.allocUnsafeSlow(initialBytes);
+  }
+
+  /** The position after the last byte appended. */
+  get end(): number {
+    return this.base + this.used;
+  }
+
+  append(piece: Buffer): void {
+    if (this.used + piece.length > this.buffer.length) this.makeRoom(piece.length);
+    piece.copy(this.buffer, this.used);
+    this.used += piece.length;
+  }
+
+  /** The bytes between two positions; valid until they are released and more is appended. */
+  bytes(start: number, end: number): Buffer {
+    if (start < this.released || end > this.end || start > end) {
+      throw new RangeError(`Bytes ${start}-${end} are not held (held: ${this.released}-${this.end}).`);
+    }
+    return this.buffer.subarray(start - this.base, end - this.base);
+  }
+
+  /** Everything before `position` is no longer needed. */
+  release(position: number): void {
+    this.released = Math.min(Math.max(this.released, position), this.end);
+  }
+
+  /**
+   * Moves what is still needed to the front, and grows the buffer when that is not enough: it
+   * ends up about twice the most that was ever held at once, so bytes are moved about once for
+   * every byte that passes through.
+   */
+  private makeRoom(incoming: number): void {
+    const keepFrom = this.released - this.base;
+    const kept = this.used - keepFrom;
+    const needed = kept + incoming;
+    if (needed * 2 > this.buffer.length) {
+      const grown = Buffer.allocUnsafeSlow(needed * 2);
+      this.buffer.copy(grown, 0, keepFrom, this.used);
+      this.buffer = grown;
+    } else {
+      this.buffer.copyWithin(0, keepFrom, this.used);
+    }
+    this.base = this.released;
+    this.used = kept;
+  }
+}

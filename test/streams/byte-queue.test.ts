@@ -1,0 +1,41 @@
+/**
+ * The byte queue against a plain copy of everything appended: whatever is released, compacted or
+ * grown, the bytes still held read back as they were appended, at the positions they were given.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ByteQueue } from '../../src/streams/byte-queue.js';
+
+test('held bytes read back at their positions through compaction and growth', () => {
+  const queue = new ByteQueue(64);
+  const all: number[] = [];
+  let released = 0;
+  let seed = 7;
+  const random = (below: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed % below;
+  };
+  for (let round = 0; round < 2000; round++) {
+    const piece = Buffer.from(Array.from({ length: 1 + random(90) }, () => random(256)));
+    queue.append(piece);
+    all.push(...piece);
+    assert.equal(queue.end, all.length);
+    // Sometimes keep much more than the buffer started with, so that it has to grow.
+    if (random(3) > 0 || all.length - released > 2000) released += random(all.length - released + 1);
+    queue.release(released);
+    const start = released + random(all.length - released + 1);
+    const end = start + random(all.length - start + 1);
+    assert.deepEqual([...queue.bytes(start, end)], all.slice(start, end), `round ${round}: ${start}-${end}`);
+  }
+});
+
+test('released bytes and bytes not yet appended are refused, not read stale', () => {
+  const queue = new ByteQueue(8);
+  queue.append(Buffer.from('abcdefgh'));
+  queue.release(4);
+  assert.equal(queue.bytes(4, 8).toString(), 'efgh');
+  assert.throws(() => queue.bytes(2, 6), RangeError);
+  assert.throws(() => queue.bytes(6, 9), RangeError);
+  queue.append(Buffer.from('ijkl'));
+  assert.equal(queue.bytes(4, 12).toString(), 'efghijkl');
+});
