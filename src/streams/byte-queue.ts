@@ -18,7 +18,7 @@ export class ByteQueue {
   /** Bytes before this position are no longer needed. */
   private released = 0;
 
-  constructor(initialBytes = 1024 * 1024) {
+  constructor(private readonly initialBytes = 1024 * 1024) {
     this.buffer = Buffer.allocUnsafeSlow(initialBytes);
   }
 
@@ -47,22 +47,28 @@ export class ByteQueue {
   }
 
   /**
-   * Moves what is still needed to the front, and grows the buffer when that is not enough: it
-   * ends up about twice the most that was ever held at once, so bytes are moved about once for
-   * every byte that passes through.
+   * Moves what is still needed to the front, into a new buffer when that one would be too small or
+   * far too large: a buffer about twice the most that is held at once, so that bytes are moved about
+   * once for every byte that passes through, and that shrinks back after one record of many
+   * megabytes (a year-end closing entry) has passed.
    */
   private makeRoom(incoming: number): void {
     const keepFrom = this.released - this.base;
     const kept = this.used - keepFrom;
-    const needed = kept + incoming;
-    if (needed * 2 > this.buffer.length) {
-      const grown = Buffer.allocUnsafeSlow(needed * 2);
-      this.buffer.copy(grown, 0, keepFrom, this.used);
-      this.buffer = grown;
+    const fitting = Math.max(this.initialBytes, (kept + incoming) * 2);
+    if (fitting > this.buffer.length || fitting * 4 < this.buffer.length) {
+      const resized = Buffer.allocUnsafeSlow(fitting);
+      this.buffer.copy(resized, 0, keepFrom, this.used);
+      this.buffer = resized;
     } else {
       this.buffer.copyWithin(0, keepFrom, this.used);
     }
     this.base = this.released;
     this.used = kept;
+  }
+
+  /** The size of the buffer, for tests. */
+  get capacity(): number {
+    return this.buffer.length;
   }
 }

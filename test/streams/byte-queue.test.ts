@@ -39,3 +39,19 @@ test('released bytes and bytes not yet appended are refused, not read stale', ()
   queue.append(Buffer.from('ijkl'));
   assert.equal(queue.bytes(4, 12).toString(), 'efghijkl');
 });
+
+test('the buffer grows for a record of many megabytes and shrinks back once it has passed', () => {
+  const queue = new ByteQueue(1024);
+  const huge = Buffer.alloc(64 * 1024, 0x61);
+  queue.append(huge);
+  assert.ok(queue.capacity >= huge.length, `capacity ${queue.capacity}`);
+  const grown = queue.capacity;
+  queue.release(queue.end);
+  // Ordinary pieces, each released soon after: the buffer is used up once, then made small again.
+  for (let piece = 0; piece < 200; piece++) {
+    queue.append(Buffer.alloc(512, 0x62));
+    queue.release(queue.end - 256);
+  }
+  assert.ok(queue.capacity < grown / 4, `capacity ${queue.capacity} after growing to ${grown}`);
+  assert.equal(queue.bytes(queue.end - 256, queue.end).toString(), 'b'.repeat(256));
+});
