@@ -15,7 +15,9 @@
  *
  * Every read is of the whole catalog (every stream the connector offers), full refresh, pages of
  * 500 records; the simulator runs in this process, the connector and the bare client in their own,
- * and the connector's output goes to a process of its own too, as it goes to a destination.
+ * and the connector's output goes to a process of its own too, as it goes to a destination. The
+ * connector is started as the image starts it, through its entrypoint (src/docker-entrypoint.sh),
+ * with the Node heap options the image runs it with.
  */
 import { spawn } from 'node:child_process';
 import type { Writable } from 'node:stream';
@@ -27,7 +29,8 @@ import { startServiceLayerSimulator, type ServiceLayerSimulator, type SimulatorO
 import { privateFolder } from '../../test/helpers/private-folder.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const entrypoint = join(repoRoot, 'dist', 'main.js');
+// The connector runs as the image runs it: through its entrypoint, which sets Node's heap options.
+const entrypoint = join(repoRoot, 'src', 'docker-entrypoint.sh');
 const bareClientScript = join(repoRoot, 'integration_tests', 'benchmark', 'bare-client.ts');
 // Configs and plans hold the simulator's password: a private folder, removed when the benchmark ends.
 const files = privateFolder('sap-b1-bench-');
@@ -92,7 +95,7 @@ function connector(args: string[]): Promise<{ stdout: string; run: ConnectorRun 
   const reader = read ? destination() : undefined;
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [entrypoint, ...args], { stdio: ['ignore', reader ? reader.stdin : 'pipe', 'inherit'] });
+    const child = spawn('sh', [entrypoint, ...args], { stdio: ['ignore', reader ? reader.stdin : 'pipe', 'inherit'] });
     const sampler = peakRssSampler(child.pid!);
     let stdout = '';
     child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));

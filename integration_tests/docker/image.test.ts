@@ -321,11 +321,13 @@ describe('Docker image', { skip: dockerEngine.skip, timeout: 30 * 60_000 }, () =
       }
     }
 
-    test('cgroup v1 or v2 limit of the engine: 75% of --memory', async () => {
+    test('cgroup v1 or v2 limit of the engine: 75% of --memory, and a young generation for a small footprint', async () => {
       const commandLine = await nodeCommandLine(['--memory', '256m']);
       // exec in the entrypoint: node itself is PID 1, so SIGTERM reaches it.
       assert.equal(commandLine[0], 'node');
       assert.ok(commandLine.includes('--max-old-space-size=192'), commandLine.join(' '));
+      assert.ok(commandLine.includes('--max-semi-space-size=8'), commandLine.join(' '));
+      assert.ok(commandLine.includes('/app/dist/main.js'), commandLine.join(' '));
     });
 
     test('cgroup v2 memory.max', async () => {
@@ -335,19 +337,24 @@ describe('Docker image', { skip: dockerEngine.skip, timeout: 30 * 60_000 }, () =
       const commandLine = await nodeCommandLine(['--volume', `${fakeCgroup}:/sys/fs/cgroup:ro`]);
       assert.ok(commandLine.includes('--max-old-space-size=384'), commandLine.join(' '));
 
+      // A large limit: the heap stays at the connector's own cap.
+      writeFileSync(join(fakeCgroup, 'memory.max'), `${4 * 1024 ** 3}\n`);
+      const large = await nodeCommandLine(['--volume', `${fakeCgroup}:/sys/fs/cgroup:ro`]);
+      assert.ok(large.includes('--max-old-space-size=512'), large.join(' '));
+
       writeFileSync(join(fakeCgroup, 'memory.max'), 'max\n');
       const unlimited = await nodeCommandLine(['--volume', `${fakeCgroup}:/sys/fs/cgroup:ro`]);
-      assert.ok(!unlimited.some((arg) => arg.startsWith('--max-old-space-size')), unlimited.join(' '));
+      assert.ok(unlimited.includes('--max-old-space-size=512'), unlimited.join(' '));
     });
 
-    test("no limit: Node's own default", async () => {
+    test("no limit: the connector's own cap of 512 MB", async () => {
       const commandLine = await nodeCommandLine([]);
-      assert.ok(!commandLine.some((arg) => arg.startsWith('--max-old-space-size')), commandLine.join(' '));
+      assert.ok(commandLine.includes('--max-old-space-size=512'), commandLine.join(' '));
     });
 
-    test("an operator's --max-old-space-size in NODE_OPTIONS wins", async () => {
-      const commandLine = await nodeCommandLine(['--memory', '256m', '--env', 'NODE_OPTIONS=--max-old-space-size=100']);
-      assert.ok(!commandLine.some((arg) => arg.startsWith('--max-old-space-size')), commandLine.join(' '));
+    test("an operator's --max-old-space-size or --max-semi-space-size in NODE_OPTIONS wins", async () => {
+      const commandLine = await nodeCommandLine(['--memory', '256m', '--env', 'NODE_OPTIONS=--max-old-space-size=100 --max-semi-space-size=16']);
+      assert.ok(!commandLine.some((arg) => arg.startsWith('--max-old-space-size') || arg.startsWith('--max-semi-space-size')), commandLine.join(' '));
     });
   });
 });
