@@ -12,9 +12,10 @@
  * session's wait for the server overlaps the engine's work, and a session still has only one
  * request at a time.
  *
- * With several sessions, up to that many groups are read at once, each session taking the next
- * group when it is free; a large group whose keys are numbers is split into key ranges that the
- * sessions read side by side (key-ranges.ts), and its checkpoints hold the contiguous prefix that
+ * With several sessions, every group is first planned and counted, and then up to that many groups
+ * are read at once, the largest first, each session taking the next group when it is free; a large
+ * group whose keys are numbers is split into key ranges that the sessions read side by side
+ * (key-ranges.ts), and its checkpoints hold the contiguous prefix that
  * is complete (group-pass.ts). A failure of one group leaves the others running; a failure that
  * ends the run (see ConnectorError.endsRun) stops every session and is thrown, for the command to
  * report once.
@@ -79,18 +80,20 @@ export async function* readGroups(groups: readonly ReadGroup[], ctx: EngineConte
   const output = new BatchQueue<AirbyteMessage[]>();
   const stop = new AbortController();
   const signal = AbortSignal.any([ctx.signal, stop.signal]);
-  const tasks = new TaskQueue(groups.map((group): Task => ({ kind: 'group', group })));
-  const run: RunContext = { ...ctx, signal, output, tasks };
-  const sessions = ctx.sources.map(async (source) => {
-    for (let task = await tasks.next(); task !== undefined; task = await tasks.next()) {
-      try {
-        await runTask(task, source, run);
-      } finally {
-        tasks.finished();
-      }
+  const run: RunContext = { ...ctx, signal, output };
+  const reading = (async () => {
+    let toRead = groups.map((group): Task => ({ kind: 'group', group }));
+    if (ctx.sources.length > 1) {
+      // Several sessions: every group is planned and counted first, and the largest are read first,
+      // so that the sessions finish together instead of one reading a large group alone at the end.
+      const planned: PlannedGroup[] = [];
+      await runTasks(new TaskQueue(groups.map((group): Task => ({ kind: 'plan', group, planned }))), run);
+      const size = (group: PlannedGroup): number => group.count ?? Number.MAX_SAFE_INTEGER;
+      toRead = planned.sort((a, b) => size(b) - size(a)).map((group): Task => ({ kind: 'planned', planned: group }));
     }
-  });
-  Promise.all(sessions).then(
+    await runTasks(new TaskQueue(toRead), run);
+  })();
+  reading.then(
     () => output.close(),
     (error: unknown) => output.fail(ctx.signal.aborted ? systemError('The read was stopped.') : error),
   );
@@ -98,8 +101,23 @@ export async function* readGroups(groups: readonly ReadGroup[], ctx: EngineConte
     for (let batch = await output.take(); batch !== undefined; batch = await output.take()) yield batch;
   } finally {
     stop.abort(new Error('The read has ended.'));
-    await Promise.allSettled(sessions);
+    await reading.catch(() => undefined);
   }
+}
+
+/** Runs the tasks on every session, each session taking the next task when it is free. */
+async function runTasks(tasks: TaskQueue, run: RunContext): Promise<void> {
+  await Promise.all(
+    run.sources.map(async (source) => {
+      for (let task = await tasks.next(); task !== undefined; task = await tasks.next()) {
+        try {
+          await runTask(task, tasks, source, run);
+        } finally {
+          tasks.finished();
+        }
+      }
+    }),
+  );
 }
 
 /** One failure, one error: a failure that ends the run is one ERROR trace, then every stream it stopped is INCOMPLETE. */
@@ -117,11 +135,27 @@ export function companySafeToday(source: PageSource, logger: Logger): string {
   return addDays(new Date().toISOString().slice(0, 10), -2);
 }
 
-type Task = { kind: 'group'; group: ReadGroup } | { kind: 'range'; pass: GroupPass; range: RangeProgress };
+/**
+ * What a session does next: plan and count a group (to be read later, with the others), read a
+ * group (planning it first, unless it was), or read a key range of a group being read.
+ */
+type Task =
+  | { kind: 'plan'; group: ReadGroup; planned: PlannedGroup[] }
+  | { kind: 'group'; group: ReadGroup }
+  | { kind: 'planned'; planned: PlannedGroup }
+  | { kind: 'range'; pass: GroupPass; range: RangeProgress };
+
+/** A group's pass, planned from its members' states, and how many records it covers. */
+interface PlannedGroup {
+  group: ReadGroup;
+  plan: PassPlan<PassBound>;
+  /** The $filter of the whole pass. */
+  filter: string | undefined;
+  count: number | undefined;
+}
 
 interface RunContext extends EngineContext {
   output: BatchQueue<AirbyteMessage[]>;
-  tasks: TaskQueue;
 }
 
 /**
@@ -166,24 +200,26 @@ class TaskQueue {
   }
 }
 
-async function runTask(task: Task, source: PageSource, run: RunContext): Promise<void> {
+async function runTask(task: Task, tasks: TaskQueue, source: PageSource, run: RunContext): Promise<void> {
   let pass: GroupPass | undefined;
   try {
-    if (task.kind === 'group') {
-      pass = await startPass(task.group, source, run);
-      if (!pass) return;
-      const [first, ...others] = pass.ranges;
-      const started = pass;
-      run.tasks.putFirst(others.map((range): Task => ({ kind: 'range', pass: started, range })));
-      await readRange(pass, first!, source, run);
-    } else {
+    if (task.kind === 'plan') {
+      task.planned.push(await planGroup(task.group, source, run));
+    } else if (task.kind === 'range') {
       pass = task.pass;
       await readRange(pass, task.range, source, run);
+    } else {
+      pass = await startPass(task.kind === 'group' ? await planGroup(task.group, source, run) : task.planned, source, run);
+      const [first, ...others] = pass.ranges;
+      const started = pass;
+      tasks.putFirst(others.map((range): Task => ({ kind: 'range', pass: started, range })));
+      await readRange(pass, first!, source, run);
     }
   } catch (error) {
     if (run.signal.aborted || endsRun(error)) throw error;
     // A range stopped by another range's failure adds nothing: that failure is the group's report.
-    await put(run, pass ? pass.fail(error, run.logger) : groupFailureMessages(task.kind === 'group' ? task.group : task.pass.group, error, run.logger));
+    const group = task.kind === 'range' ? task.pass.group : task.kind === 'planned' ? task.planned.group : task.group;
+    await put(run, pass ? pass.fail(error, run.logger) : groupFailureMessages(group, error, run.logger));
   }
 }
 
@@ -191,11 +227,8 @@ async function put(run: RunContext, messages: AirbyteMessage[] | undefined): Pro
   if (messages && messages.length > 0) await run.output.put(messages);
 }
 
-/**
- * Starts a group: STARTED statuses, the pass plan, the estimate, and the key ranges when the group
- * is worth splitting over the sessions. Undefined when nothing is to be read (see runTask).
- */
-async function startPass(group: ReadGroup, source: PageSource, run: RunContext): Promise<GroupPass | undefined> {
+/** Plans a group: STARTED statuses, the pass plan from its members' states, and the estimate. */
+async function planGroup(group: ReadGroup, source: PageSource, run: RunContext): Promise<PlannedGroup> {
   const { definition, members, policy } = group;
   const { logger, settings } = run;
   await put(
@@ -216,12 +249,16 @@ async function startPass(group: ReadGroup, source: PageSource, run: RunContext):
   );
   warnAboutFutureState(group, cursorSettings.today, logger);
   logger.info(describePlan(group, plan));
+  const filter = pageFilter(policy, definition.key, plan.bound, plan.afterKey);
+  return { group, plan, filter, count: await estimate(group, filter, source, run) };
+}
 
-  const passFilter = pageFilter(policy, definition.key, plan.bound, plan.afterKey);
-  const count = await estimate(group, passFilter, source, run);
+/** Starts reading a planned group: its key ranges, when it is worth splitting over the sessions, and its pass. */
+async function startPass(planned: PlannedGroup, source: PageSource, run: RunContext): Promise<GroupPass> {
+  const { group, plan } = planned;
   // A fresh pass starts on the day the server had when it was about to serve its first page.
-  const startedOn = plan.resumedStartedOn ?? companySafeToday(source, logger);
-  const ranges = await keyRanges(group, plan, passFilter, count, source, run);
+  const startedOn = plan.resumedStartedOn ?? companySafeToday(source, run.logger);
+  const ranges = await keyRanges(group, plan, planned.filter, planned.count, source, run);
   return new GroupPass(group, plan, startedOn, ranges, run.signal);
 }
 

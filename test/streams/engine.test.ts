@@ -426,6 +426,23 @@ test('with several sessions, entity sets are read side by side: every record onc
   }
 });
 
+test('with several sessions, every entity set is counted before any is read, and the largest is read first', async () => {
+  const tables = { Warehouses: warehouses(3), JournalEntries: journalEntries(9) };
+  const { ok, messages, log } = await readOnSessions(['warehouses', 'journal_entries'], tables, 2, { pageSize: 100 });
+  assert.equal(ok, true);
+  assert.equal(log[0]!.entitySet, 'JournalEntries', JSON.stringify(log));
+  const firstRecord = messages.findIndex((m) => m.type === 'RECORD');
+  const estimates = messages.flatMap((m, index) => (m.trace?.type === 'ESTIMATE' ? [index] : []));
+  assert.equal(estimates.length, 2);
+  assert.ok(estimates.every((index) => index < firstRecord), 'both estimates come before the first record');
+  assert.deepEqual(records(messages, 'journal_entries').map((r) => r['jdt_num']), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.equal(records(messages, 'warehouses').length, 3);
+
+  // One session reads in catalog order, counting each entity set as it comes to it.
+  const one = await readOnSessions(['warehouses', 'journal_entries'], tables, 1, { pageSize: 100 });
+  assert.equal(one.log[0]!.entitySet, 'Warehouses');
+});
+
 test('a large entity set is split into key ranges over the sessions; each STATE holds the contiguous prefix read, and a resume from any of them loses nothing', async () => {
   const tables = { JournalEntries: journalEntries(40) };
   const { ok, messages, log } = await readOnSessions(['journal_entries'], tables, 3);
