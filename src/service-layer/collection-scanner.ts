@@ -8,13 +8,15 @@
  *
  * It tracks only what it needs: whether it is inside a string (a quote preceded by an even number
  * of backslashes ends one) and how deeply objects and arrays are nested. Depth 1 is the answer's
- * object, 2 the "value" array, 3 a record, 4 a record's array property, 5 a row of it. The bytes of
+ * object, 2 the "value" array, 3 a record, 4 a record's array property, 5 a row of it, 6 a row's
+ * array property, 7 a row of that. The bytes of
  * structure ({ } [ ] ") are ASCII, which never occurs inside a multi-byte UTF-8 sequence, so a
  * record's bytes are cut exactly and decode alone. Validating the JSON is left to JSON.parse of the
  * records and of the envelope; what this checks is the shape a collection must have.
  *
  * A record also says where the rows of its collections (array properties whose elements are
- * objects, such as DocumentLines) lie in its bytes, so that each row's hash is taken from the
+ * objects, such as DocumentLines, and those of their rows, such as a line's BatchNumbers) lie in
+ * its bytes, so that each row's hash is taken from the
  * bytes the server sent, once (see EntityHashes in streams/records.ts).
  */
 
@@ -31,6 +33,8 @@ export interface ScannedCollection {
   /** Where the name lies, as a JSON string (quotes included). */
   name: [start: number, end: number];
   rows: [start: number, end: number][];
+  /** For each row, the collections inside it (a document line's BatchNumbers), when it has any. */
+  nested?: (ScannedCollection[] | undefined)[];
 }
 
 /** A body that is not a collection answer; the message says what was found instead. */
@@ -63,6 +67,8 @@ const ANSWER = 1;
 const VALUE_ARRAY = 2;
 const RECORD = 3;
 const RECORD_PROPERTY = 4;
+const ROW = 5;
+const ROW_PROPERTY = 6;
 
 /** More than this outside "value" is not an OData collection envelope. */
 const ENVELOPE_LIMIT_BYTES = 1024 * 1024;
@@ -78,6 +84,10 @@ function isWhitespace(byte: number): boolean {
   return byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d;
 }
 
+function inProgress(nameStart: number, nameEnd: number): CollectionInProgress {
+  return { nameStart, nameEnd, rows: [], rowStart: -1, objects: true, nested: [] };
+}
+
 interface CollectionInProgress {
   /** Where the name's string lies, in body offsets. */
   nameStart: number;
@@ -87,6 +97,8 @@ interface CollectionInProgress {
   rowStart: number;
   /** Whether every element so far is an object. */
   objects: boolean;
+  /** For each row, the collections inside it. */
+  nested: (CollectionInProgress[] | undefined)[];
 }
 
 export class CollectionScanner {
@@ -102,6 +114,8 @@ export class CollectionScanner {
   private answerKeyEnd = 0;
   private recordKeyStart = 0;
   private recordKeyEnd = 0;
+  private rowKeyStart = 0;
+  private rowKeyEnd = 0;
 
   private inValue = false;
   private valueSeen = false;
@@ -117,6 +131,9 @@ export class CollectionScanner {
   private recordStart = -1;
   private collections: CollectionInProgress[] = [];
   private collection: CollectionInProgress | undefined;
+  /** The collections of the row being read, and the one of them being read. */
+  private rowCollections: CollectionInProgress[] = [];
+  private rowCollection: CollectionInProgress | undefined;
 
   /** Feeds the next bytes of the body; returns the records they completed, in order. */
   write(chunk: Buffer): ScannedRecord[] {
@@ -140,6 +157,9 @@ export class CollectionScanner {
         if (depth === RECORD) {
           this.recordKeyStart = this.stringStart;
           this.recordKeyEnd = this.offset + i;
+        } else if (depth === ROW) {
+          this.rowKeyStart = this.stringStart;
+          this.rowKeyEnd = this.offset + i;
         } else if (depth === ANSWER) {
           this.answerKeyStart = this.stringStart;
           this.answerKeyEnd = this.offset + i;
@@ -221,10 +241,17 @@ export class CollectionScanner {
       this.recordStart = at;
       this.collections = [];
     } else if (this.depth === RECORD && this.recordStart >= 0 && byte === OPEN_ARRAY) {
-      this.collection = { nameStart: this.recordKeyStart, nameEnd: this.recordKeyEnd, rows: [], rowStart: -1, objects: true };
+      this.collection = inProgress(this.recordKeyStart, this.recordKeyEnd);
     } else if (this.depth === RECORD_PROPERTY && this.collection) {
-      if (byte === OPEN_OBJECT) this.collection.rowStart = at;
-      else this.collection.objects = false;
+      if (byte === OPEN_OBJECT) {
+        this.collection.rowStart = at;
+        this.rowCollections = [];
+      } else this.collection.objects = false;
+    } else if (this.depth === ROW && this.collection && this.collection.rowStart >= 0 && byte === OPEN_ARRAY) {
+      this.rowCollection = inProgress(this.rowKeyStart, this.rowKeyEnd);
+    } else if (this.depth === ROW_PROPERTY && this.rowCollection) {
+      if (byte === OPEN_OBJECT) this.rowCollection.rowStart = at;
+      else this.rowCollection.objects = false;
     }
     this.depth++;
   }
@@ -247,18 +274,29 @@ export class CollectionScanner {
       this.collection = undefined;
     } else if (this.depth === RECORD_PROPERTY && this.collection && this.collection.rowStart >= 0) {
       this.collection.rows.push([this.collection.rowStart, at + 1]);
+      this.collection.nested.push(this.rowCollections.length > 0 ? this.rowCollections : undefined);
       this.collection.rowStart = -1;
+    } else if (this.depth === ROW && this.rowCollection) {
+      if (this.rowCollection.objects && this.rowCollection.rows.length > 0) this.rowCollections.push(this.rowCollection);
+      this.rowCollection = undefined;
+    } else if (this.depth === ROW_PROPERTY && this.rowCollection && this.rowCollection.rowStart >= 0) {
+      this.rowCollection.rows.push([this.rowCollection.rowStart, at + 1]);
+      this.rowCollection.rowStart = -1;
     }
   }
 
   private finishRecord(i: number): ScannedRecord {
     const start = this.recordStart;
     this.recordStart = -1;
-    const collections = this.collections.map((collection) => ({
-      name: [collection.nameStart - start, collection.nameEnd - start] as [number, number],
-      rows: collection.rows.map(([rowStart, rowEnd]): [number, number] => [rowStart - start, rowEnd - start]),
-    }));
-    return { start, end: this.offset + i + 1, collections };
+    const relative = (collection: CollectionInProgress): ScannedCollection => {
+      const scanned: ScannedCollection = {
+        name: [collection.nameStart - start, collection.nameEnd - start],
+        rows: collection.rows.map(([rowStart, rowEnd]): [number, number] => [rowStart - start, rowEnd - start]),
+      };
+      if (collection.nested.some((row) => row !== undefined)) scanned.nested = collection.nested.map((row) => row?.map(relative));
+      return scanned;
+    };
+    return { start, end: this.offset + i + 1, collections: this.collections.map(relative) };
   }
 
   /** Whether the last string at the answer's level, before "value" was seen, is `"name"`. */

@@ -46,26 +46,34 @@ export function hashOf(raw: unknown): string {
 /**
  * The source hashes of one entity and its collection rows, from the JSON the Service Layer sent for
  * it (collection-scanner.ts), so that nothing is serialised again to be hashed. A row's hash is the
- * SHA-256 of its bytes; the entity's is the SHA-256 of its bytes with each row replaced by the row's
+ * SHA-256 of its bytes, and so is the hash of a row of a collection inside a row (a document line's
+ * batch allocation); the entity's is the SHA-256 of its bytes with each row replaced by the row's
  * hash (a Merkle hash): a change anywhere in a document changes the document's hash, and every byte
  * is hashed once.
  */
 export class EntityHashes {
   readonly entity: string;
   private readonly rows = new Map<string, string[]>();
+  /** The hashes of the rows of collections inside rows, by `nestedKey`. */
+  private readonly nestedRows = new Map<string, string[]>();
 
   constructor(bytes: Buffer, collections: readonly ScannedCollection[]) {
     const entity = createHash('sha256');
     let from = 0;
     for (const collection of collections) {
+      const name = nameOf(bytes, collection);
       const rowHashes: string[] = [];
-      for (const [start, end] of collection.rows) {
+      collection.rows.forEach(([start, end], index) => {
         const rowHash = hash('sha256', bytes.subarray(start, end), 'hex');
         entity.update(bytes.subarray(from, start)).update(rowHash);
         rowHashes.push(rowHash);
         from = end;
-      }
-      this.rows.set(JSON.parse(bytes.toString('utf8', ...collection.name)) as string, rowHashes);
+        for (const inner of collection.nested?.[index] ?? []) {
+          const innerHashes = inner.rows.map(([innerStart, innerEnd]) => hash('sha256', bytes.subarray(innerStart, innerEnd), 'hex'));
+          this.nestedRows.set(nestedKey(name, index, nameOf(bytes, inner)), innerHashes);
+        }
+      });
+      this.rows.set(name, rowHashes);
     }
     this.entity = entity.update(bytes.subarray(from)).digest('hex');
   }
@@ -73,6 +81,19 @@ export class EntityHashes {
   row(collection: string, index: number): string | undefined {
     return this.rows.get(collection)?.[index];
   }
+
+  /** The hash of a row of a collection inside a row (a batch allocation of a document line): the SHA-256 of its bytes. */
+  nestedRow(collection: string, rowIndex: number, nested: string, index: number): string | undefined {
+    return this.nestedRows.get(nestedKey(collection, rowIndex, nested))?.[index];
+  }
+}
+
+function nameOf(bytes: Buffer, collection: ScannedCollection): string {
+  return JSON.parse(bytes.toString('utf8', ...collection.name)) as string;
+}
+
+function nestedKey(collection: string, rowIndex: number, nested: string): string {
+  return `${collection}[${rowIndex}].${nested}`;
 }
 
 /** The Service Layer properties a stream's columns read from each row (the parent's or the child's). */
@@ -128,10 +149,12 @@ export class RecordShaper {
     if (!Array.isArray(rows)) return [];
     if (!nested)
       return rows.map((row, index) => this.shape(row as RawEntity, parent, hashes.entity, hashes.row(collection, index) ?? hashOf(row), page));
-    return (rows as RawEntity[]).flatMap((line) => {
+    return (rows as RawEntity[]).flatMap((line, lineIndex) => {
       const inner = line[nested.collection];
       if (!Array.isArray(inner)) return [];
-      return inner.map((row) => this.shape(row as RawEntity, parent, hashes.entity, hashOf(row), page, line[lineKey[0]!]));
+      return inner.map((row, index) =>
+        this.shape(row as RawEntity, parent, hashes.entity, hashes.nestedRow(collection, lineIndex, nested.collection, index) ?? hashOf(row), page, line[lineKey[0]!]),
+      );
     });
   }
 

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CollectionScanner, CollectionShapeError, type ScannedRecord } from '../../src/service-layer/collection-scanner.js';
+import { CollectionScanner, CollectionShapeError, type ScannedCollection, type ScannedRecord } from '../../src/service-layer/collection-scanner.js';
 
 /** The records found in a body fed in chunks of `chunkSize`, each with its bytes cut from the body where the scanner says it lies. */
 function scan(body: Buffer, chunkSize: number): { records: (ScannedRecord & { bytes: Buffer })[]; envelope: Record<string, unknown> } {
@@ -30,19 +30,39 @@ function assertScansLikeParse(text: string, chunkSizes: number[]): void {
     assert.deepEqual(envelope, { ...rest, value: [] }, `chunks of ${size}`);
     records.forEach((record, index) => {
       const entity = whole.value[index]!;
-      const expected = Object.entries(entity)
-        .filter(([, value]) => Array.isArray(value) && value.length > 0 && value.every((row) => typeof row === 'object' && row !== null && !Array.isArray(row)))
-        .map(([name, rows]) => ({ name, rows }));
       assert.deepEqual(
-        record.collections.map((collection) => ({
-          name: JSON.parse(record.bytes.toString('utf8', ...collection.name)) as string,
-          rows: collection.rows.map(([start, end]) => JSON.parse(record.bytes.toString('utf8', start, end))),
-        })),
-        expected,
+        scannedCollections(record.bytes, record.collections),
+        expectedCollections(entity),
         `collections of record ${index}, chunks of ${size}`,
       );
     });
   }
+}
+
+const isCollection = (value: unknown): value is Record<string, unknown>[] =>
+  Array.isArray(value) && value.length > 0 && value.every((row) => typeof row === 'object' && row !== null && !Array.isArray(row));
+
+/** The collections of an entity (array properties of objects), from JSON.parse. */
+const collectionsOf = (entity: Record<string, unknown>): { name: string; rows: Record<string, unknown>[] }[] =>
+  Object.entries(entity)
+    .filter((entry): entry is [string, Record<string, unknown>[]] => isCollection(entry[1]))
+    .map(([name, rows]) => ({ name, rows }));
+
+/** What the scanner must find: the entity's collections, with the collections of each of their rows. */
+function expectedCollections(entity: Record<string, unknown>): unknown[] {
+  return collectionsOf(entity).map(({ name, rows }) => {
+    const nested = rows.map((row) => (collectionsOf(row).length > 0 ? collectionsOf(row) : undefined));
+    return { name, rows, ...(nested.some((row) => row !== undefined) ? { nested } : {}) };
+  });
+}
+
+/** What the scanner says of a record's collections, decoded from the record's bytes. */
+function scannedCollections(bytes: Buffer, collections: readonly ScannedCollection[]): unknown[] {
+  return collections.map((collection) => ({
+    name: JSON.parse(bytes.toString('utf8', ...collection.name)) as string,
+    rows: collection.rows.map(([start, end]) => JSON.parse(bytes.toString('utf8', start, end))),
+    ...(collection.nested ? { nested: collection.nested.map((row) => row && scannedCollections(bytes, row)) } : {}),
+  }));
 }
 
 const tricky = {
