@@ -114,10 +114,13 @@ function readPage(client: ServiceLayerClient, arrivedBytes: ByteQueue, readAhead
     )
     .then(
       ({ nextLink }) => {
-        const end = { morePages: nextLink !== undefined, lastKey: lastKey() };
-        last = undefined;
-        readAhead.end();
-        return end;
+        try {
+          return { morePages: nextLink !== undefined, lastKey: lastKey() };
+        } finally {
+          // Also when the last record has no key: the engine then meets the same error in it.
+          last = undefined;
+          readAhead.end();
+        }
       },
       (error: unknown) => {
         readAhead.fail(error);
