@@ -8,6 +8,7 @@ import { endsRun, type ConnectorError } from '../errors.js';
 import type { Clock } from './clock.js';
 import type { HttpResponse, ResponseHeaders } from './message.js';
 import { abortable } from './retry.js';
+import { Turns } from './turns.js';
 
 /** The headers that authenticate one request, and which sign-in they came from. */
 export interface Credentials {
@@ -39,7 +40,7 @@ export interface Authenticator {
  */
 export class SignInGate {
   private refusal: ConnectorError | undefined;
-  private previous: Promise<unknown> = Promise.resolve();
+  private readonly turns = new Turns();
 
   /** Throws the remembered refusal, if there is one. */
   throwIfRefused(): void {
@@ -48,7 +49,7 @@ export class SignInGate {
 
   /** Runs one sign-in attempt once the one before it has ended, unless a sign-in was refused; remembers a refusal. */
   attempt<T>(signIn: () => Promise<T>): Promise<T> {
-    const turn = this.previous.then(async () => {
+    return this.turns.take(async () => {
       this.throwIfRefused();
       try {
         return await signIn();
@@ -57,8 +58,6 @@ export class SignInGate {
         throw error;
       }
     });
-    this.previous = turn.catch(() => undefined);
-    return turn;
   }
 }
 

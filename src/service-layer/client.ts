@@ -5,8 +5,9 @@ import { clockWith, type Clock } from '../http/clock.js';
 import { HttpClient, type CallReading, type ReadOutcome, type RequestCounters } from '../http/client.js';
 import type { Service } from '../http/classify.js';
 import { headerValue, type HttpRequest, type HttpResponse, type ResponseHeaders } from '../http/message.js';
-import { abortable, type RetryPolicy } from '../http/retry.js';
+import type { RetryPolicy } from '../http/retry.js';
 import { SignInGate } from '../http/sign-in.js';
+import { Turns } from '../http/turns.js';
 import type { ServiceLayerLogin } from '../protocol/generated/config.js';
 import { CollectionScanner, CollectionShapeError, type ScannedRecord } from './collection-scanner.js';
 import type { ServiceLayerAuth } from './auth.js';
@@ -155,29 +156,6 @@ class ServiceLayerConnection {
 }
 
 /**
- * One request at a time: the Service Layer serves a session's requests one after another anyway,
- * so a second request would only wait on the server while holding a connection, and what a
- * session's requests return must not depend on which one the server happened to take first.
- */
-class RequestTurns {
-  private tail: Promise<void> = Promise.resolve();
-
-  async take<T>(work: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-    const previous = this.tail;
-    let finished!: () => void;
-    const done = new Promise<void>((resolve) => (finished = resolve));
-    // The next caller waits for this one and for all before it, also when this one stops waiting.
-    this.tail = previous.then(() => done);
-    try {
-      await abortable(previous, signal);
-      return await work();
-    } finally {
-      finished();
-    }
-  }
-}
-
-/**
  * The connector's way to the Service Layer: one session on it. Resolves paths against the service
  * root and sends every request, signed in with the session or OAuth token, through the retrying
  * request layer (src/http/client.ts), which retries what may pass and explains what will not; a
@@ -192,7 +170,12 @@ export class ServiceLayerClient {
   private readonly connection: ServiceLayerConnection;
   private readonly http: HttpClient;
   private readonly auth: ServiceLayerAuth;
-  private readonly turns = new RequestTurns();
+  /**
+   * One request at a time: the Service Layer serves a session's requests one after another anyway,
+   * so a second request would only wait on the server while holding a connection, and what a
+   * session's requests return must not depend on which one the server happened to take first.
+   */
+  private readonly turns = new Turns();
   /** The first client of a connection owns it: closing it ends every session and the pool. */
   private readonly sessions: ServiceLayerClient[] | undefined;
   private closed = false;
