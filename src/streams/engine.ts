@@ -15,8 +15,7 @@
  * With several sessions, every group is first planned and counted, and then up to that many groups
  * are read at once, the largest first, each session taking the next group when it is free; a large
  * group whose keys are numbers is split into key ranges that the sessions read side by side
- * (key-ranges.ts), and its checkpoints hold the contiguous prefix that
- * is complete (group-pass.ts). A failure of one group leaves the others running; a failure that
+ * (key-ranges.ts), and its checkpoints hold the contiguous prefix that is complete (group-pass.ts). A failure of one group leaves the others running; a failure that
  * ends the run (see ConnectorError.endsRun) stops every session and is thrown, for the command to
  * report once.
  */
@@ -159,8 +158,9 @@ interface RunContext extends EngineContext {
 }
 
 /**
- * What the sessions work on, first come first served: the groups in catalog order, with the key
- * ranges of a split group put first, so that the free sessions help finish the group that was
+ * What the sessions work on, first come first served: the tasks in the order given (groups in
+ * catalog order with one session, largest first with several), with the key ranges of a split group
+ * put first, so that the free sessions help finish the group that was
  * split. A session waits for work while another may still split a group.
  */
 class TaskQueue {
