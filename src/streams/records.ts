@@ -9,7 +9,7 @@ import type { ScannedCollection } from '../service-layer/collection-scanner.js';
 import type { ChildStreamDefinition, StreamDefinition } from './definitions.js';
 import type { JsonSchemaFragment } from '../json-schema.js';
 import { PARENT_RECORD_HASH, PARENT_UPDATED_AT, UPDATED_AT, auditColumns } from './columns.js';
-import { setTyped, type Typer, type ValueNormalizer } from './normalize.js';
+import { UNTYPABLE, type Typer, type ValueNormalizer } from './normalize.js';
 
 export type ColumnSource =
   | { kind: 'sap'; property: string }
@@ -125,6 +125,7 @@ export function requestedProperties(
 export class RecordShaper {
   /** Each column's typer, in the order of `columns`. */
   private readonly typers: Typer[];
+  private readonly build: RecordBuilder;
 
   constructor(
     readonly definition: StreamDefinition,
@@ -133,6 +134,7 @@ export class RecordShaper {
     private readonly values: ValueNormalizer,
   ) {
     this.typers = columns.map((plan) => values.typer(plan.schema));
+    this.build = compileRecordBuilder(columns, definition.key);
   }
 
   parentRecord(raw: RawEntity, hashes: EntityHashes, page: PageContext): ShapedRecord {
@@ -159,51 +161,96 @@ export class RecordShaper {
   }
 
   private shape(row: RawEntity, parent: RawEntity, parentHash: string, rowHash: string, page: PageContext, lineKey?: unknown): ShapedRecord {
-    const data: Record<string, unknown> = {};
+    const data = this.build(row, parent, parentHash, rowHash, page, lineKey, this.typers, this.stampOf);
+    if (data !== undefined) return { data, changes: NO_CHANGES };
+    // A value could not be typed (rare): built again with typers that null it and record the change.
     const changes: RecordChange[] = [];
-    const stamp = this.definition.changeStamp;
-    const parentKey = parent[this.definition.key];
-    const { columns, typers } = this;
-    for (let index = 0; index < columns.length; index++) {
-      const plan = columns[index]!;
-      const source = plan.source;
-      switch (source.kind) {
-        case 'sap':
-          setTyped(data, changes, plan.column, typers[index]!(row[source.property]));
-          break;
-        case 'updated_at':
-        case 'parent_updated_at':
-          data[plan.column] = stamp
-            ? this.values.dateTime(parent[stamp.dateProperty], stamp.timeProperty ? parent[stamp.timeProperty] : undefined)
-            : null;
-          break;
-        case 'parent_key':
-          setTyped(data, changes, plan.column, typers[index]!(parentKey));
-          break;
-        case 'line_key':
-          setTyped(data, changes, plan.column, typers[index]!(lineKey));
-          break;
-        case 'parent_hash':
-          data[plan.column] = parentHash;
-          break;
-        case 'audit':
-          data[plan.column] = auditValue(source.name, rowHash, page, parentKey);
-          break;
-      }
-    }
-    return { data, changes };
+    const nulling = this.typers.map((typer, index): Typer => (value) => {
+      const typed = typer(value);
+      if (typed !== UNTYPABLE) return typed;
+      changes.push({ field: this.columns[index]!.column, change: 'NULLED', reason: 'SOURCE_SERIALIZATION_ERROR' });
+      return null;
+    });
+    return { data: this.build(row, parent, parentHash, rowHash, page, lineKey, nulling, this.stampOf)!, changes };
   }
+
+  /** updated_at: the parent's change date and time. */
+  private readonly stampOf = (parent: RawEntity): string | null => {
+    const stamp = this.definition.changeStamp;
+    return stamp ? this.values.dateTime(parent[stamp.dateProperty], stamp.timeProperty ? parent[stamp.timeProperty] : undefined) : null;
+  };
 }
 
-function auditValue(name: keyof typeof auditColumns, rowHash: string, page: PageContext, parentKey: unknown): string | null {
-  switch (name) {
-    case '_b1_company_db':
-      return page.companyDb;
-    case '_b1_source_url':
-      return page.sourceUrlOf(parentKey);
-    case '_b1_record_hash':
-      return rowHash;
-  }
+/** A record with no changes; shared, since nothing adds to it. */
+const NO_CHANGES: RecordChange[] = [];
+
+/**
+ * Builds the data of one record, or undefined when a value cannot be typed (the caller then shapes
+ * it again, recording the change).
+ */
+type RecordBuilder = (
+  row: RawEntity,
+  parent: RawEntity,
+  parentHash: string,
+  rowHash: string,
+  page: PageContext,
+  lineKey: unknown,
+  typers: readonly Typer[],
+  stampOf: (parent: RawEntity) => string | null,
+) => Record<string, unknown> | undefined;
+
+/**
+ * A stream's record builder, compiled once per stream: one object literal with the stream's columns
+ * in order, and a named read of each property. Records built column by column, with computed keys,
+ * turn into hash tables after 16 columns, which take about ten times as long to build and half as
+ * long again to serialise as an object of a fixed shape (a document line has 61 columns), and the
+ * reads of a loop over the columns see every property at one site. Column and property names enter
+ * the code only as JSON string literals (JSON.stringify), which are JavaScript string literals
+ * whatever the catalog names them, so no name can change what the code does.
+ */
+function compileRecordBuilder(columns: readonly ColumnPlan[], keyProperty: string): RecordBuilder {
+  const values: string[] = [];
+  const typed: string[] = [];
+  columns.forEach((plan, index) => {
+    const source = plan.source;
+    const typedValue = (value: string): string => {
+      typed.push(`v${index}`);
+      return `T[${index}](${value})`;
+    };
+    switch (source.kind) {
+      case 'sap':
+        values.push(typedValue(`row[${JSON.stringify(source.property)}]`));
+        break;
+      case 'updated_at':
+      case 'parent_updated_at':
+        values.push('stampOf(parent)');
+        break;
+      case 'parent_key':
+        values.push(typedValue('parentKey'));
+        break;
+      case 'line_key':
+        values.push(typedValue('lineKey'));
+        break;
+      case 'parent_hash':
+        values.push('parentHash');
+        break;
+      case 'audit':
+        values.push(source.name === '_b1_company_db' ? 'page.companyDb' : source.name === '_b1_source_url' ? 'page.sourceUrlOf(parentKey)' : 'rowHash');
+        break;
+    }
+  });
+  // A literal's "__proto__" key would set the prototype; a computed key defines the column.
+  const key = (column: string): string => (column === '__proto__' ? `[${JSON.stringify(column)}]` : JSON.stringify(column));
+  const body = [
+    `const parentKey = parent[${JSON.stringify(keyProperty)}];`,
+    ...values.map((value, index) => `const v${index} = ${value};`),
+    typed.length > 0 ? `if (${typed.map((name) => `${name} === U`).join(' || ')}) return undefined;` : '',
+    `return {${columns.map((plan, index) => `${key(plan.column)}: v${index}`).join(', ')}};`,
+  ].join('\n');
+  const compile = new Function('U', `return function build(row, parent, parentHash, rowHash, page, lineKey, T, stampOf) {\n${body}\n};`) as (
+    untypable: typeof UNTYPABLE,
+  ) => RecordBuilder;
+  return compile(UNTYPABLE);
 }
 
 /** How each column of a configured stream (of the given child, or the parent) is filled, or undefined when no rule knows it. */
