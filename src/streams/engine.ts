@@ -30,7 +30,7 @@ import type { CursorSettings, PassBound } from './cursor/policy.js';
 import { groupFailureMessages, GroupPass, OutputBatch, type RangeProgress } from './group-pass.js';
 import { splitKeyRange, type KeyRange } from './key-ranges.js';
 import type { Page, PageRequest, PageSource, SourceRecord } from './page-source.js';
-import { requestedProperties, type PageContext } from './records.js';
+import { requestedProperties, sapProperties, type PageContext, type ShapedRecord } from './records.js';
 import type { ReadGroup } from './selection.js';
 
 /** The settings of a read that the engine applies. */
@@ -317,8 +317,10 @@ async function readRange(pass: GroupPass, range: RangeProgress, source: PageSour
     definition,
     members.map((member) => member.shaper),
   );
+  const rowsApart = rowsReadApart(members);
   const request = (afterKey: KeyValue | undefined): PageRequest => ({
     entitySet: definition.entitySet,
+    rowsApart,
     filterAfter: (after) => pageFilter(policy, definition.key, pass.bound, after, range.upTo),
     afterKey,
     select,
@@ -344,7 +346,12 @@ async function readRange(pass: GroupPass, range: RangeProgress, source: PageSour
         batch.messages.push(...pass.runningStatuses());
         for (const record of records) {
           checkOrder(definition.entitySet, record.key, previousKey, range);
-          addRecords(batch, record, pass, context, run);
+          // A large entity's records are handed on as its rows are parsed, without a STATE between.
+          for (const adding = addRecords(() => batch, record, pass, context, run); !adding.next().done; ) {
+            await put(run, pass.commit(range, batch, 'within_page'));
+            batch = new OutputBatch(members.length);
+            await socketsRead();
+          }
           previousKey = record.key;
           if (batch.sourceBytes >= BATCH_SOURCE_BYTES) {
             await put(run, pass.commit(range, batch, 'within_page'));
@@ -363,6 +370,12 @@ async function readRange(pass: GroupPass, range: RangeProgress, source: PageSour
     page?.cancel();
     next?.cancel();
   }
+}
+
+/** The collections only child streams read: a parent column that reads one needs its rows in the entity. */
+function rowsReadApart(members: readonly ReadGroup['members'][number][]): string[] {
+  const readByParent = new Set(members.flatMap((member) => (member.shaper.child ? [] : sapProperties(member.shaper.columns))));
+  return members.flatMap((member) => (member.shaper.child && !readByParent.has(member.shaper.child.collection) ? [member.shaper.child.collection] : []));
 }
 
 /**
@@ -391,23 +404,38 @@ function checkOrder(entitySet: string, key: KeyValue, previous: KeyValue | undef
   }
 }
 
-/** The records of one entity, for every stream of its group, into the batch. */
-function addRecords(batch: OutputBatch, record: SourceRecord, pass: GroupPass, page: PageContext, run: RunContext): void {
+/**
+ * The records of one entity, for every stream of its group, into the batch. Between two slices of
+ * a large entity's rows it pauses, for the batch to be handed on; the entity's key is the batch's
+ * last only once all its records are in.
+ */
+function* addRecords(batch: () => OutputBatch, record: SourceRecord, pass: GroupPass, page: PageContext, run: RunContext): Generator<void> {
   const { entity, hashes, key } = record;
   const emittedAt = Date.now();
   const members = pass.group.members;
-  for (let index = 0; index < members.length; index++) {
+  const add = (index: number, shaped: ShapedRecord[]): void => {
     const member = members[index]!;
-    const shaper = member.shaper;
-    const shaped = shaper.child ? shaper.childRecords(entity, hashes, page) : [shaper.parentRecord(entity, hashes, page)];
+    const { messages, counts } = batch();
     for (const { data, changes } of shaped) {
-      batch.messages.push(recordMessage(member.name, data, emittedAt, changes));
+      messages.push(recordMessage(member.name, data, emittedAt, changes));
       for (const change of changes) run.nulledValues.report(member.name, change.field, key);
     }
-    batch.counts[index]! += shaped.length;
+    counts[index]! += shaped.length;
+  };
+  for (let index = 0; index < members.length; index++) {
+    const shaper = members[index]!.shaper;
+    if (!shaper.child) {
+      add(index, [shaper.parentRecord(entity, hashes, page)]);
+      continue;
+    }
+    for (let firstRow = 0, rows = record.rows(shaper.child.collection, 0); rows.length > 0; rows = record.rows(shaper.child.collection, firstRow)) {
+      if (firstRow > 0) yield;
+      add(index, shaper.childRecords(entity, rows, firstRow, hashes, page));
+      firstRow += rows.length;
+    }
   }
-  batch.lastKey = key;
-  batch.sourceBytes += record.bytes;
+  batch().lastKey = key;
+  batch().sourceBytes += record.bytes;
 }
 
 /**

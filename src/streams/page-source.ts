@@ -14,6 +14,11 @@ export interface PageRequest {
   filterAfter(afterKey: KeyValue | undefined): string | undefined;
   /** The page starts after this key. */
   afterKey: KeyValue | undefined;
+  /**
+   * The collections whose rows only child streams read: the rows of a large entity's are parsed a
+   * slice at a time (see SourceRecord.rows), and are left out of its `entity`.
+   */
+  rowsApart: readonly string[];
   /** The properties to $select (collections included). */
   select: readonly string[];
   /** The property the records are ordered by, ascending: the key the engine pages by. */
@@ -24,11 +29,19 @@ export interface PageRequest {
 
 /** One record of a page: the entity, its key, and the hashes of the JSON it came as. */
 export interface SourceRecord {
+  /** The entity; a large one without the rows of the request's `rowsApart`. */
   entity: RawEntity;
   key: KeyValue;
   hashes: EntityHashes;
   /** The size of its JSON, for sizing the batches of output. */
   bytes: number;
+  /**
+   * The rows of one of its collections from the `from`th on, as many as one slice holds (none once
+   * all are taken): all at once for most entities, and for a large one (a year-end closing entry of
+   * thousands of lines) about PARSE_SLICE_BYTES of them, parsed when asked for, so that its records
+   * leave in several batches instead of all being held at once.
+   */
+  rows(collection: string, from: number): readonly unknown[];
 }
 
 export interface PageEnd {

@@ -88,7 +88,8 @@ export class EntityHashes {
   }
 }
 
-function nameOf(bytes: Buffer, collection: ScannedCollection): string {
+/** The name of a scanned collection. */
+export function nameOf(bytes: Buffer, collection: ScannedCollection): string {
   return JSON.parse(bytes.toString('utf8', ...collection.name)) as string;
 }
 
@@ -143,19 +144,19 @@ export class RecordShaper {
 
   /**
    * One record per row of the child collection, or per row of the collection nested in each of
-   * its rows (with that row's key); the records of one entity share its hash and stamp.
+   * its rows (with that row's key); the records of one entity share its hash and stamp. `rows` are
+   * the collection's rows from the `firstIndex`th on (a slice of them, for a large entity).
    */
-  childRecords(parent: RawEntity, hashes: EntityHashes, page: PageContext): ShapedRecord[] {
+  childRecords(parent: RawEntity, rows: readonly unknown[], firstIndex: number, hashes: EntityHashes, page: PageContext): ShapedRecord[] {
     const { collection, nested, lineKey } = this.child!;
-    const rows = parent[collection];
-    if (!Array.isArray(rows)) return [];
     if (!nested)
-      return rows.map((row, index) => this.shape(row as RawEntity, parent, hashes.entity, hashes.row(collection, index) ?? hashOf(row), page));
-    return (rows as RawEntity[]).flatMap((line, lineIndex) => {
+      return rows.map((row, index) => this.shape(row as RawEntity, parent, hashes.entity, hashes.row(collection, firstIndex + index) ?? hashOf(row), page));
+    return (rows as RawEntity[]).flatMap((line, index) => {
       const inner = line[nested.collection];
       if (!Array.isArray(inner)) return [];
-      return inner.map((row, index) =>
-        this.shape(row as RawEntity, parent, hashes.entity, hashes.nestedRow(collection, lineIndex, nested.collection, index) ?? hashOf(row), page, line[lineKey[0]!]),
+      const lineIndex = firstIndex + index;
+      return inner.map((row, innerIndex) =>
+        this.shape(row as RawEntity, parent, hashes.entity, hashes.nestedRow(collection, lineIndex, nested.collection, innerIndex) ?? hashOf(row), page, line[lineKey[0]!]),
       );
     });
   }

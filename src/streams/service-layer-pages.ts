@@ -13,7 +13,7 @@ import { ByteQueue } from './byte-queue.js';
 import { keyLiteral, type KeyValue } from './cursor/ordering.js';
 import type { Page, PageEnd, PageRequest, PageSource, SourceRecord } from './page-source.js';
 import { ReadAhead } from './read-ahead.js';
-import { EntityHashes, type RawEntity } from './records.js';
+import { EntityHashes, nameOf, type RawEntity } from './records.js';
 
 /**
  * How far the reading of answers may run ahead of the engine, shared by the sessions of a read. A
@@ -28,6 +28,13 @@ const READ_AHEAD_BYTES = 4 * 1024 * 1024;
 
 /** How much of what has arrived is parsed at a time: a fraction of an output batch (engine.ts). */
 const PARSE_SLICE_BYTES = 32 * 1024;
+
+/**
+ * A record at least this large has the rows of its collections parsed a slice of PARSE_SLICE_BYTES
+ * at a time, as the engine takes them. Parsed whole, an entity takes about four times its JSON in
+ * memory, and its records are all shaped before any is written.
+ */
+const LARGE_RECORD_BYTES = 1024 * 1024;
 
 /** The pages of one session of a read that has `sessions` of them. */
 export function serviceLayerPages(client: ServiceLayerClient, sessions: number): PageSource {
@@ -150,13 +157,14 @@ function readPage(client: ServiceLayerClient, arrivedBytes: ByteQueue, readAhead
           let bytes = 0;
           while (from < arrivedRecords.length && bytes < PARSE_SLICE_BYTES) {
             const { start, end, collections } = arrivedRecords[from++]!;
-            slice.push(sourceRecord(arrivedBytes.bytes(start, end), collections, entitySet, orderBy));
+            slice.push(sourceRecord(() => arrivedBytes.bytes(start, end), collections, entitySet, orderBy, request.rowsApart));
             bytes += end - start;
             parsedEnd = end;
           }
+          // Released once the engine is done with the slice: a large record's rows are parsed then.
+          yield slice;
           releaseParsed();
           readAhead.taken(bytes);
-          yield slice;
         }
       }
       finished = true;
@@ -167,10 +175,53 @@ function readPage(client: ServiceLayerClient, arrivedBytes: ByteQueue, readAhead
   return { records: records(), arrived, cancel };
 }
 
-/** A record as the engine takes it: parsed once, its key, and its hashes from the bytes it came as. */
-export function sourceRecord(bytes: Buffer, collections: readonly ScannedCollection[], entitySet: string, keyProperty: string): SourceRecord {
-  const entity = parse(bytes);
-  return { entity, key: keyOf(entity, entitySet, keyProperty), hashes: new EntityHashes(bytes, collections), bytes: bytes.length };
+/**
+ * A record as the engine takes it: parsed once, its key, and its hashes from the bytes it came as.
+ * `bytesOf` gives its bytes whenever asked: a large record's rows are parsed from them later, and
+ * the buffer they wait in may have moved them by then.
+ */
+export function sourceRecord(
+  bytesOf: () => Buffer,
+  collections: readonly ScannedCollection[],
+  entitySet: string,
+  keyProperty: string,
+  rowsApart: readonly string[] = [],
+): SourceRecord {
+  const bytes = bytesOf();
+  const hashes = new EntityHashes(bytes, collections);
+  const apart = bytes.length >= LARGE_RECORD_BYTES ? collections.filter((collection) => rowsApart.includes(nameOf(bytes, collection))) : [];
+  const entity = parse(apart.length === 0 ? bytes : withoutRows(bytes, apart));
+  const rowsOf = new Map(apart.map((collection) => [nameOf(bytes, collection), collection.rows] as const));
+  return {
+    entity,
+    key: keyOf(entity, entitySet, keyProperty),
+    hashes,
+    bytes: bytes.length,
+    rows(collection, from) {
+      const rows = rowsOf.get(collection);
+      if (rows === undefined) {
+        const all = entity[collection];
+        return Array.isArray(all) && from === 0 ? all : [];
+      }
+      if (from >= rows.length) return [];
+      let to = from + 1;
+      while (to < rows.length && rows[to]![1] - rows[from]![0] <= PARSE_SLICE_BYTES) to++;
+      // The rows of a slice and what separates them (commas, white space) are one JSON array's content.
+      return JSON.parse(`[${bytesOf().toString('utf8', rows[from]![0], rows[to - 1]![1])}]`) as unknown[];
+    },
+  };
+}
+
+/** The record's JSON with the rows of some of its collections left out (their arrays empty). */
+function withoutRows(bytes: Buffer, collections: readonly ScannedCollection[]): Buffer {
+  const pieces: Buffer[] = [];
+  let from = 0;
+  for (const { rows } of [...collections].sort((a, b) => a.rows[0]![0] - b.rows[0]![0])) {
+    pieces.push(bytes.subarray(from, rows[0]![0]));
+    from = rows.at(-1)![1];
+  }
+  pieces.push(bytes.subarray(from));
+  return Buffer.concat(pieces);
 }
 
 function parse(bytes: Buffer): RawEntity {

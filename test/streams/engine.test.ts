@@ -4,6 +4,7 @@
  * guard against a server that ignores the key filter.
  */
 import { test } from 'node:test';
+import { createHash } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { NulledValues, readGroups, type EngineContext } from '../../src/streams/engine.js';
 import { selectStreams, type ReadGroup } from '../../src/streams/selection.js';
@@ -29,7 +30,7 @@ function pageOf(entities: Entity[], request: PageRequest, morePages: boolean): P
   const body = Buffer.from(JSON.stringify({ value: entities }), 'utf8');
   const scanned = scanner.write(body);
   scanner.end();
-  const records = scanned.map(({ start, end, collections }) => sourceRecord(body.subarray(start, end), collections, request.entitySet, request.orderBy));
+  const records = scanned.map(({ start, end, collections }) => sourceRecord(() => body.subarray(start, end), collections, request.entitySet, request.orderBy, request.rowsApart));
   async function* all(): AsyncGenerator<SourceRecord[]> {
     if (records.length > 0) yield records;
   }
@@ -231,6 +232,57 @@ test("a line's batch allocations: one record per line and batch, keyed by the do
   );
   assert.equal(new Set(batches.map((b) => b['_b1_record_hash'])).size, 3, 'each allocation has its own hash');
   assert.equal(batches[0]!['_b1_source_url'], 'https://b1:50000/b1s/v2/DeliveryNotes(41)');
+});
+
+test('a document of more than a megabyte: its lines are parsed and handed on a slice at a time, every line once and in order, the STATE after the last', async () => {
+  const lines = Array.from({ length: 1500 }, (_, line) => ({
+    LineNum: line,
+    ItemCode: `FD${line}`,
+    ItemDescription: `${'x'.repeat(700)} ${line}`,
+    BatchNumbers: [{ BatchNumberProperty: `B-${line}`, Quantity: 1, BaseLineNumber: line }],
+  }));
+  const delivery = { DocEntry: 41, UpdateDate: '2026-11-20T00:00:00Z', UpdateTime: '10:00:00', DocumentLines: lines };
+  assert.ok(JSON.stringify(delivery).length > 1024 * 1024);
+  const streams = ['delivery_notes', 'delivery_note_lines', 'delivery_notes_batch_numbers'];
+  const selection = selectStreams(
+    { streams: streams.map((name) => ({ stream: offered.get(name)!.stream, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' })) },
+    offered,
+    new Map(),
+    silentLogger,
+  );
+  const source = listedPages([[delivery]]);
+  const batches: AirbyteMessage[][] = [];
+  for await (const batch of readGroups(selection.groups, {
+    sources: [source],
+    logger: silentLogger,
+    settings: { pageSize: 2, companyDb: 'SBO', startDate: undefined, replaySince: undefined, lookbackDays: 0, rereadWindowDays: 60 },
+    nulledValues: new NulledValues(silentLogger),
+    signal: new AbortController().signal,
+  }))
+    batches.push(batch);
+  const messages = batches.flat();
+  const sha256 = (value: unknown): string => createHash('sha256').update(JSON.stringify(value)).digest('hex');
+  assert.deepEqual(
+    records(messages, 'delivery_note_lines').map((line) => [line['doc_entry'], line['line_num'], line['item_description'], line['_b1_record_hash']]),
+    lines.map((line) => [41, line.LineNum, line.ItemDescription, sha256(line)]),
+  );
+  assert.deepEqual(
+    records(messages, 'delivery_notes_batch_numbers').map((batch) => [batch['base_line_number'], batch['batch_number_property'], batch['_b1_record_hash']]),
+    lines.map((line) => [line.LineNum, `B-${line.LineNum}`, sha256(line.BatchNumbers[0])]),
+  );
+  assert.equal(records(messages, 'delivery_notes').length, 1);
+  const withRecords = batches.filter((batch) => batch.some((m) => m.type === 'RECORD'));
+  assert.ok(withRecords.length > 2, `the lines leave in several batches (${withRecords.length})`);
+  const firstState = messages.findIndex((m) => m.type === 'STATE');
+  assert.ok(firstState > messages.findLastIndex((m) => m.type === 'RECORD'), 'no STATE before the last record of the document');
+  assert.deepEqual(
+    messages.flatMap((m) => (m.type === 'STATE' ? [[m.state!.stream!.stream_descriptor.name, m.state!.sourceStats!.recordCount]] : [])),
+    [
+      ['delivery_notes', 1],
+      ['delivery_note_lines', 1500],
+      ['delivery_notes_batch_numbers', 1500],
+    ],
+  );
 });
 
 test('keys that are not one property: a rule line by rule, center and validity; a financial year by its code, paged by its AbsEntry', async () => {
