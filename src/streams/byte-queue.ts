@@ -10,6 +10,9 @@
  * right when the buffer is compacted or grown.
  */
 export class ByteQueue {
+  /** Room left for what arrives next, at most: a buffer grown for a record of many megabytes is not twice its size. */
+  private static readonly MAX_HEADROOM_BYTES = 4 * 1024 * 1024;
+
   private buffer: Buffer;
   /** The position of buffer[0]. */
   private base = 0;
@@ -48,14 +51,16 @@ export class ByteQueue {
 
   /**
    * Moves what is still needed to the front, into a new buffer when that one would be too small or
-   * far too large: a buffer about twice the most that is held at once, so that bytes are moved about
-   * once for every byte that passes through, and that shrinks back after one record of many
-   * megabytes (a year-end closing entry) has passed.
+   * far too large: a buffer about twice the most that is held at once (so that bytes are moved about
+   * once for every byte that passes through), but with no more than MAX_HEADROOM_BYTES to spare
+   * while one record of many megabytes (a year-end closing entry) is held, and that shrinks back
+   * after it has passed. Each buffer it replaces is garbage until the next full collection.
    */
   private makeRoom(incoming: number): void {
     const keepFrom = this.released - this.base;
     const kept = this.used - keepFrom;
-    const fitting = Math.max(this.initialBytes, (kept + incoming) * 2);
+    const needed = kept + incoming;
+    const fitting = Math.max(this.initialBytes, needed + Math.min(needed, ByteQueue.MAX_HEADROOM_BYTES));
     if (fitting > this.buffer.length || fitting * 4 < this.buffer.length) {
       const resized = Buffer.allocUnsafeSlow(fitting);
       this.buffer.copy(resized, 0, keepFrom, this.used);
