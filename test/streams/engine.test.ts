@@ -285,6 +285,29 @@ test('a document of more than a megabyte: its lines are parsed and handed on a s
   );
 });
 
+test("a large entity whose collection a parent column also reads (a rule's lines as a JSON column) keeps its rows for that column", async () => {
+  const lines = Array.from({ length: 12_000 }, (_, line) => ({
+    CenterCode: `C${line}`,
+    TotalInCenter: line,
+    EffectiveFrom: '2026-01-01T00:00:00Z',
+    EffectiveTo: null,
+    Remarks: 'r'.repeat(60),
+  }));
+  const rule = { FactorCode: 'SPLIT', FactorDescription: 'Split', DistributionRuleLines: lines };
+  assert.ok(JSON.stringify(rule).length > 1024 * 1024);
+  const { ok, messages } = await run(['distribution_rules', 'distribution_rule_lines'], [[rule]]);
+  assert.equal(ok, true);
+  const [parent] = records(messages, 'distribution_rules');
+  assert.deepEqual(
+    parent!['distribution_rule_lines'],
+    lines.map((line) => ({ center_code: line.CenterCode, total_in_center: line.TotalInCenter, effective_from: '2026-01-01', effective_to: null })),
+  );
+  assert.deepEqual(
+    records(messages, 'distribution_rule_lines').map((line) => [line['factor_code'], line['center_code'], line['total_in_center']]),
+    lines.map((line) => ['SPLIT', line.CenterCode, line.TotalInCenter]),
+  );
+});
+
 test('keys that are not one property: a rule line by rule, center and validity; a financial year by its code, paged by its AbsEntry', async () => {
   assert.deepEqual(offered.get('distribution_rule_lines')!.stream.source_defined_primary_key, [['factor_code'], ['center_code'], ['effective_from']]);
   const rule = {
