@@ -31,7 +31,7 @@ import { groupFailureMessages, GroupPass, OutputBatch, type RangeProgress } from
 import { splitKeyRange, type KeyRange } from './key-ranges.js';
 import type { Page, PageRequest, PageSource, SourceRecord } from './page-source.js';
 import { requestedProperties, sapProperties, type PageContext, type ShapedRecord } from './records.js';
-import type { ReadGroup } from './selection.js';
+import type { ConfiguredMember, ReadGroup } from './selection.js';
 
 /** The settings of a read that the engine applies. */
 export interface ReadSettings {
@@ -341,23 +341,21 @@ async function readRange(pass: GroupPass, range: RangeProgress, source: PageSour
       // Its failure is also the records' failure, thrown below.
       arrived.catch(() => undefined);
       let batch = new OutputBatch(members.length);
+      /** Hands the batch on before the page's end (no STATE), and starts the next. */
+      const handOnWithinPage = async (): Promise<void> => {
+        await put(run, pass.commit(range, batch, 'within_page'));
+        batch = new OutputBatch(members.length);
+        await socketsRead();
+      };
       for await (const records of current.records) {
         if (signal.aborted) throw signal.reason;
         batch.messages.push(...pass.runningStatuses());
         for (const record of records) {
           checkOrder(definition.entitySet, record.key, previousKey, range);
-          // A large entity's records are handed on as its rows are parsed, without a STATE between.
-          for (const adding = addRecords(() => batch, record, pass, context, run); !adding.next().done; ) {
-            await put(run, pass.commit(range, batch, 'within_page'));
-            batch = new OutputBatch(members.length);
-            await socketsRead();
-          }
+          // A large entity's records are handed on as its rows are parsed.
+          for (const adding = addRecords(() => batch, record, pass, context, run); !adding.next().done; ) await handOnWithinPage();
           previousKey = record.key;
-          if (batch.sourceBytes >= BATCH_SOURCE_BYTES) {
-            await put(run, pass.commit(range, batch, 'within_page'));
-            batch = new OutputBatch(members.length);
-            await socketsRead();
-          }
+          if (batch.sourceBytes >= BATCH_SOURCE_BYTES) await handOnWithinPage();
         }
       }
       await arrived;
@@ -373,7 +371,7 @@ async function readRange(pass: GroupPass, range: RangeProgress, source: PageSour
 }
 
 /** The collections only child streams read: a parent column that reads one needs its rows in the entity. */
-function rowsReadApart(members: readonly ReadGroup['members'][number][]): string[] {
+function rowsReadApart(members: readonly ConfiguredMember[]): string[] {
   const readByParent = new Set(members.flatMap((member) => (member.shaper.child ? [] : sapProperties(member.shaper.columns))));
   return members.flatMap((member) => (member.shaper.child && !readByParent.has(member.shaper.child.collection) ? [member.shaper.child.collection] : []));
 }
