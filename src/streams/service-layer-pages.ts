@@ -189,16 +189,22 @@ export function sourceRecord(
 ): SourceRecord {
   const bytes = bytesOf();
   const hashes = new EntityHashes(bytes, collections);
-  const apart = bytes.length >= LARGE_RECORD_BYTES ? collections.filter((collection) => rowsApart.includes(nameOf(bytes, collection))) : [];
-  const entity = parse(apart.length === 0 ? bytes : withoutRows(bytes, apart));
-  const rowsOf = new Map(apart.map((collection) => [nameOf(bytes, collection), collection.rows] as const));
+  /** The collections whose rows are parsed apart, by name: only a large record's. */
+  const apart = new Map<string, ScannedCollection>();
+  if (bytes.length >= LARGE_RECORD_BYTES) {
+    for (const collection of collections) {
+      const name = nameOf(bytes, collection);
+      if (rowsApart.includes(name)) apart.set(name, collection);
+    }
+  }
+  const entity = parse(apart.size === 0 ? bytes : withoutRows(bytes, [...apart.values()]));
   return {
     entity,
     key: keyOf(entity, entitySet, keyProperty),
     hashes,
     bytes: bytes.length,
     rows(collection, from) {
-      const rows = rowsOf.get(collection);
+      const rows = apart.get(collection)?.rows;
       if (rows === undefined) {
         const all = entity[collection];
         return Array.isArray(all) && from === 0 ? all : [];
