@@ -9,6 +9,7 @@ import type { RetryPolicy } from '../http/retry.js';
 import { SignInGate } from '../http/sign-in.js';
 import { Turns } from '../http/turns.js';
 import type { ServiceLayerLogin } from '../protocol/generated/config.js';
+import type { RowProjection } from './row-projection.js';
 import { CollectionScanner, CollectionShapeError, type ScannedRecord } from './collection-scanner.js';
 import type { ServiceLayerAuth } from './auth.js';
 import { describeErrorResponse, nonRetryableStatusError, readablePath } from './errors.js';
@@ -240,14 +241,18 @@ export class ServiceLayerClient {
    * short is asked for again: `pathAndQuery` is called for each attempt, so that a retry can start
    * after the records already handed on.
    */
-  async readCollectionPage(pathAndQuery: () => string, options: { pageSize: number; signal?: AbortSignal }, receiver: CollectionReceiver): Promise<{ nextLink: string | undefined }> {
-    const { pageSize, signal } = options;
+  async readCollectionPage(
+    pathAndQuery: () => string,
+    options: { pageSize: number; signal?: AbortSignal; projection?: RowProjection },
+    receiver: CollectionReceiver,
+  ): Promise<{ nextLink: string | undefined }> {
+    const { pageSize, signal, projection } = options;
     const headers: Record<string, string> = { accept: 'application/json', ...pageSizePreference(pageSize) };
     return this.send<{ nextLink: string | undefined }>(pathAndQuery, headers, signal, {
       progress: () => receiver.taken,
       stream: async (response) => {
         this.notePageSize(response.headers, pageSize);
-        const scanner = new CollectionScanner();
+        const scanner = new CollectionScanner(projection);
         receiver.startBody();
         try {
           for await (const chunk of response.body) await receiver.take(chunk, scanner.write(chunk));

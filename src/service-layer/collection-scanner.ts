@@ -17,8 +17,10 @@
  * A record also says where the rows of its collections (array properties whose elements are
  * objects, such as DocumentLines, and those of their rows, such as a line's BatchNumbers) lie in
  * its bytes, so that each row's hash is taken from the
- * bytes the server sent, once (see EntityHashes in streams/records.ts).
+ * bytes the server sent, once (see EntityHashes in streams/records.ts); and, for the collections
+ * of a RowProjection, which runs of each row's properties the reader keeps.
  */
+import type { KeySet, RowProjection } from './row-projection.js';
 
 /** Where one record of a collection lies in the body. */
 export interface ScannedRecord {
@@ -35,6 +37,14 @@ export interface ScannedCollection {
   rows: [start: number, end: number][];
   /** For each row, the collections inside it (a document line's BatchNumbers), when it has any. */
   nested?: (ScannedCollection[] | undefined)[];
+  /**
+   * For a collection of the scanner's RowProjection, for each row, the runs of its properties to
+   * keep, as [start, end) pairs one after another in the record; undefined for a row to keep whole
+   * (one that had nothing to leave out, or in which a kept name was not found). A run starts at a
+   * kept property's key and ends at the key of the next property left out, or at the row's closing
+   * brace: what separates the run from that (a comma, white space) is the reader's to leave out.
+   */
+  kept?: (number[] | undefined)[];
 }
 
 /** A body that is not a collection answer; the message says what was found instead. */
@@ -58,6 +68,7 @@ const OPEN_OBJECT = 0x7b;
 const CLOSE_OBJECT = 0x7d;
 const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
+const COLON = 0x3a;
 const BOM = [0xef, 0xbb, 0xbf];
 /** 1 for the bytes that open or close a string, an object or an array. */
 const STRUCTURE = new Uint8Array(256);
@@ -69,6 +80,10 @@ const RECORD = 3;
 const RECORD_PROPERTY = 4;
 const ROW = 5;
 const ROW_PROPERTY = 6;
+
+/** A key no name of a KeySet is (KeySet.indexOf), and one that cannot be told: it began in an earlier chunk. */
+const NOT_KEPT = -1;
+const UNKNOWN_KEY = -2;
 
 /** More than this outside "value" is not an OData collection envelope. */
 const ENVELOPE_LIMIT_BYTES = 1024 * 1024;
@@ -84,8 +99,8 @@ function isWhitespace(byte: number): boolean {
   return byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d;
 }
 
-function inProgress(nameStart: number, nameEnd: number): CollectionInProgress {
-  return { nameStart, nameEnd, rows: [], rowStart: -1, objects: true, nested: [] };
+function inProgress(nameStart: number, nameEnd: number, keys?: KeySet): CollectionInProgress {
+  return { nameStart, nameEnd, rows: [], rowStart: -1, objects: true, nested: [], keys, kept: [], found: keys && new Int32Array(keys.size) };
 }
 
 interface CollectionInProgress {
@@ -99,6 +114,12 @@ interface CollectionInProgress {
   objects: boolean;
   /** For each row, the collections inside it. */
   nested: (CollectionInProgress[] | undefined)[];
+  /** The keys kept of its rows, when it is a collection of the projection. */
+  keys: KeySet | undefined;
+  /** For each row, its runs of kept properties (ScannedCollection.kept), in body offsets. */
+  kept: (number[] | undefined)[];
+  /** For each name of `keys`, the number of the last row it was found in (rows count from 1). */
+  found: Int32Array | undefined;
 }
 
 export class CollectionScanner {
@@ -135,6 +156,21 @@ export class CollectionScanner {
   private rowCollections: CollectionInProgress[] = [];
   private rowCollection: CollectionInProgress | undefined;
 
+  /** The row being read, when its collection is one of the projection's: its runs of kept properties so far. */
+  private rowKeys: KeySet | undefined;
+  private rowRuns: number[] = [];
+  /** Body offset of the key that starts the run being read, or -1 outside one. */
+  private runStart = -1;
+  private rowNumber = 0;
+  /** How many of the kept names the row has had, and whether it has a property to leave out. */
+  private rowFound = 0;
+  private rowLeavesOut = false;
+  /** A string of the row that ended with its chunk: a key if the next chunk goes on with a colon. */
+  private pendingString: { start: number; keyIndex: number } | undefined;
+
+  /** `projection`: the collections whose rows' kept properties each record says (ScannedCollection.kept). */
+  constructor(private readonly projection?: RowProjection) {}
+
   /** Feeds the next bytes of the body; returns the records they completed, in order. */
   write(chunk: Buffer): ScannedRecord[] {
     const records: ScannedRecord[] = [];
@@ -145,6 +181,7 @@ export class CollectionScanner {
       this.envelopeStart = this.copyFrom = this.offset + i;
     }
     const length = chunk.length;
+    if (this.pendingString !== undefined) i = this.resolvePendingString(chunk, i);
     // The hot loop: most bytes are inside strings or between tokens. The state it changes on every
     // byte lives in locals; the rare structural bytes go through methods, with the state written back.
     let inString = this.inString;
@@ -160,6 +197,7 @@ export class CollectionScanner {
         } else if (depth === ROW) {
           this.rowKeyStart = this.stringStart;
           this.rowKeyEnd = this.offset + i;
+          if (this.rowKeys !== undefined) this.rowString(chunk, i);
         } else if (depth === ANSWER) {
           this.answerKeyStart = this.stringStart;
           this.answerKeyEnd = this.offset + i;
@@ -241,11 +279,14 @@ export class CollectionScanner {
       this.recordStart = at;
       this.collections = [];
     } else if (this.depth === RECORD && this.recordStart >= 0 && byte === OPEN_ARRAY) {
-      this.collection = inProgress(this.recordKeyStart, this.recordKeyEnd);
+      // A name that began in an earlier chunk is not looked up: its rows are kept whole.
+      const keys = this.recordKeyStart >= this.offset ? this.projection?.keysOf(chunk, this.recordKeyStart - this.offset, this.recordKeyEnd - this.offset) : undefined;
+      this.collection = inProgress(this.recordKeyStart, this.recordKeyEnd, keys);
     } else if (this.depth === RECORD_PROPERTY && this.collection) {
       if (byte === OPEN_OBJECT) {
         this.collection.rowStart = at;
         this.rowCollections = [];
+        this.startRow(this.collection.keys);
       } else this.collection.objects = false;
     } else if (this.depth === ROW && this.collection && this.collection.rowStart >= 0 && byte === OPEN_ARRAY) {
       this.rowCollection = inProgress(this.rowKeyStart, this.rowKeyEnd);
@@ -275,6 +316,7 @@ export class CollectionScanner {
     } else if (this.depth === RECORD_PROPERTY && this.collection && this.collection.rowStart >= 0) {
       this.collection.rows.push([this.collection.rowStart, at + 1]);
       this.collection.nested.push(this.rowCollections.length > 0 ? this.rowCollections : undefined);
+      if (this.collection.keys) this.collection.kept.push(this.finishRow(this.collection, at));
       this.collection.rowStart = -1;
     } else if (this.depth === ROW && this.rowCollection) {
       if (this.rowCollection.objects && this.rowCollection.rows.length > 0) this.rowCollections.push(this.rowCollection);
@@ -294,9 +336,72 @@ export class CollectionScanner {
         rows: collection.rows.map(([rowStart, rowEnd]): [number, number] => [rowStart - start, rowEnd - start]),
       };
       if (collection.nested.some((row) => row !== undefined)) scanned.nested = collection.nested.map((row) => row?.map(relative));
+      if (collection.kept.some((runs) => runs !== undefined)) scanned.kept = collection.kept.map((runs) => runs?.map((offset) => offset - start));
       return scanned;
     };
     return { start, end: this.offset + i + 1, collections: this.collections.map(relative) };
+  }
+
+  /** A row of a collection starts: of one of the projection's when `keys` are given. */
+  private startRow(keys: KeySet | undefined): void {
+    this.rowKeys = keys;
+    if (keys === undefined) return;
+    this.rowRuns = [];
+    this.runStart = -1;
+    this.rowNumber++;
+    this.rowFound = 0;
+    this.rowLeavesOut = false;
+  }
+
+  /**
+   * A string of a row of the projection's ended just before `i`. It is a key when a colon follows
+   * (after white space, which the Service Layer writes there), which the next chunk may have to say.
+   */
+  private rowString(chunk: Buffer, i: number): void {
+    let next = i;
+    while (next < chunk.length && isWhitespace(chunk[next]!)) next++;
+    if (next < chunk.length && chunk[next] !== COLON) return;
+    const start = this.stringStart;
+    const keyIndex = start >= this.offset ? this.rowKeys!.indexOf(chunk, start - this.offset + 1, i - 1) : UNKNOWN_KEY;
+    if (next < chunk.length) this.rowKey(start, keyIndex);
+    else this.pendingString = { start, keyIndex };
+  }
+
+  /** The first bytes of a chunk tell whether the string that ended the last one was a key; returns where to go on. */
+  private resolvePendingString(chunk: Buffer, from: number): number {
+    let next = from;
+    while (next < chunk.length && isWhitespace(chunk[next]!)) next++;
+    if (next === chunk.length) return next;
+    const { start, keyIndex } = this.pendingString!;
+    this.pendingString = undefined;
+    if (chunk[next] === COLON) this.rowKey(start, keyIndex);
+    return next;
+  }
+
+  /** A key of the row at body offset `start`: its property starts a run to keep, goes on with one, or ends it. */
+  private rowKey(start: number, keyIndex: number): void {
+    if (keyIndex >= 0) {
+      const found = this.collection!.found!;
+      if (found[keyIndex] !== this.rowNumber) {
+        found[keyIndex] = this.rowNumber;
+        this.rowFound++;
+      }
+    }
+    if (keyIndex !== NOT_KEPT) {
+      if (this.runStart < 0) this.runStart = start;
+    } else {
+      this.rowLeavesOut = true;
+      if (this.runStart >= 0) this.rowRuns.push(this.runStart, start);
+      this.runStart = -1;
+    }
+  }
+
+  /** The row whose closing brace is at body offset `at` has ended: its runs, or undefined to keep it whole. */
+  private finishRow(collection: CollectionInProgress, at: number): number[] | undefined {
+    this.rowKeys = undefined;
+    if (this.runStart >= 0) this.rowRuns.push(this.runStart, at);
+    // A kept name not found, perhaps written with escapes, may still be in the row: nothing of it is left out.
+    return this.rowLeavesOut && this.rowFound === collection.keys!.size ? this.rowRuns : undefined;
   }
 
   /** Whether the last string at the answer's level, before "value" was seen, is `"name"`. */

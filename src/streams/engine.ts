@@ -317,10 +317,10 @@ async function readRange(pass: GroupPass, range: RangeProgress, source: PageSour
     definition,
     members.map((member) => member.shaper),
   );
-  const rowsApart = rowsReadApart(members);
+  const childRows = rowPropertiesRead(members);
   const request = (afterKey: KeyValue | undefined): PageRequest => ({
     entitySet: definition.entitySet,
-    rowsApart,
+    childRows,
     filterAfter: (after) => pageFilter(policy, definition.key, pass.bound, after, range.upTo),
     afterKey,
     select,
@@ -370,10 +370,21 @@ async function readRange(pass: GroupPass, range: RangeProgress, source: PageSour
   }
 }
 
-/** The collections only child streams read: a parent column that reads one needs its rows in the entity. */
-function rowsReadApart(members: readonly ConfiguredMember[]): string[] {
+/**
+ * The collections only child streams read, with the properties they read of each row: a child
+ * stream its columns', or, one of rows nested in the collection's, the nested collection and the
+ * key of the row it is in. A parent column that reads a collection needs its rows whole.
+ */
+function rowPropertiesRead(members: readonly ConfiguredMember[]): Map<string, string[]> {
   const readByParent = new Set(members.flatMap((member) => (member.shaper.child ? [] : sapProperties(member.shaper.columns))));
-  return members.flatMap((member) => (member.shaper.child && !readByParent.has(member.shaper.child.collection) ? [member.shaper.child.collection] : []));
+  const read = new Map<string, string[]>();
+  for (const { shaper } of members) {
+    const child = shaper.child;
+    if (!child || readByParent.has(child.collection)) continue;
+    const properties = child.nested ? [child.nested.collection, ...child.lineKey] : sapProperties(shaper.columns);
+    read.set(child.collection, [...new Set([...(read.get(child.collection) ?? []), ...properties])]);
+  }
+  return read;
 }
 
 /**

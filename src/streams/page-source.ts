@@ -15,10 +15,11 @@ export interface PageRequest {
   /** The page starts after this key. */
   afterKey: KeyValue | undefined;
   /**
-   * The collections whose rows only child streams read: the rows of a large entity's are parsed a
-   * slice at a time (see SourceRecord.rows), and are left out of its `entity`.
+   * The collections whose rows only child streams read, with the properties they read of each row:
+   * only those are parsed; and the rows of a large entity's are parsed a slice at a time (see
+   * SourceRecord.rows), and are left out of its `entity`.
    */
-  rowsApart: readonly string[];
+  childRows: ReadonlyMap<string, readonly string[]>;
   /** The properties to $select (collections included). */
   select: readonly string[];
   /** The property the records are ordered by, ascending: the key the engine pages by. */
@@ -29,7 +30,10 @@ export interface PageRequest {
 
 /** One record of a page: the entity, its key, and the hashes of the JSON it came as. */
 export interface SourceRecord {
-  /** The entity; a large one without the rows of the request's `rowsApart`. */
+  /**
+   * The entity, the rows of the request's `childRows` with only the properties named there; a
+   * large one without those rows.
+   */
   entity: RawEntity;
   key: KeyValue;
   hashes: EntityHashes;

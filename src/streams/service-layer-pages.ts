@@ -13,7 +13,9 @@ import { ByteQueue } from './byte-queue.js';
 import { keyLiteral, type KeyValue } from './cursor/ordering.js';
 import type { Page, PageEnd, PageRequest, PageSource, SourceRecord } from './page-source.js';
 import { ReadAhead } from './read-ahead.js';
+import { leavesOut, recordText, rowsText } from './record-json.js';
 import { EntityHashes, nameOf, type RawEntity } from './records.js';
+import { RowProjection } from '../service-layer/row-projection.js';
 
 /**
  * How far the reading of answers may run ahead of the engine, shared by the sessions of a read. A
@@ -94,7 +96,7 @@ function readPage(client: ServiceLayerClient, arrivedBytes: ByteQueue, readAhead
     .readCollectionPage(
       // A retry after a body cut short starts after the last record handed on.
       () => `${entitySet}?${buildQuery({ filter: request.filterAfter(lastKey() ?? request.afterKey), select: [...request.select], orderBy: [`${orderBy} asc`] }, client.dialect)}`,
-      { pageSize: request.pageSize, signal: stop.signal },
+      { pageSize: request.pageSize, signal: stop.signal, projection: new RowProjection(request.childRows) },
       {
         startBody() {
           bodyStart = arrivedBytes.end;
@@ -157,7 +159,7 @@ function readPage(client: ServiceLayerClient, arrivedBytes: ByteQueue, readAhead
           let bytes = 0;
           while (from < arrivedRecords.length && bytes < PARSE_SLICE_BYTES) {
             const { start, end, collections } = arrivedRecords[from++]!;
-            slice.push(sourceRecord(() => arrivedBytes.bytes(start, end), collections, entitySet, orderBy, request.rowsApart));
+            slice.push(sourceRecord(() => arrivedBytes.bytes(start, end), collections, entitySet, orderBy, request.childRows));
             bytes += end - start;
             parsedEnd = end;
           }
@@ -185,7 +187,7 @@ export function sourceRecord(
   collections: readonly ScannedCollection[],
   entitySet: string,
   keyProperty: string,
-  rowsApart: readonly string[] = [],
+  childRows: ReadonlyMap<string, unknown> = new Map(),
 ): SourceRecord {
   const bytes = bytesOf();
   const hashes = new EntityHashes(bytes, collections);
@@ -194,40 +196,29 @@ export function sourceRecord(
   if (bytes.length >= LARGE_RECORD_BYTES) {
     for (const collection of collections) {
       const name = nameOf(bytes, collection);
-      if (rowsApart.includes(name)) apart.set(name, collection);
+      if (childRows.has(name)) apart.set(name, collection);
     }
   }
-  const entity = parse(apart.size === 0 ? bytes : withoutRows(bytes, [...apart.values()]));
+  const asSent = apart.size === 0 && !leavesOut(collections);
+  const entity = asSent ? parse(bytes) : (JSON.parse(recordText(bytes, collections, new Set(apart.values()))) as RawEntity);
   return {
     entity,
     key: keyOf(entity, entitySet, keyProperty),
     hashes,
     bytes: bytes.length,
     rows(collection, from) {
-      const rows = apart.get(collection)?.rows;
-      if (rows === undefined) {
+      const scanned = apart.get(collection);
+      if (scanned === undefined) {
         const all = entity[collection];
         return Array.isArray(all) && from === 0 ? all : [];
       }
+      const rows = scanned.rows;
       if (from >= rows.length) return [];
       let to = from + 1;
       while (to < rows.length && rows[to]![1] - rows[from]![0] <= PARSE_SLICE_BYTES) to++;
-      // The rows of a slice and what separates them (commas, white space) are one JSON array's content.
-      return JSON.parse(`[${bytesOf().toString('utf8', rows[from]![0], rows[to - 1]![1])}]`) as unknown[];
+      return JSON.parse(rowsText(bytesOf(), scanned, from, to)) as unknown[];
     },
   };
-}
-
-/** The record's JSON with the rows of some of its collections left out (their arrays empty). */
-function withoutRows(bytes: Buffer, collections: readonly ScannedCollection[]): Buffer {
-  const pieces: Buffer[] = [];
-  let from = 0;
-  for (const { rows } of [...collections].sort((a, b) => a.rows[0]![0] - b.rows[0]![0])) {
-    pieces.push(bytes.subarray(from, rows[0]![0]));
-    from = rows.at(-1)![1];
-  }
-  pieces.push(bytes.subarray(from));
-  return Buffer.concat(pieces);
 }
 
 function parse(bytes: Buffer): RawEntity {

@@ -16,6 +16,7 @@ import type { SavedState } from '../../src/streams/state.js';
 import type { Page, PageRequest, PageSource, SourceRecord } from '../../src/streams/page-source.js';
 import { sourceRecord } from '../../src/streams/service-layer-pages.js';
 import { CollectionScanner } from '../../src/service-layer/collection-scanner.js';
+import { RowProjection } from '../../src/service-layer/row-projection.js';
 import { keyLiteral } from '../../src/streams/cursor/ordering.js';
 import { configError, transientError } from '../../src/errors.js';
 
@@ -26,11 +27,11 @@ type SeenRequest = PageRequest & { filter: string | undefined };
 
 /** A page of the given entities, as a Service Layer session hands it to the engine (scanned from their JSON). */
 function pageOf(entities: Entity[], request: PageRequest, morePages: boolean): Page {
-  const scanner = new CollectionScanner();
+  const scanner = new CollectionScanner(new RowProjection(request.childRows));
   const body = Buffer.from(JSON.stringify({ value: entities }), 'utf8');
   const scanned = scanner.write(body);
   scanner.end();
-  const records = scanned.map(({ start, end, collections }) => sourceRecord(() => body.subarray(start, end), collections, request.entitySet, request.orderBy, request.rowsApart));
+  const records = scanned.map(({ start, end, collections }) => sourceRecord(() => body.subarray(start, end), collections, request.entitySet, request.orderBy, request.childRows));
   async function* all(): AsyncGenerator<SourceRecord[]> {
     if (records.length > 0) yield records;
   }
