@@ -12,11 +12,19 @@ HEAP_PERCENT_OF_LIMIT=75
 # generation grow to four times what is alive before a full collection, and the young one to 32 MB.
 # A read keeps about 20 MB alive whatever the volume (it streams), so that growth is all garbage
 # waiting: 300 MB of resident memory on a read of two million records. Below 2 GB V8 grows the old
-# generation by less (about 1.4 times at 512 MB), and 8 MB semi-spaces halve the young generation:
-# about 160 MB instead, at no measurable cost in speed (npm run benchmark). 512 MB is still 25 times
-# what a read keeps alive.
+# generation by less (about 1.4 times at 512 MB), and 4 MB semi-spaces quarter the young generation,
+# at no measurable cost in speed now that rows are parsed with only the properties the streams read
+# (npm run benchmark). 512 MB is still 25 times what a read keeps alive.
 HEAP_MAX_MB=512
-SEMI_SPACE_MB=8
+SEMI_SPACE_MB=4
+
+# Answers wait in buffers of megabytes (src/streams/byte-queue.ts). glibc serves a block that large
+# from its own mapping and returns it to the system when it is freed, until one is freed: then it
+# raises that threshold to the freed block's size, and later buffers come from its heap, which
+# gives little back. Resident memory then keeps the high-water mark of every buffer a read has had (about
+# 50 MB more at two million records). A fixed threshold keeps the first behaviour; the operator's
+# own setting wins.
+export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-131072}"
 
 # Prints the container memory limit in bytes (cgroup v2, then v1); fails when there is none.
 memory_limit_bytes() {

@@ -70,10 +70,19 @@ export async function removeContainer(cli: string, name: string): Promise<void> 
 
 /** The command line of the container's PID 1, waiting for the container to be up. */
 export async function pid1CommandLine(cli: string, name: string, timeoutMs = 30_000): Promise<string[]> {
+  return pid1Strings(cli, name, 'cmdline', timeoutMs);
+}
+
+/** The environment of the container's PID 1, as NAME=value strings. */
+export async function pid1Environment(cli: string, name: string, timeoutMs = 30_000): Promise<string[]> {
+  return pid1Strings(cli, name, 'environ', timeoutMs);
+}
+
+async function pid1Strings(cli: string, name: string, file: 'cmdline' | 'environ', timeoutMs: number): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;
   let last: CommandResult | undefined;
   while (Date.now() < deadline) {
-    last = await docker(cli, ['exec', name, 'cat', '/proc/1/cmdline'], { timeoutMs: 20_000 });
+    last = await docker(cli, ['exec', name, 'cat', `/proc/1/${file}`], { timeoutMs: 20_000 });
     if (last.exitCode === 0 && last.stdout.length > 0) return last.stdout.split('\0').filter((part) => part !== '');
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

@@ -19,6 +19,7 @@ import {
   inspectImage,
   mountFiles,
   pid1CommandLine,
+  pid1Environment,
   removeContainer,
   runAttached,
   runImage,
@@ -305,6 +306,11 @@ describe('Docker image', { skip: dockerEngine.skip, timeout: 30 * 60_000 }, () =
 
     /** Starts `check` against the silent server and returns node's command line while it waits. */
     async function nodeCommandLine(runArgs: string[]): Promise<string[]> {
+      return (await nodeProcess(runArgs)).commandLine;
+    }
+
+    /** Starts `check` against the silent server and returns node's command line and environment while it waits. */
+    async function nodeProcess(runArgs: string[]): Promise<{ commandLine: string[]; environment: string[] }> {
       const name = containerName('heap');
       const mounts = mountFiles({ config: configFile });
       try {
@@ -315,7 +321,7 @@ describe('Docker image', { skip: dockerEngine.skip, timeout: 30 * 60_000 }, () =
           ['check', '--config', mounts.paths.config ?? ''],
         );
         assert.equal(started.exitCode, 0, started.stderr);
-        return await pid1CommandLine(cli, name);
+        return { commandLine: await pid1CommandLine(cli, name), environment: await pid1Environment(cli, name) };
       } finally {
         await removeContainer(cli, name);
       }
@@ -326,8 +332,15 @@ describe('Docker image', { skip: dockerEngine.skip, timeout: 30 * 60_000 }, () =
       // exec in the entrypoint: node itself is PID 1, so SIGTERM reaches it.
       assert.equal(commandLine[0], 'node');
       assert.ok(commandLine.includes('--max-old-space-size=192'), commandLine.join(' '));
-      assert.ok(commandLine.includes('--max-semi-space-size=8'), commandLine.join(' '));
+      assert.ok(commandLine.includes('--max-semi-space-size=4'), commandLine.join(' '));
       assert.ok(commandLine.includes('/app/dist/main.js'), commandLine.join(' '));
+    });
+
+    test("glibc's threshold for mapping large blocks of their own is fixed, unless the operator sets it", async () => {
+      assert.ok((await nodeProcess([])).environment.includes('MALLOC_MMAP_THRESHOLD_=131072'));
+      const chosen = await nodeProcess(['--env', 'MALLOC_MMAP_THRESHOLD_=65536']);
+      assert.ok(chosen.environment.includes('MALLOC_MMAP_THRESHOLD_=65536'), chosen.environment.join(' '));
+      assert.ok(!chosen.environment.includes('MALLOC_MMAP_THRESHOLD_=131072'));
     });
 
     test('cgroup v2 memory.max', async () => {

@@ -8,7 +8,9 @@ import type { ScannedCollection } from '../service-layer/collection-scanner.js';
 
 /** The record's text: with its rows' properties to keep, and the rows of the `apart` collections left out (their arrays empty). */
 export function recordText(bytes: Buffer, collections: readonly ScannedCollection[], apart: ReadonlySet<ScannedCollection>): string {
-  const out = new TextBuilder(bytes.length);
+  let most = bytes.length;
+  for (const { rows } of apart) most -= rows.at(-1)![1] - rows[0]![0];
+  const out = new TextBuilder(most);
   let from = 0;
   // The scanner gives the collections in the order they come in the record.
   for (const collection of collections) {

@@ -20,13 +20,15 @@ import { RowProjection } from '../service-layer/row-projection.js';
 /**
  * How far the reading of answers may run ahead of the engine, shared by the sessions of a read. A
  * page has arrived, and the next request goes out, once its end is within a session's share of what
- * the engine has parsed. The engine works through about 50 MB of JSON a second, so one session's
- * share is some 80 ms of its work: as long as the server takes to start answering the next page,
- * so that the session's wait for the server overlaps the engine's work instead of following it.
- * With several sessions the engine is kept busy by the others, so each needs less. The bytes wait
- * in each session's one buffer (byte-queue.ts), which stays about twice its share.
+ * the engine has parsed. What is left of the page must keep the engine busy while the server starts
+ * on the next: a Service Layer builds a page whole before it sends its first byte, which takes the
+ * benchmark's simulator 100 to 200 ms for pages of 500 documents, and the engine works through
+ * about 70 MB of JSON a second. At concurrency 1 the fast profile read in 22-24 s with 4 MB, 20-21 s
+ * with 8 MB, 19-20 s with 12 MB and 18.6-19.5 s with 16 MB, for 10 MB more resident memory per
+ * 4 MB. With several sessions the engine is kept busy by the others, so each needs less. The bytes
+ * wait in each session's one buffer (byte-queue.ts).
  */
-const READ_AHEAD_BYTES = 4 * 1024 * 1024;
+const READ_AHEAD_BYTES = 12 * 1024 * 1024;
 
 /** How much of what has arrived is parsed at a time: a fraction of an output batch (engine.ts). */
 const PARSE_SLICE_BYTES = 32 * 1024;
