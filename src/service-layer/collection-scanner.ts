@@ -69,6 +69,7 @@ const CLOSE_OBJECT = 0x7d;
 const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
 const COLON = 0x3a;
+const COMMA = 0x2c;
 const BOM = [0xef, 0xbb, 0xbf];
 /** 1 for the bytes that open or close a string, an object or an array. */
 const STRUCTURE = new Uint8Array(256);
@@ -197,7 +198,8 @@ export class CollectionScanner {
         } else if (depth === ROW) {
           this.rowKeyStart = this.stringStart;
           this.rowKeyEnd = this.offset + i;
-          if (this.rowKeys !== undefined) this.rowString(chunk, i);
+          // A key is followed by a colon, after white space or not; a value mostly by a comma.
+          if (this.rowKeys !== undefined && chunk[i] !== COMMA) this.rowString(chunk, i);
         } else if (depth === ANSWER) {
           this.answerKeyStart = this.stringStart;
           this.answerKeyEnd = this.offset + i;
@@ -432,7 +434,7 @@ export class CollectionScanner {
   /** A byte other than whitespace where only structure may be: before or after the answer, or between records. */
   private unexpected(byte: number): void {
     if (this.depth === 0) throw this.notAnObject(byte);
-    if (this.depth === VALUE_ARRAY && this.inValue && byte !== 0x2c && !isWhitespace(byte)) throw this.notRecords();
+    if (this.depth === VALUE_ARRAY && this.inValue && byte !== COMMA && !isWhitespace(byte)) throw this.notRecords();
   }
 
   private notRecords(): CollectionShapeError {
