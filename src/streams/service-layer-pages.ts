@@ -43,8 +43,8 @@ const LARGE_RECORD_BYTES = 1024 * 1024;
 /** The pages of one session of a read that has `sessions` of them. */
 export function serviceLayerPages(client: ServiceLayerClient, sessions: number): PageSource {
   // A session reads its pages one after another, so one queue holds the bytes of all of them.
-  const arrivedBytes = new ByteQueue();
   const readAheadBytes = Math.ceil(READ_AHEAD_BYTES / sessions);
+  const arrivedBytes = new ByteQueue(undefined, readAheadBytes);
   return {
     readPage: (request, signal) => readPage(client, arrivedBytes, readAheadBytes, request, signal),
     async countRecords(entitySet, filter, signal) {

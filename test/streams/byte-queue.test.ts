@@ -55,3 +55,32 @@ test('the buffer grows for a record of many megabytes and shrinks back once it h
   assert.ok(queue.capacity < grown / 4, `capacity ${queue.capacity} after growing to ${grown}`);
   assert.equal(queue.bytes(queue.end - 256, queue.end).toString(), 'b'.repeat(256));
 });
+
+test('a record larger than the queue usually holds grows the buffer in place, which is given back once it has passed', () => {
+  const queue = new ByteQueue(1024, 64 * 1024);
+  const piece = (index: number, bytes: number): Buffer => Buffer.alloc(bytes, index % 251);
+  // What came before is released; a record of 12 MB arrives in pieces of 64 KiB, its first pieces released on the way.
+  queue.append(piece(0, 1000));
+  queue.release(1000);
+  const start = queue.end;
+  const pieces = 192;
+  for (let index = 0; index < pieces; index++) {
+    queue.append(piece(index, 64 * 1024));
+    if (index === 160) queue.release(start + 16 * 64 * 1024);
+  }
+  assert.ok(queue.growsInPlace);
+  for (let index = 16; index < pieces; index += 7) {
+    assert.deepEqual(queue.bytes(start + index * 64 * 1024, start + (index + 1) * 64 * 1024), piece(index, 64 * 1024), `piece ${index}`);
+  }
+  // Once it has passed, ordinary pieces: the buffer is an ordinary one again, small.
+  queue.release(queue.end);
+  const from = queue.end;
+  for (let index = 0; index < 400; index++) {
+    queue.append(piece(index, 32 * 1024));
+    queue.release(queue.end - 32 * 1024);
+  }
+  assert.ok(!queue.growsInPlace);
+  assert.ok(queue.capacity < 4 * 1024 * 1024, `capacity ${queue.capacity}`);
+  assert.deepEqual(queue.bytes(queue.end - 32 * 1024, queue.end), piece(399, 32 * 1024));
+  assert.ok(queue.end - from === 400 * 32 * 1024);
+});
