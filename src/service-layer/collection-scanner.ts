@@ -27,7 +27,10 @@ export interface ScannedRecord {
   /** Body offsets of the record's JSON, from its opening brace to just after its closing one. */
   start: number;
   end: number;
-  /** Its array properties whose elements are objects, each with its name's and elements' [start, end) in the record. */
+  /**
+   * Its array properties whose elements are objects, in the order they come in the record, each
+   * with its name's and elements' [start, end) in the record.
+   */
   collections: ScannedCollection[];
 }
 

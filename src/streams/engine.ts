@@ -371,9 +371,10 @@ async function readRange(pass: GroupPass, range: RangeProgress, source: PageSour
 }
 
 /**
- * The collections only child streams read, with the properties they read of each row: a child
- * stream its columns', or, one of rows nested in the collection's, the nested collection and the
- * key of the row it is in. A parent column that reads a collection needs its rows whole.
+ * The collections only child streams read, with the properties they read of each row: for a child
+ * stream, those its columns read; for one whose records are rows nested in the collection's rows
+ * (a line's batch allocations), the nested collection and the key of the row that holds it. A
+ * parent column that reads a collection needs its rows whole.
  */
 function rowPropertiesRead(members: readonly ConfiguredMember[]): Map<string, string[]> {
   const readByParent = new Set(members.flatMap((member) => (member.shaper.child ? [] : sapProperties(member.shaper.columns))));

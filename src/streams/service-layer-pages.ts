@@ -189,7 +189,7 @@ export function sourceRecord(
   collections: readonly ScannedCollection[],
   entitySet: string,
   keyProperty: string,
-  childRows: ReadonlyMap<string, unknown> = new Map(),
+  childRows: ReadonlyMap<string, readonly string[]> = new Map(),
 ): SourceRecord {
   const bytes = bytesOf();
   const hashes = new EntityHashes(bytes, collections);
