@@ -20,6 +20,7 @@
  * bytes the server sent, once (see EntityHashes in streams/records.ts); and, for the collections
  * of a RowProjection, which runs of each row's properties the reader keeps.
  */
+import { BACKSLASH, CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, OPEN_ARRAY, OPEN_OBJECT, QUOTE, isWhitespace, skipWhitespace } from './json-bytes.js';
 import type { KeySet, RowProjection } from './row-projection.js';
 
 /** Where one record of a collection lies in the body. */
@@ -65,14 +66,6 @@ export class CollectionShapeError extends Error {
   }
 }
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_OBJECT = 0x7b;
-const CLOSE_OBJECT = 0x7d;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_ARRAY = 0x5d;
-const COLON = 0x3a;
-const COMMA = 0x2c;
 const BOM = [0xef, 0xbb, 0xbf];
 /** 1 for the bytes that open or close a string, an object or an array. */
 const STRUCTURE = new Uint8Array(256);
@@ -97,10 +90,6 @@ function backslashesBefore(chunk: Buffer, at: number, from: number): number {
   let count = 0;
   for (let k = at - 1; k >= from && chunk[k] === BACKSLASH; k--) count++;
   return count;
-}
-
-function isWhitespace(byte: number): boolean {
-  return byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d;
 }
 
 function inProgress(nameStart: number, nameEnd: number, keys?: KeySet): CollectionInProgress {
@@ -363,8 +352,7 @@ export class CollectionScanner {
    * (after white space, which the Service Layer writes there), which the next chunk may have to say.
    */
   private rowString(chunk: Buffer, i: number): void {
-    let next = i;
-    while (next < chunk.length && isWhitespace(chunk[next]!)) next++;
+    const next = skipWhitespace(chunk, i);
     if (next < chunk.length && chunk[next] !== COLON) return;
     const start = this.stringStart;
     const keyIndex = start >= this.offset ? this.rowKeys!.indexOf(chunk, start - this.offset + 1, i - 1) : UNKNOWN_KEY;
@@ -374,8 +362,7 @@ export class CollectionScanner {
 
   /** The first bytes of a chunk tell whether the string that ended the last one was a key; returns where to go on. */
   private resolvePendingString(chunk: Buffer, from: number): number {
-    let next = from;
-    while (next < chunk.length && isWhitespace(chunk[next]!)) next++;
+    const next = skipWhitespace(chunk, from);
     if (next === chunk.length) return next;
     const { start, keyIndex } = this.pendingString!;
     this.pendingString = undefined;

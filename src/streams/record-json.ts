@@ -2,9 +2,10 @@
  * The JSON text of a record as the engine parses it, written from the bytes the Service Layer sent
  * for it: its rows without the properties no stream reads (ScannedCollection.kept), and without
  * the rows of the collections a large record has parsed apart. Everything is cut at bytes of
- * structure, which never occur inside a multi-byte UTF-8 sequence, so the text decodes as sent.
+ * structure (json-bytes.ts), so the text decodes as sent.
  */
 import type { ScannedCollection } from '../service-layer/collection-scanner.js';
+import { CLOSE_ARRAY, CLOSE_OBJECT, COMMA, OPEN_ARRAY, OPEN_OBJECT, isWhitespace } from '../service-layer/json-bytes.js';
 
 /** The record's text: with its rows' properties to keep, and the rows of the `apart` collections left out (their arrays empty). */
 export function recordText(bytes: Buffer, collections: readonly ScannedCollection[], apart: ReadonlySet<ScannedCollection>): string {
@@ -51,12 +52,6 @@ export function rowsText(bytes: Buffer, collection: ScannedCollection, from: num
   out.byte(CLOSE_ARRAY);
   return out.text();
 }
-
-const OPEN_OBJECT = 0x7b;
-const CLOSE_OBJECT = 0x7d;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_ARRAY = 0x5d;
-const COMMA = 0x2c;
 
 /** Below this many bytes a loop copies faster than Buffer.copy, a call into native code. */
 const NATIVE_COPY_BYTES = 64;
@@ -112,8 +107,4 @@ function valueEnd(bytes: Buffer, at: number): number {
   if (bytes[end - 1] === COMMA) end--;
   while (isWhitespace(bytes[end - 1]!)) end--;
   return end;
-}
-
-function isWhitespace(byte: number): boolean {
-  return byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d;
 }
